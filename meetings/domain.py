@@ -1,0 +1,309 @@
+"""Pure meeting rules (DOMAIN.md §3 and §11).
+
+No Django, no ORM, no settings, no I/O: every function takes plain values and returns
+plain values, so services, views, PDFs and dashboards can share them and tests need no
+database. Ratios are ``fractions.Fraction`` and every threshold is compared exactly.
+"""
+
+import calendar
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import TypeVar
+
+__all__ = [
+    "ABSENT_STATUSES",
+    "ATTENDANCE_STATUSES",
+    "COMBINED_MINIMUM_DURATION_MINUTES",
+    "MINIMUM_DURATION_MINUTES",
+    "NEUTRAL_STATUSES",
+    "SHIFTS",
+    "admission_passes",
+    "attendance_rate",
+    "document_number",
+    "documents_sent_in_time",
+    "duration_minutes",
+    "longest_absence_streak",
+    "meets_minimum_duration",
+    "minimum_duration_minutes",
+    "planned_meeting_date",
+    "propose_news_briefer",
+    "quarters_without_thematic",
+    "resolution_passes",
+    "speaking_share",
+    "vote_denominator",
+]
+
+# HD 42: a meeting lasts at least 90 minutes, 120 when combined with a thematic one.
+MINIMUM_DURATION_MINUTES = 90
+COMBINED_MINIMUM_DURATION_MINUTES = 120
+
+SHIFTS = ("none", "next_working_day", "previous_working_day")
+
+ABSENT_STATUSES = frozenset({"absent_excused", "absent_unexcused"})
+# Statuses that neither break nor extend a run of absences (§3.3).
+NEUTRAL_STATUSES = frozenset({"exempt", "away"})
+ATTENDANCE_STATUSES = frozenset({"present"}) | ABSENT_STATUSES | NEUTRAL_STATUSES
+
+_SATURDAY = 5  # date.weekday(): Monday is 0, Saturday 5, Sunday 6.
+
+IdT = TypeVar("IdT", bound=Hashable)
+
+
+def _check_non_negative(**counts: int) -> None:
+    """Raise ValueError naming the first negative count."""
+    for name, value in counts.items():
+        if value < 0:
+            raise ValueError(f"{name} must not be negative, got {value!r}")
+
+
+def _is_working_day(day: date, holidays: frozenset[date]) -> bool:
+    """Tell whether ``day`` is neither a Saturday, a Sunday nor a holiday."""
+    return day.weekday() < _SATURDAY and day not in holidays
+
+
+def planned_meeting_date(
+    year: int,
+    month: int,
+    *,
+    day: int = 3,
+    shift: str = "none",
+    holidays: Iterable[date] = (),
+) -> date:
+    """Return the planned date of the monthly meeting of ``year``-``month``.
+
+    ``day`` (the ``meeting_day`` setting, 1-31) is first clipped to the month's last
+    day (31 -> 30 in April, -> 28 or 29 in February). Then ``shift`` applies:
+
+    - ``"none"``: the clipped date, even on a weekend or holiday;
+    - ``"next_working_day"``: move forward past Saturdays, Sundays and ``holidays``;
+      the result may fall in the next month or the next year (day 31 of January 2026
+      is a Saturday and becomes Monday 2 February);
+    - ``"previous_working_day"``: move backward the same way; the result may fall in
+      the previous month or year.
+
+    ``holidays`` is any iterable of ``date`` objects (pass the lunar new year run from
+    a maintained calendar); it is read once. Raises ValueError for a ``day`` outside
+    1-31, an unknown ``shift`` or an invalid ``month``.
+    """
+    if shift not in SHIFTS:
+        raise ValueError(f"shift must be one of {SHIFTS}, got {shift!r}")
+    if not 1 <= day <= 31:
+        raise ValueError(f"day must be between 1 and 31, got {day!r}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be between 1 and 12, got {month!r}")
+    last_day = calendar.monthrange(year, month)[1]
+    planned = date(year, month, min(day, last_day))
+    if shift == "none":
+        return planned
+    closed = frozenset(holidays)
+    step = timedelta(days=1 if shift == "next_working_day" else -1)
+    while not _is_working_day(planned, closed):
+        planned += step
+    return planned
+
+
+def minimum_duration_minutes(*, combined_with_thematic: bool) -> int:
+    """Return the minimum meeting length in minutes: 90, or 120 when combined.
+
+    HD 42: a regular meeting lasts at least 90 minutes; when a thematic meeting is held
+    in the same session the minimum is 120 minutes.
+    """
+    if combined_with_thematic:
+        return COMBINED_MINIMUM_DURATION_MINUTES
+    return MINIMUM_DURATION_MINUTES
+
+
+def duration_minutes(start: datetime, end: datetime) -> int:
+    """Return the whole minutes between ``start`` and ``end``, never negative.
+
+    Partial minutes are dropped (89 min 59 s is 89). An ``end`` before ``start`` (a data
+    entry slip) gives 0 rather than a negative length. Both datetimes must be naive or
+    both aware; mixing them raises TypeError, as Python does.
+    """
+    if end <= start:
+        return 0
+    return (end - start) // timedelta(minutes=1)
+
+
+def meets_minimum_duration(*, minutes: int, combined_with_thematic: bool) -> bool:
+    """Tell whether a meeting of ``minutes`` reaches the HD 42 minimum.
+
+    Exactly the minimum (90, or 120 combined) passes; one minute less fails.
+    """
+    return minutes >= minimum_duration_minutes(
+        combined_with_thematic=combined_with_thematic
+    )
+
+
+def documents_sent_in_time(
+    *, sent_at: datetime | None, meeting_start: datetime, min_days: int = 1
+) -> bool:
+    """Tell whether documents were sent at least ``min_days`` days before the start.
+
+    A day is 24 hours counted back from ``meeting_start``: sent exactly 24 hours before
+    a ``min_days=1`` meeting is in time, one second later is not. ``sent_at=None``
+    (never sent) is False. ``min_days`` below 0 raises ValueError.
+    """
+    _check_non_negative(min_days=min_days)
+    if sent_at is None:
+        return False
+    return meeting_start - sent_at >= timedelta(days=min_days)
+
+
+def attendance_rate(*, present: int, required: int) -> Fraction | None:
+    """Return present required members / required members, or None when none required.
+
+    *Required* means official and probationary members minus exempted and away members
+    (§3.3); ``present`` counts only required members who attended, so it cannot exceed
+    ``required`` (ValueError otherwise, as for negative counts). Exempted members who
+    come anyway are not part of this ratio.
+    """
+    _check_non_negative(present=present, required=required)
+    if present > required:
+        raise ValueError(f"present ({present}) exceeds required ({required})")
+    if required == 0:
+        return None
+    return Fraction(present, required)
+
+
+def speaking_share(*, spoke: int, present: int) -> Fraction | None:
+    """Return the share of attendees who spoke, or None when nobody was present.
+
+    ``spoke`` cannot exceed ``present`` and neither may be negative (ValueError).
+    """
+    _check_non_negative(spoke=spoke, present=present)
+    if spoke > present:
+        raise ValueError(f"spoke ({spoke}) exceeds present ({present})")
+    if present == 0:
+        return None
+    return Fraction(spoke, present)
+
+
+def vote_denominator(
+    *,
+    official_members: int,
+    transferred_out: int = 0,
+    exempt_absent: int = 0,
+    suspended: int = 0,
+    absent_excused_official: int = 0,
+) -> int:
+    """Return N, the official members who count for a vote, never below 0.
+
+    N = official members minus those temporarily transferred out, exempted members who
+    are absent, suspended (or prosecuted, detained) members and official members absent
+    for the whole meeting with an accepted reason (Charter art. 10; QĐ 294 point
+    9.3.2). Probationary members are never in N. Overlapping deductions are the
+    caller's to avoid; a result below 0 is clamped to 0. Negative inputs raise
+    ValueError.
+    """
+    _check_non_negative(
+        official_members=official_members,
+        transferred_out=transferred_out,
+        exempt_absent=exempt_absent,
+        suspended=suspended,
+        absent_excused_official=absent_excused_official,
+    )
+    deducted = transferred_out + exempt_absent + suspended + absent_excused_official
+    return max(0, official_members - deducted)
+
+
+def _check_vote(yes: int, denominator: int) -> None:
+    """Validate a yes count against its denominator N."""
+    _check_non_negative(yes=yes, denominator=denominator)
+    if yes > denominator:
+        raise ValueError(f"yes ({yes}) exceeds the denominator ({denominator})")
+
+
+def resolution_passes(*, yes: int, denominator: int) -> bool:
+    """Tell whether a resolution passes: yes > half of N.
+
+    Exactly half fails (5 of 10), half plus one passes (6 of 10); with an odd N the
+    smallest majority is (N + 1) / 2 (5 of 9). N = 0 never passes. Compared in
+    integers (2 x yes > N), so no rounding. ``yes`` above N or negative counts raise
+    ValueError: only members in N can vote.
+    """
+    _check_vote(yes, denominator)
+    if denominator == 0:
+        return False
+    return 2 * yes > denominator
+
+
+def admission_passes(*, yes: int, denominator: int) -> bool:
+    """Tell whether an admission or official recognition passes: yes >= 2/3 of N.
+
+    Exactly two thirds passes (6 of 9); one vote fewer fails (5 of 9). When N is not a
+    multiple of 3 the bound rounds up (7 of 10 passes, 6 of 10 fails). Compared in
+    integers (3 x yes >= 2 x N). N = 0 never passes. Invalid counts raise ValueError as
+    in ``resolution_passes``.
+    """
+    _check_vote(yes, denominator)
+    if denominator == 0:
+        return False
+    return 3 * yes >= 2 * denominator
+
+
+def quarters_without_thematic(held_dates: Iterable[date], *, year: int) -> list[int]:
+    """Return the quarters 1-4 of ``year`` in which no thematic meeting was held.
+
+    Quarters are calendar quarters (January-March is 1). Dates in other years are
+    ignored; ``datetime`` values are accepted as dates. The result is sorted and empty
+    when every quarter had one.
+    """
+    covered = {(held.month - 1) // 3 + 1 for held in held_dates if held.year == year}
+    return [quarter for quarter in range(1, 5) if quarter not in covered]
+
+
+def document_number(*, seq: int, doc_type: str, org_code: str) -> str:
+    """Return a document number such as ``"Số 01-NQ/CB"``.
+
+    ``seq`` is written with at least two digits (1 -> "01", 123 -> "123"), no colon
+    after "Số" (HD 36). ``seq`` below 1 or an empty ``doc_type``/``org_code`` raises
+    ValueError. The codes are used as given (NQ, BB, BC, KH, TB, QĐ, KL; CB, ĐU).
+    """
+    if seq < 1:
+        raise ValueError(f"seq must be at least 1, got {seq!r}")
+    if not doc_type or not org_code:
+        raise ValueError("doc_type and org_code must not be empty")
+    return f"Số {seq:02d}-{doc_type}/{org_code}"
+
+
+def propose_news_briefer(
+    candidates: Sequence[IdT], last_briefed: Mapping[IdT, date]
+) -> IdT | None:
+    """Return the candidate who gave the current-affairs briefing longest ago.
+
+    Candidates missing from ``last_briefed`` (never briefed) come first; among equals
+    (several never briefed, or the same last date) the earlier one in ``candidates``
+    wins. ``candidates`` is already filtered (active, not exempt, not away). Returns
+    None when there is no candidate. Entries of ``last_briefed`` for non-candidates are
+    ignored.
+    """
+    best: IdT | None = None
+    best_key: tuple[bool, date] | None = None
+    for candidate in candidates:
+        last = last_briefed.get(candidate)
+        key = (last is not None, last if last is not None else date.min)
+        if best_key is None or key < best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def longest_absence_streak(statuses: Iterable[str]) -> int:
+    """Return the longest run of consecutive absences in chronological ``statuses``.
+
+    ``absent_excused`` and ``absent_unexcused`` extend the run; ``present`` ends it;
+    ``exempt`` and ``away`` are skipped (they neither break nor extend it). Compare the
+    result with 3 for the "absent more than 3 meetings in a row" criterion. An unknown
+    status raises ValueError.
+    """
+    longest = current = 0
+    for status in statuses:
+        if status in ABSENT_STATUSES:
+            current += 1
+            longest = max(longest, current)
+        elif status == "present":
+            current = 0
+        elif status not in NEUTRAL_STATUSES:
+            raise ValueError(f"unknown attendance status {status!r}")
+    return longest

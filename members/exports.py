@@ -1,0 +1,49 @@
+"""Export members to .xlsx with the same columns the import reads."""
+
+import io
+
+from .imports import COLUMNS
+from .models import Member
+
+GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
+STATUS_LABELS = {"official": "Chính thức", "probationary": "Dự bị"}
+
+
+def _value(member, column):
+    if column.key == "cell":
+        return member.organization.name
+    value = getattr(member, column.key)
+    if column.kind == "gender":
+        return GENDER_LABELS.get(value, "")
+    if column.kind == "status":
+        return STATUS_LABELS[value]
+    if column.kind == "date":
+        return value.strftime("%d/%m/%Y") if value else ""
+    return value
+
+
+def members_xlsx(org):
+    """Active members of `org`'s subtree as an .xlsx workbook (bytes). One query."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Đảng viên"
+    sheet.append([column.header for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    members = (
+        Member.objects.filter(organization__path__startswith=org.path, is_active=True)
+        .select_related("organization")
+        .order_by("organization__path", "full_name")
+    )
+    for member in members:
+        sheet.append([_value(member, column) for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
+            14, len(column.header) + 4
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,378 @@
+"""Import members from .xlsx or .csv: stage → preview with per-row errors → commit all
+or nothing. De-duplicates on the party card number, else full name + birth date, and
+updates members found again."""
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import EventKind, Gender, ImportBatch, Member, MemberStatus, OrgKind
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple = ()
+    kind: str = "text"  # text, date, gender, status
+    max_length: int = 255
+
+
+COLUMNS = [
+    Column("full_name", "Họ và tên", ("full name", "ho ten", "họ tên"), max_length=120),
+    Column("gender", "Giới tính", ("gender",), "gender"),
+    Column("birth_date", "Ngày sinh", ("birth date", "date of birth"), "date"),
+    Column(
+        "party_card_number",
+        "Số thẻ đảng viên",
+        ("party card number", "số thẻ"),
+        max_length=32,
+    ),
+    Column("status", "Trạng thái", ("status",), "status"),
+    Column(
+        "admission_decision_date",
+        "Ngày quyết định kết nạp",
+        ("admission decision date",),
+        "date",
+    ),
+    Column("admission_date", "Ngày kết nạp", ("admission date",), "date"),
+    Column("official_date", "Ngày công nhận chính thức", ("official date",), "date"),
+    Column("phone", "Điện thoại", ("phone", "số điện thoại"), max_length=32),
+    Column("email", "Email", ("e-mail",), max_length=254),
+    Column("residence", "Nơi cư trú", ("residence",)),
+    Column("workplace", "Nơi làm việc", ("workplace",)),
+    Column("cell", "Chi bộ", ("cell",)),
+]
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+GENDER_WORDS = {
+    "nam": Gender.MALE,
+    "male": Gender.MALE,
+    "nữ": Gender.FEMALE,
+    "nu": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "khác": Gender.OTHER,
+    "other": Gender.OTHER,
+}
+STATUS_WORDS = {
+    "chính thức": MemberStatus.OFFICIAL,
+    "official": MemberStatus.OFFICIAL,
+    "dự bị": MemberStatus.PROBATIONARY,
+    "probationary": MemberStatus.PROBATIONARY,
+}
+
+
+def normalise(text):
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def _header_key(text):
+    wanted = normalise(text).lower()
+    for column in COLUMNS:
+        if wanted in {column.header.lower(), column.key, *column.aliases}:
+            return column.key
+    return None
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel (.xlsx) or CSV file"),
+        help_text=gettext_lazy("First row: column headers. Dates as dd/mm/yyyy."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Choose an .xlsx or .csv file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        head = upload.read(4)
+        upload.seek(0)
+        if name.endswith(".xlsx") and head != b"PK\x03\x04":
+            raise forms.ValidationError(_("This is not a valid Excel (.xlsx) file."))
+        return upload
+
+
+def stage_import(*, org, upload, by):
+    """Keep the uploaded file until the user confirms the preview."""
+    return ImportBatch.objects.create(
+        organization=org,
+        created_by=by,
+        filename=upload.name[:255],
+        content=upload.read(),
+    )
+
+
+def read_table(filename, content):
+    """The file's rows as lists of cell values, header first. Raises ValueError."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True
+            )
+        except Exception as error:  # openpyxl raises many types on bad files
+            raise ValueError(_("The Excel file cannot be read.")) from error
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(_("The CSV file must be saved as UTF-8.")) from error
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _parse_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = normalise(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a date only
+        except ValueError:
+            continue
+    raise ValueError(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text})
+
+
+def _parse_cell(column, value):
+    if column.kind == "date":
+        return _parse_date(value)
+    text = "" if value is None else normalise(value)
+    if column.kind == "gender":
+        if not text:
+            return ""
+        if text.lower() not in GENDER_WORDS:
+            raise ValueError(_("Gender must be Nam, Nữ or Khác."))
+        return GENDER_WORDS[text.lower()]
+    if column.kind == "status":
+        if text.lower() not in STATUS_WORDS:
+            raise ValueError(_("Status must be “Chính thức” or “Dự bị”."))
+        return STATUS_WORDS[text.lower()]
+    if column.key == "party_card_number" and isinstance(value, float):
+        text = str(int(value))
+    if len(text) > column.max_length:
+        raise ValueError(
+            _("Longer than %(max)s characters.") % {"max": column.max_length}
+        )
+    return text
+
+
+@dataclass
+class PlanRow:
+    line: int
+    data: dict
+    errors: list = field(default_factory=list)
+    action: str = "create"
+    member: Member | None = None
+    cell: object = None
+
+
+@dataclass
+class Plan:
+    rows: list
+    errors: list  # file-level errors
+
+    @property
+    def error_rows(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self):
+        return not self.errors and not self.error_rows and bool(self.rows)
+
+    @property
+    def creates(self):
+        return sum(1 for row in self.rows if row.action == "create" and not row.errors)
+
+    @property
+    def updates(self):
+        return sum(1 for row in self.rows if row.action == "update" and not row.errors)
+
+
+def _target_cells(org):
+    from .models import Organization
+
+    if org.kind == OrgKind.CELL:
+        return {}
+    cells = Organization.objects.filter(
+        path__startswith=org.path, kind=OrgKind.CELL, is_active=True
+    )
+    lookup = {}
+    for cell in cells:
+        lookup.setdefault(normalise(cell.name).lower(), cell)
+        if cell.code:
+            lookup.setdefault(normalise(cell.code).lower(), cell)
+    return lookup
+
+
+def plan_import(batch):
+    """Parse and check every row; decide create or update. Reads only."""
+    org = batch.organization
+    try:
+        table = read_table(batch.filename, bytes(batch.content))
+    except ValueError as error:
+        return Plan(rows=[], errors=[str(error)])
+    table = [row for row in table if any(v not in (None, "") for v in row)]
+    if not table:
+        return Plan(rows=[], errors=[_("The file is empty.")])
+    header = [_header_key(cell or "") for cell in table[0]]
+    errors = []
+    if "full_name" not in header:
+        errors.append(_("The column “Họ và tên” is missing."))
+    if "status" not in header:
+        errors.append(_("The column “Trạng thái” is missing."))
+    if org.kind != OrgKind.CELL and "cell" not in header:
+        errors.append(_("Importing into a committee needs the column “Chi bộ”."))
+    if len(table) - 1 > MAX_ROWS:
+        errors.append(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+    if errors:
+        return Plan(rows=[], errors=errors)
+    if len(table) == 1:
+        return Plan(rows=[], errors=[_("The file has no member rows.")])
+
+    cells = _target_cells(org)
+    rows = []
+    for line, values in enumerate(table[1:], start=2):
+        row = PlanRow(line=line, data={})
+        for key, value in zip(header, values, strict=False):
+            if key is None:
+                continue
+            try:
+                row.data[key] = _parse_cell(COLUMN_BY_KEY[key], value)
+            except ValueError as error:
+                row.errors.append(f"{COLUMN_BY_KEY[key].header}: {error}")
+        if not row.data.get("full_name"):
+            row.errors.append(_("Họ và tên: required."))
+        if org.kind == OrgKind.CELL:
+            row.cell = org
+        else:
+            name = (row.data.get("cell") or "").lower()
+            row.cell = cells.get(name)
+            if row.cell is None:
+                row.errors.append(
+                    _("Chi bộ: no cell named “%(name)s” here.")
+                    % {"name": row.data.get("cell", "")}
+                )
+        row.data.pop("cell", None)
+        rows.append(row)
+    _match_existing(org, rows)
+    for row in rows:
+        if not row.errors:
+            _check_row(row)
+    return Plan(rows=rows, errors=[])
+
+
+def _dedupe_key(data):
+    card = data.get("party_card_number")
+    if card:
+        return ("card", card)
+    return ("name", data.get("full_name", "").lower(), data.get("birth_date"))
+
+
+def _match_existing(org, rows):
+    cards = [
+        r.data["party_card_number"] for r in rows if r.data.get("party_card_number")
+    ]
+    by_card = {
+        m.party_card_number: m
+        for m in Member.objects.filter(party_card_number__in=cards).select_related(
+            "organization"
+        )
+    }
+    names = {r.data.get("full_name", "") for r in rows}
+    by_name = {}
+    for member in Member.objects.filter(
+        organization__path__startswith=org.path, full_name__in=names
+    ):
+        by_name[("name", member.full_name.lower(), member.birth_date)] = member
+    seen = {}
+    for row in rows:
+        key = _dedupe_key(row.data)
+        if key in seen:
+            row.errors.append(_("Same member as row %(line)s.") % {"line": seen[key]})
+            continue
+        seen[key] = row.line
+        member = by_card.get(key[1]) if key[0] == "card" else by_name.get(key)
+        if member is None:
+            continue
+        if not member.organization.path.startswith(org.path):
+            row.errors.append(
+                _("Party card %(card)s belongs to a member of another organisation.")
+                % {"card": key[1]}
+            )
+            continue
+        row.action, row.member = "update", member
+
+
+def _check_row(row):
+    """Validate the row as the member it would become, without saving."""
+    data = row.data
+    if row.member is not None:
+        candidate = Member.objects.get(pk=row.member.pk)
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        candidate.organization = row.cell
+    else:
+        candidate = Member(organization=row.cell, **data)
+    try:
+        services.check_member(candidate)
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            label = (
+                COLUMN_BY_KEY[field_name].header
+                if field_name in COLUMN_BY_KEY
+                else field_name
+            )
+            row.errors.extend(f"{label}: {message}" for message in messages)
+
+
+class ImportRejectedError(Exception):
+    def __init__(self, plan):
+        super().__init__("import rejected")
+        self.plan = plan
+
+
+@transaction.atomic
+def commit_import(*, batch, by):
+    """Write every row or none: re-plans, refuses on any error, then saves."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    plan = plan_import(batch)
+    if not plan.ok:
+        raise ImportRejectedError(plan)
+    created = updated = 0
+    for row in plan.rows:
+        if row.action == "update":
+            data = {**row.data, "organization": row.cell}
+            member = services.update_member(member=row.member, by=by, **data)
+            updated += 1
+        else:
+            member = services.create_member(cell=row.cell, by=by, **row.data)
+            created += 1
+        services.record_event(
+            member=member, kind=EventKind.IMPORTED, by=by, note=batch.filename
+        )
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.result = {"created": created, "updated": updated}
+    batch.save(update_fields=["status", "result"])
+    return batch.result

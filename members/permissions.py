@@ -1,0 +1,79 @@
+"""Who may do what: pure predicates over a user's scope and an object's place in the
+tree. The scope itself is computed once per request by `selectors.get_scope`.
+
+Reach (may see) and role (may act) are separate: outside reach is a 404, inside reach
+without the role a 403.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    member_id: int | None = None
+    # cells the user belongs to as a member (read)
+    member_cell_ids: frozenset = field(default_factory=frozenset)
+    # cells where the user is secretary, deputy or committee member (manage)
+    officer_cell_ids: frozenset = field(default_factory=frozenset)
+    # materialized paths of committee nodes where the user holds office (subtree)
+    committee_paths: tuple = ()
+    # cells the user is assigned to follow as a superior committee member (read)
+    supervised_cell_ids: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_anyone(self):
+        return bool(
+            self.is_admin
+            or self.member_cell_ids
+            or self.officer_cell_ids
+            or self.committee_paths
+            or self.supervised_cell_ids
+        )
+
+    @property
+    def read_cell_ids(self):
+        return self.member_cell_ids | self.officer_cell_ids | self.supervised_cell_ids
+
+
+def covers(paths, org_path):
+    """Whether `org_path` lies in one of the subtrees rooted at `paths`."""
+    return any(org_path.startswith(path) for path in paths)
+
+
+def _cell_of(org):
+    """The cell an organisation node belongs to (itself, or a party group's parent)."""
+    return org.parent_id if org.kind == "party_group" else org.pk
+
+
+def can_read_org(scope, org):
+    if scope.is_admin or covers(scope.committee_paths, org.path):
+        return True
+    return _cell_of(org) in scope.read_cell_ids
+
+
+def can_manage_cell(scope, org):
+    """Edit a cell's members, positions, groups and settings."""
+    if scope.is_admin or covers(scope.committee_paths, org.path):
+        return True
+    return _cell_of(org) in scope.officer_cell_ids
+
+
+def can_manage_tree(scope, org):
+    """Create and edit nodes below `org`: committee officials over it, or admins."""
+    return scope.is_admin or covers(scope.committee_paths, org.path)
+
+
+def can_edit_org(scope, org):
+    """Edit the node itself: a committee's own officials may edit it and below."""
+    if org.kind in {"cell", "party_group"}:
+        return can_manage_cell(scope, org)
+    return can_manage_tree(scope, org)
+
+
+def can_read_member(scope, member, member_org):
+    return member.pk == scope.member_id or can_read_org(scope, member_org)
+
+
+def can_manage_member(scope, member_org):
+    return can_manage_cell(scope, member_org)

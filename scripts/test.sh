@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# `make test`: lint, checks, then every test against real PostgreSQL and Redis.
+# Services: DATABASE_URL / REDIS_URL when set, else local ones on 127.0.0.1, else
+# throwaway instances started from the local binaries (installed with apt when root).
+# A missing service is a failure with a clear message, never a skipped test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+TMP=var/tmp
+mkdir -p "$TMP" var/test-artifacts
+
+fail() { echo >&2; echo "make test: FAILED — $*" >&2; exit 1; }
+say() { echo "make test: $*"; }
+is_root() { [ "$(id -u)" = 0 ]; }
+APT_UPDATED=
+apt_install() {
+  is_root || return 1
+  command -v apt-get >/dev/null || return 1
+  if [ -z "$APT_UPDATED" ]; then apt-get update -qq >/dev/null 2>&1 || true; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+started=()
+cleanup() {
+  for cmd in "${started[@]:-}"; do [ -n "$cmd" ] && eval "$cmd" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+pg_ok() {
+  $PY - "$1" <<'PY' 2>/dev/null
+import sys, psycopg2
+psycopg2.connect(sys.argv[1], connect_timeout=3).close()
+PY
+}
+redis_ok() {
+  $PY - "$1" <<'PY' 2>/dev/null
+import sys, redis
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()
+PY
+}
+
+# --- PostgreSQL -----------------------------------------------------------------------
+if [ -n "${DATABASE_URL:-}" ]; then
+  admin_url=$(echo "$DATABASE_URL" | sed -E 's#/[^/?]*(\?|$)#/postgres\1#')
+  pg_ok "$admin_url" || fail "cannot connect to PostgreSQL at DATABASE_URL ($DATABASE_URL)."
+elif pg_ok "postgresql://postgres@127.0.0.1:5432/postgres"; then
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/chibo"
+else
+  say "no PostgreSQL on 127.0.0.1:5432; starting a throwaway one"
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$bindir" ]; then
+    apt_install postgresql || fail "PostgreSQL is not running and cannot be installed (not root or no apt). Set DATABASE_URL."
+    bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  pgdir=$(mktemp -d /tmp/chibo-pg.XXXXXX)
+  run_pg() { if is_root; then chown -R postgres "$pgdir"; runuser -u postgres -- "$@"; else "$@"; fi; }
+  run_pg "$bindir/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 >/dev/null \
+    || fail "initdb failed"
+  run_pg "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+    -o "-p 55432 -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
+    || fail "the throwaway PostgreSQL did not start (see $pgdir/log)"
+  started+=("run_pg $bindir/pg_ctl -D $pgdir/data -m fast stop")
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:55432/chibo"
+fi
+
+# --- Redis ----------------------------------------------------------------------------
+if [ -n "${REDIS_URL:-}" ]; then
+  redis_ok "$REDIS_URL" || fail "cannot connect to Redis at REDIS_URL ($REDIS_URL)."
+elif redis_ok "redis://127.0.0.1:6379/0"; then
+  export REDIS_URL="redis://127.0.0.1:6379/0"
+else
+  say "no Redis on 127.0.0.1:6379; starting a throwaway one"
+  command -v redis-server >/dev/null || apt_install redis-server \
+    || fail "Redis is not running and cannot be installed (not root or no apt). Set REDIS_URL."
+  redis-server --daemonize yes --bind 127.0.0.1 --port 56379 --save "" \
+    --appendonly no --dir "$TMP" --pidfile "$PWD/$TMP/redis.pid" >/dev/null \
+    || fail "the throwaway Redis did not start"
+  started+=("kill \$(cat $PWD/$TMP/redis.pid)")
+  export REDIS_URL="redis://127.0.0.1:56379/0"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do redis_ok "$REDIS_URL" && break; sleep 0.3; done
+fi
+# Tests use their own Redis database number so they never touch other data.
+export REDIS_URL="${REDIS_URL%/*}/${CHIBO_TEST_REDIS_DB:-9}"
+
+# --- Browser and PDF libraries -----------------------------------------------------------
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  say "installing Debian's chromium for the browser tests"
+  apt_install chromium || fail "Chromium is missing (apt install chromium, or set CHROMIUM_PATH)."
+fi
+if ! $PY -c "import weasyprint" >/dev/null 2>&1; then
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    || fail "WeasyPrint's system libraries (pango) are missing."
+fi
+
+say "PostgreSQL: ${DATABASE_URL}  Redis: ${REDIS_URL}"
+export DJANGO_SETTINGS_MODULE=chibo.settings
+unset DJANGO_ENV
+
+# --- Lint and checks ---------------------------------------------------------------------
+say "ruff"
+.venv/bin/ruff check . || fail "ruff found problems"
+.venv/bin/ruff format --check . || fail "ruff format would change files (run: .venv/bin/ruff format .)"
+say "django-upgrade"
+git ls-files -z '*.py' | xargs -0 .venv/bin/django-upgrade --target-version 5.2 \
+  || fail "django-upgrade rewrote files: commit its changes"
+say "manage.py check / makemigrations --check"
+$PY manage.py check --fail-level WARNING || fail "manage.py check"
+$PY manage.py makemigrations --check --dry-run >/dev/null || fail "models changed without a migration"
+
+# --- Tests ---------------------------------------------------------------------------------
+say "pytest"
+set +e
+$PY -m pytest "$@"
+status=$?
+set -e
+[ $status -eq 5 ] && fail "pytest collected no tests"
+exit $status

@@ -1,0 +1,147 @@
+"""Shared fixtures: real PostgreSQL and Redis (never skipped), the demo personas."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from members.models import OrgKind, PositionRole
+from tests.factories import (
+    MemberFactory,
+    OrganizationFactory,
+    PositionFactory,
+    SupervisionFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            "Tests run against real PostgreSQL: set DATABASE_URL or use `make test` "
+            f"(the database engine is {engine})."
+        )
+    if not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError(
+            "Tests run against real Redis: set REDIS_URL or use `make test`."
+        )
+
+
+@pytest.fixture(scope="session")
+def redis_client():
+    """A client of the test Redis; fails (never skips) when Redis is unreachable."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at {os.environ['REDIS_URL']} is unreachable: {error}")
+    return client
+
+
+@pytest.fixture
+def tree(db):
+    """A province with a ward (two cells, a secretary, a member, an official and a
+    supervisor) and a bloc with another cell (the outsider's).
+
+    province ─┬─ ward ─┬─ cell (secretary, member, + 3 more official members)
+              │        └─ cell2 (supervisor's own cell)
+              └─ bloc ── other_cell (outsider)
+    """
+    province = OrganizationFactory(
+        name="Đảng bộ tỉnh Thử", kind=OrgKind.PROVINCE_COMMITTEE
+    )
+    ward = OrganizationFactory(
+        name="Đảng bộ phường Thử", kind=OrgKind.COMMUNE_COMMITTEE, parent=province
+    )
+    bloc = OrganizationFactory(
+        name="Đảng bộ Khối Thử", kind=OrgKind.BLOC_COMMITTEE, parent=province
+    )
+    cell = OrganizationFactory(name="Chi bộ Khối phố 5", parent=ward)
+    cell2 = OrganizationFactory(name="Chi bộ Khối phố 2", parent=ward)
+    other_cell = OrganizationFactory(name="Chi bộ Khoa Nội", parent=bloc)
+    secretary = MemberFactory(organization=cell, full_name="Lê Văn Bí Thư")
+    PositionFactory(member=secretary, organization=cell, role=PositionRole.SECRETARY)
+    member = MemberFactory(organization=cell, full_name="Trần Thị Đảng Viên")
+    others = MemberFactory.create_batch(3, organization=cell)
+    official = MemberFactory(organization=cell2, full_name="Phạm Văn Cấp Ủy")
+    PositionFactory(
+        member=official, organization=ward, role=PositionRole.COMMITTEE_MEMBER
+    )
+    supervisor = MemberFactory(organization=cell2, full_name="Hoàng Văn Theo Dõi")
+    SupervisionFactory(supervisor=supervisor, cell=cell)
+    outsider = MemberFactory(organization=other_cell, full_name="Ngô Thị Ngoài")
+    return SimpleNamespace(
+        province=province,
+        ward=ward,
+        bloc=bloc,
+        cell=cell,
+        cell2=cell2,
+        other_cell=other_cell,
+        secretary=secretary,
+        member=member,
+        others=others,
+        official=official,
+        supervisor=supervisor,
+        outsider=outsider,
+    )
+
+
+@pytest.fixture
+def users(tree):
+    return SimpleNamespace(
+        secretary=UserFactory(username="secretary", member=tree.secretary),
+        member=UserFactory(username="member", member=tree.member),
+        committee=UserFactory(username="committee", member=tree.official),
+        supervisor=UserFactory(username="supervisor", member=tree.supervisor),
+        outsider=UserFactory(username="outsider", member=tree.outsider),
+        admin=UserFactory(username="admin", is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def persona_client(client, users):
+    """persona_client("secretary") → a test client logged in as that persona."""
+
+    def make(name):
+        from django.test import Client
+
+        fresh = Client()
+        if name != "anonymous":
+            fresh.force_login(getattr(users, name))
+        return fresh
+
+    return make
+
+
+@pytest.fixture
+def secretary_client(persona_client):
+    return persona_client("secretary")
+
+
+@pytest.fixture
+def member_client(persona_client):
+    return persona_client("member")
+
+
+@pytest.fixture
+def committee_client(persona_client):
+    return persona_client("committee")
+
+
+@pytest.fixture
+def supervisor_client(persona_client):
+    return persona_client("supervisor")
+
+
+@pytest.fixture
+def outsider_client(persona_client):
+    return persona_client("outsider")
+
+
+@pytest.fixture
+def admin_client_(persona_client):
+    return persona_client("admin")

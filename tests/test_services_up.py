@@ -1,0 +1,16 @@
+"""The real services the suite depends on are there (a failure here, never a skip)."""
+
+from django.db import connection
+
+
+def test_database_is_postgresql(db):
+    with connection.cursor() as cursor:
+        cursor.execute("select version()")
+        version = cursor.fetchone()[0]
+    assert connection.vendor == "postgresql"
+    assert version.startswith("PostgreSQL")
+
+
+def test_redis_answers(redis_client):
+    redis_client.set("chibo:test:ping", "pong", ex=10)
+    assert redis_client.get("chibo:test:ping") == b"pong"
