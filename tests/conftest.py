@@ -17,6 +17,8 @@ from tests.factories import (
 
 
 def pytest_configure(config):
+    # Hashing real passwords is the slowest part of building personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(
