@@ -36,9 +36,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production.")
-    if len(SECRET_KEY) < 32:
+    if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set (32+ characters) when DJANGO_ENV=production."
+            "SECRET_KEY must be set (50+ characters) when DJANGO_ENV=production."
         )
 elif not SECRET_KEY:
     SECRET_KEY = "chibo-insecure-development-key-do-not-use-in-production"  # noqa: S105
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "chibo.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

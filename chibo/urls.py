@@ -7,6 +7,7 @@ from members import views as member_views
 
 urlpatterns = [
     path("", member_views.home, name="home"),
+    path("healthz", member_views.healthz, name="healthz"),
     path("", include("members.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,6 +1,7 @@
 """Views of the members app: decorator → authorising selector → form → service."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -550,3 +551,11 @@ def export_members(request, pk):
     filename = f"dang-vien-{org.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def healthz(request):
+    """Liveness for load balancers and docker healthchecks: the database answers."""
+    Organization.objects.exists()
+    return HttpResponse("ok", content_type="text/plain")

@@ -375,7 +375,9 @@ class Command(BaseCommand):
             start=today - timedelta(days=20),
         )
 
-        official = kp1_members[0]
+        official = next(
+            m for m in kp1_members[6:] if m.is_official and not m.positions.exists()
+        )
         Position.objects.create(
             member=official,
             organization=ward,
