@@ -26,7 +26,8 @@ def test_secretary_adds_member_and_sees_it_listed(page, login, screenshot, tree,
     page.wait_for_url(f"**/org/{tree.cell.pk}/")
     listed = page.locator("#member-list").get_by_role("link", name="Đinh Thị Mới")
     assert listed.is_visible()
-    assert "Đinh Thị Mới đã được thêm vào chi bộ." in page.locator(".messages").inner_text()
+    notice = page.locator(".messages").inner_text()
+    assert "Đinh Thị Mới đã được thêm vào chi bộ." in notice
     screenshot("members-cell-after-add")
 
     member = Member.objects.get(full_name="Đinh Thị Mới")
