@@ -9,6 +9,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("healthz", member_views.healthz, name="healthz"),
     path("", include("members.urls")),
+    path("", include("meetings.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

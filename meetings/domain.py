@@ -307,3 +307,78 @@ def longest_absence_streak(statuses: Iterable[str]) -> int:
         elif status not in NEUTRAL_STATUSES:
             raise ValueError(f"unknown attendance status {status!r}")
     return longest
+
+
+# --- lifecycle (DOMAIN.md §3.5, ARCHITECTURE.md "the life of a meeting") -------------
+
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    "planned": frozenset({"notified", "held", "cancelled"}),
+    "notified": frozenset({"held", "cancelled"}),
+    "held": frozenset({"locked"}),
+    "locked": frozenset({"submitted"}),
+    "submitted": frozenset({"acknowledged", "returned"}),
+    "returned": frozenset({"submitted"}),
+    "acknowledged": frozenset(),
+    "cancelled": frozenset(),
+}
+RESCHEDULABLE_STATES = frozenset({"planned", "notified"})
+
+
+def can_transition(current: str, target: str) -> bool:
+    """Whether a meeting may go from state ``current`` to ``target``."""
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def committee_term(year: int, *, start_year: int, length: int = 5) -> str:
+    """The committee term containing ``year``, e.g. ``"2025-2030"``.
+
+    Terms run ``length`` years from ``start_year`` (and back before it): with
+    start 2025 and length 5, 2029 is in 2025-2030 and 2030 starts 2030-2035.
+    """
+    if length < 1:
+        raise ValueError(f"length must be at least 1, got {length!r}")
+    first = start_year + ((year - start_year) // length) * length
+    return f"{first}-{first + length}"
+
+
+def slot_for(kind: str, year: int, month: int) -> str:
+    """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular) or ``"2026-Q4"``
+    (thematic); other kinds have no slot."""
+    if kind == "regular":
+        return f"{year}-M{month:02d}"
+    if kind == "thematic":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    return ""
+
+
+def vote_denominator_from_attendance(rows: Iterable[Mapping[str, object]]) -> dict:
+    """N of §3.4 from attendance rows (dicts with ``status``, ``was_official``,
+    ``was_attached_in``, ``was_suspended``), with the parts that were taken out.
+
+    Only the cell's own official members count (members attached here temporarily
+    vote at home); taken out: transferred out (``away``), exempted and absent,
+    suspended, and official members absent with an accepted reason.
+    """
+    official = transferred_out = exempt_absent = suspended = excused = 0
+    for row in rows:
+        if not row["was_official"] or row["was_attached_in"]:
+            continue
+        official += 1
+        status = row["status"]
+        if row["was_suspended"]:
+            suspended += 1
+        elif status == "away":
+            transferred_out += 1
+        elif status == "exempt":
+            exempt_absent += 1
+        elif status == "absent_excused":
+            excused += 1
+    detail = {
+        "official_members": official,
+        "transferred_out": transferred_out,
+        "exempt_absent": exempt_absent,
+        "suspended": suspended,
+        "absent_excused_official": excused,
+    }
+    detail["denominator"] = vote_denominator(**detail)
+    return detail

@@ -138,6 +138,8 @@ class RuleKey(models.TextChoices):
     MONTHLY_RATING = "monthly_rating", _("Monthly member rating")
     MIN_ATTENDANCE = "min_attendance_percent", _("Minimum attendance (percent)")
     EXCELLENT_QUOTA = "excellent_quota_percent", _("Excellent rating quota (% of good)")
+    TERM_START_YEAR = "term_start_year", _("First year of the committee term")
+    TERM_LENGTH = "term_length_years", _("Committee term length (years)")
 
 
 class RuleSetting(TimeStamped):

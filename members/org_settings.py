@@ -50,6 +50,8 @@ RULES = {
         Rule(RuleKey.MONTHLY_RATING, True, "bool", "[local] Seed 001"),
         Rule(RuleKey.MIN_ATTENDANCE, 0, "int", "[local] off by default", 0, 100),
         Rule(RuleKey.EXCELLENT_QUOTA, 20, "int", "[unconfirmed] HD 21 (2019)", 0, 100),
+        Rule(RuleKey.TERM_START_YEAR, 2025, "int", "QĐ 294-QĐ/TW (2025)", 1930, 2100),
+        Rule(RuleKey.TERM_LENGTH, 5, "int", "QĐ 294-QĐ/TW (2025)", 1, 10),
     ]
 }
 

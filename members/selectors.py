@@ -325,7 +325,7 @@ def org_ancestors(org):
 def member_history(member):
     """Everything dated about a member, for the detail page (constant queries)."""
     return {
-        "events": list(member.events.select_related("created_by")),
+        "events": list(member.events.select_related("created_by__member")),
         "positions": list(member.positions.select_related("organization")),
         "exemptions": list(member.exemptions.all()),
         "suspensions": list(member.suspensions.all()),

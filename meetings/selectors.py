@@ -1,0 +1,219 @@
+"""Reads for meetings: what a user may see, plans, attendance figures, books."""
+
+from collections import Counter
+from functools import lru_cache
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from members import permissions
+from members import selectors as member_selectors
+from members.models import Member
+
+from . import domain
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    ExcuseRequest,
+    Meeting,
+    MeetingState,
+    Minutes,
+    ReservedOpinion,
+    Resolution,
+    Vote,
+)
+
+
+@lru_cache(maxsize=16)
+def public_holidays(year):
+    """Vietnam's public holidays of `year` (lunar new year included), from the
+    maintained `holidays` package."""
+    import holidays
+
+    return frozenset(holidays.country_holidays("VN", years=year))
+
+
+def meetings_for_user(user):
+    scope = member_selectors.get_scope(user)
+    return Meeting.objects.filter(member_selectors.reach_q(scope, prefix="cell__"))
+
+
+MEETING_ACTIONS = {
+    "read": permissions.can_read_org,
+    "manage": permissions.can_manage_cell,
+    "review": permissions.can_manage_tree,
+}
+
+
+def get_meeting_for_user(user, pk, *, action="read"):
+    """The meeting `pk` if in reach (else 404) and the user may do `action` on it
+    (else 403): read, manage (cell officers), review (superior committee)."""
+    meeting = meetings_for_user(user).select_related("cell").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    scope = member_selectors.get_scope(user)
+    if not MEETING_ACTIONS[action](scope, meeting.cell):
+        raise PermissionDenied
+    return meeting
+
+
+def year_plan(cell, year):
+    """Every meeting of `cell` in `year`, in date order (one query)."""
+    return list(
+        Meeting.objects.filter(cell=cell, planned_date__year=year)
+        .select_related("preparer", "news_briefer", "presenter")
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_detail(meeting, *, member_id=None):
+    """Everything the meeting page shows besides the meeting (constant queries)."""
+    documents = list(meeting.documents.all())
+    excuses = list(meeting.excuses.select_related("member").order_by("created_at"))
+    own_excuse = next((e for e in excuses if e.member_id == member_id), None)
+    return {
+        "documents": documents,
+        "excuses": excuses,
+        "own_excuse": own_excuse,
+        "changes": list(meeting.changes.select_related("by__member")),
+        "contributors": list(meeting.contributors.all()),
+        "minutes": Minutes.objects.filter(meeting=meeting).first(),
+        "resolution": Resolution.objects.filter(meeting=meeting).first(),
+    }
+
+
+def cell_roster(cell):
+    """Active members of the cell with their standing today (one query)."""
+    return list(
+        Member.objects.filter(organization=cell, is_active=True)
+        .annotate(**member_selectors.member_flags_annotations())
+        .order_by("full_name", "pk")
+    )
+
+
+def attendance_rows(meeting):
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member")
+        .order_by("member__full_name", "member_id")
+    )
+
+
+def attendance_stats(rows, *, guests=()):
+    """The §3.3 figures of a meeting from its attendance rows (no query).
+
+    required = official + probationary members of the cell, minus exempted and away
+    (members attached here temporarily are counted apart).
+    """
+    own = [row for row in rows if not row.was_attached_in]
+    counts = Counter(row.status for row in own)
+    required = sum(
+        1
+        for row in own
+        if row.status not in {AttendanceStatus.EXEMPT, AttendanceStatus.AWAY}
+    )
+    present = counts[AttendanceStatus.PRESENT]
+    attendees = [row for row in rows if row.status == AttendanceStatus.PRESENT]
+    spoke = sum(1 for row in attendees if row.spoke)
+    denominator = domain.vote_denominator_from_attendance(
+        {
+            "status": row.status,
+            "was_official": row.was_official,
+            "was_attached_in": row.was_attached_in,
+            "was_suspended": row.was_suspended,
+        }
+        for row in rows
+    )
+    return {
+        "total": len(own),
+        "official": sum(1 for row in own if row.was_official),
+        "probationary": sum(1 for row in own if not row.was_official),
+        "attached_in": len(rows) - len(own),
+        "attached_in_present": sum(
+            1
+            for row in rows
+            if row.was_attached_in and row.status == AttendanceStatus.PRESENT
+        ),
+        "required": required,
+        "present": present,
+        "absent_excused": [
+            r for r in own if r.status == AttendanceStatus.ABSENT_EXCUSED
+        ],
+        "absent_unexcused": [
+            r for r in own if r.status == AttendanceStatus.ABSENT_UNEXCUSED
+        ],
+        "exempt": [r for r in own if r.status == AttendanceStatus.EXEMPT],
+        "away": [r for r in own if r.status == AttendanceStatus.AWAY],
+        "late": [r for r in attendees if r.late],
+        "spoke": spoke,
+        "attendees": len(attendees),
+        "rate": domain.attendance_rate(present=present, required=required),
+        "speaking_share": domain.speaking_share(spoke=spoke, present=len(attendees)),
+        "vote": denominator,
+        "official_present": sum(
+            1 for row in attendees if row.was_official and not row.was_attached_in
+        ),
+        "guests": list(guests),
+    }
+
+
+def minutes_votes(minutes):
+    return list(
+        Vote.objects.filter(minutes=minutes).prefetch_related(
+            Prefetch(
+                "reserved_opinions",
+                queryset=ReservedOpinion.objects.select_related("member"),
+            )
+        )
+    )
+
+
+def reading_list(user, *, search="", upcoming_limit=20):
+    """For a member: upcoming meetings of their cells and adopted minutes, newest
+    first, searchable by topic, conclusion or resolution text."""
+    scope = member_selectors.get_scope(user)
+    cells = scope.read_cell_ids
+    meetings = Meeting.objects.filter(cell_id__in=cells).select_related("cell")
+    upcoming = list(
+        meetings.filter(
+            state__in=[MeetingState.PLANNED, MeetingState.NOTIFIED]
+        ).order_by("starts_at")[:upcoming_limit]
+    )
+    done = meetings.filter(minutes__locked_at__isnull=False).select_related(
+        "minutes", "resolution"
+    )
+    if search:
+        done = done.filter(
+            Q(topic__icontains=search)
+            | Q(minutes__conclusion__icontains=search)
+            | Q(resolution__text__icontains=search)
+            | Q(resolution__title__icontains=search)
+        )
+    return {"upcoming": upcoming, "records": list(done.order_by("-starts_at")[:100])}
+
+
+def minute_book(cell, year=None):
+    """Locked minutes of a cell in order (the sổ biên bản)."""
+    minutes = Minutes.objects.filter(
+        meeting__cell=cell, locked_at__isnull=False
+    ).select_related("meeting", "chair", "minute_taker")
+    if year:
+        minutes = minutes.filter(meeting__starts_at__year=year)
+    return list(minutes.order_by("meeting__starts_at", "pk"))
+
+
+def resolution_book(cell):
+    return list(
+        Resolution.objects.filter(cell=cell)
+        .select_related("meeting")
+        .order_by("issued_on", "seq")
+    )
+
+
+def pending_excuses(meeting):
+    return list(
+        ExcuseRequest.objects.filter(
+            meeting=meeting, status=ExcuseRequest.Status.PENDING
+        ).select_related("member")
+    )

@@ -1,0 +1,749 @@
+"""Writes for meetings: plans, lifecycle, preparation, attendance, minutes, votes."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import selectors as member_selectors
+from members.models import MemberStatus, RuleKey
+
+from . import domain, selectors
+from .models import (
+    Addendum,
+    AgendaTemplate,
+    Attendance,
+    AttendanceStatus,
+    ExcuseRequest,
+    Meeting,
+    MeetingChange,
+    MeetingDocument,
+    MeetingKind,
+    MeetingState,
+    Minutes,
+    MinutesRevision,
+    ReservedOpinion,
+    Resolution,
+    Vote,
+    VoteKind,
+)
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+class EditConflictError(Exception):
+    """The minutes were saved by someone else since this editor loaded them."""
+
+    def __init__(self, current_version):
+        super().__init__("edit conflict")
+        self.current_version = current_version
+
+
+def _log(meeting, kind, by, *, before="", after="", reason=""):
+    MeetingChange.objects.create(
+        meeting=meeting,
+        kind=kind,
+        before=str(before)[:64],
+        after=str(after)[:64],
+        reason=reason,
+        by=by if by and by.is_authenticated else None,
+    )
+
+
+def _start_time(rules):
+    hour, minute = (
+        int(part) for part in str(rules["meeting_time"]["value"]).split(":")
+    )
+    return time(hour, minute)
+
+
+def agenda_for(cell, kind):
+    """The agenda template for `kind` nearest to `cell` on its path, else national."""
+    templates = {
+        t.organization_id: t.items
+        for t in AgendaTemplate.objects.filter(kind=kind).filter(
+            organization_id__in=cell.ancestor_ids
+        )
+    }
+    for org_id in reversed(cell.ancestor_ids):
+        if org_id in templates:
+            return list(templates[org_id])
+    national = AgendaTemplate.objects.filter(kind=kind, organization=None).first()
+    return list(national.items) if national else []
+
+
+def _aware(day, at):
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+@transaction.atomic
+def generate_year_plan(*, cell, year, by):
+    """Create the 12 regular meetings of `year` on the cell's meeting day (with the
+    shift rule and Vietnam's public holidays) and one thematic meeting a quarter.
+    Slots already planned are left alone, so running it twice creates nothing."""
+    if not cell.is_cell:
+        raise ValidationError(_("Plans are made for cells."))
+    existing = set(
+        Meeting.objects.filter(cell=cell, plan_slot__startswith=f"{year}-").values_list(
+            "plan_slot", flat=True
+        )
+    )
+    holidays = selectors.public_holidays(year) | selectors.public_holidays(year + 1)
+    created = []
+    agenda_regular = agenda_for(cell, MeetingKind.REGULAR)
+    agenda_thematic = agenda_for(cell, MeetingKind.THEMATIC)
+    for month in range(1, 13):
+        rules = member_selectors.effective_rules(cell, on=date(year, month, 1))
+        day = domain.planned_meeting_date(
+            year,
+            month,
+            day=int(rules["meeting_day"]["value"]),
+            shift=rules["meeting_shift"]["value"],
+            holidays=holidays,
+        )
+        at = _start_time(rules)
+        slot = domain.slot_for(MeetingKind.REGULAR, year, month)
+        if slot not in existing:
+            created.append(
+                Meeting(
+                    cell=cell,
+                    kind=MeetingKind.REGULAR,
+                    plan_slot=slot,
+                    planned_date=day,
+                    starts_at=_aware(day, at),
+                    created_by=by,
+                    agenda=agenda_regular,
+                    topic=_("Regular meeting of %(month)02d/%(year)s")
+                    % {"month": month, "year": year},
+                )
+            )
+        if month % 3 == 2:  # the middle month of each quarter
+            slot = domain.slot_for(MeetingKind.THEMATIC, year, month)
+            if slot not in existing:
+                # A week after the monthly meeting day, on a working day.
+                thematic_day = domain.planned_meeting_date(
+                    year,
+                    month,
+                    day=min(int(rules["meeting_day"]["value"]) + 7, 31),
+                    shift="next_working_day",
+                    holidays=holidays,
+                )
+                created.append(
+                    Meeting(
+                        cell=cell,
+                        kind=MeetingKind.THEMATIC,
+                        plan_slot=slot,
+                        planned_date=thematic_day,
+                        starts_at=_aware(thematic_day, at),
+                        created_by=by,
+                        agenda=agenda_thematic,
+                        topic=_("Thematic meeting, quarter %(q)s/%(year)s")
+                        % {"q": (month - 1) // 3 + 1, "year": year},
+                    )
+                )
+    Meeting.objects.bulk_create(created)
+    return created
+
+
+MEETING_FIELDS = (
+    "place",
+    "topic",
+    "is_combined",
+    "is_model",
+    "is_online",
+    "is_ho_chi_minh_topic",
+)
+
+
+@transaction.atomic
+def create_meeting(*, cell, kind, starts_at, by, **fields):
+    """Add a meeting outside the yearly plan (extraordinary, committee, …)."""
+    meeting = Meeting(
+        cell=cell,
+        kind=kind,
+        starts_at=starts_at,
+        planned_date=timezone.localtime(starts_at).date(),
+        created_by=by,
+        agenda=agenda_for(cell, kind),
+        **fields,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(*, meeting, by, contributors=None, **fields):
+    """Change a meeting's preparation: place, topic, flags, agenda, people, draft."""
+    if meeting.state not in {
+        MeetingState.PLANNED,
+        MeetingState.NOTIFIED,
+        MeetingState.HELD,
+    }:
+        raise ValidationError(_("This meeting can no longer be changed."))
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    if contributors is not None:
+        meeting.contributors.set(contributors)
+    return meeting
+
+
+def _require_reason(reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("A reason is required.")})
+
+
+@transaction.atomic
+def reschedule_meeting(*, meeting, starts_at, reason, by, place=None):
+    """Move a planned or notified meeting; the change and its reason are kept."""
+    _require_reason(reason)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state not in domain.RESCHEDULABLE_STATES:
+        raise ValidationError(_("Only a planned or notified meeting can be moved."))
+    before = timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y %H:%M")
+    meeting.starts_at = starts_at
+    if place is not None:
+        meeting.place = place
+    meeting.save(update_fields=["starts_at", "place", "updated_at"])
+    after = timezone.localtime(starts_at).strftime("%d/%m/%Y %H:%M")
+    _log(
+        meeting,
+        MeetingChange.Kind.RESCHEDULED,
+        by,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    return meeting
+
+
+def _transition(meeting, target, by, *, reason=""):
+    if not domain.can_transition(meeting.state, target):
+        raise ValidationError(
+            _("A meeting that is “%(state)s” cannot become “%(target)s”.")
+            % {
+                "state": meeting.get_state_display(),
+                "target": MeetingState(target).label,
+            }
+        )
+    before = meeting.state
+    meeting.state = target
+    meeting.save(update_fields=["state", "updated_at"])
+    kind = (
+        MeetingChange.Kind.CANCELLED
+        if target == MeetingState.CANCELLED
+        else MeetingChange.Kind.STATE
+    )
+    _log(meeting, kind, by, before=before, after=target, reason=reason)
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting, reason, by):
+    _require_reason(reason)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _transition(meeting, MeetingState.CANCELLED, by, reason=reason)
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=["cancel_reason", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def mark_notified(*, meeting, by):
+    """Record that members were told (until the reminders engine does it)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _transition(meeting, MeetingState.NOTIFIED, by)
+    meeting.notified_at = timezone.now()
+    meeting.save(update_fields=["notified_at", "updated_at"])
+    return meeting
+
+
+# --- documents ------------------------------------------------------------------------
+
+SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),
+]
+OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def sniff_document_type(upload):
+    """The file's type judged by its content (not its name), or None if refused."""
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type in SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            for prefix, content_type in OOXML.items():
+                if any(name.startswith(prefix) for name in names):
+                    return content_type
+    return None
+
+
+@transaction.atomic
+def add_document(*, meeting, upload, title, by):
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": _("The file is larger than 20 MB.")})
+    content_type = sniff_document_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            {"file": _("Only PDF, Word, Excel, PowerPoint, PNG and JPEG files.")}
+        )
+    document = MeetingDocument(
+        meeting=meeting,
+        title=title.strip() or upload.name[:255],
+        file=upload,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.save()
+    return document
+
+
+@transaction.atomic
+def mark_documents_sent(*, meeting, by):
+    if not meeting.documents.exists():
+        raise ValidationError(_("Attach the documents before sending them."))
+    meeting.documents_sent_at = timezone.now()
+    meeting.save(update_fields=["documents_sent_at", "updated_at"])
+    _log(meeting, MeetingChange.Kind.STATE, by, after="documents_sent")
+    return meeting
+
+
+# --- excuses and attendance -----------------------------------------------------------
+
+
+@transaction.atomic
+def request_excuse(*, meeting, member, reason):
+    """A member asks to be excused before the meeting; asking again updates it."""
+    _require_reason(reason)
+    if meeting.state not in domain.RESCHEDULABLE_STATES:
+        raise ValidationError(_("Excuses are asked for before the meeting."))
+    if member.organization_id != meeting.cell_id:
+        raise PermissionDenied
+    excuse, _created = ExcuseRequest.objects.update_or_create(
+        meeting=meeting,
+        member=member,
+        defaults={
+            "reason": reason.strip(),
+            "status": ExcuseRequest.Status.PENDING,
+            "decided_by": None,
+            "decided_at": None,
+        },
+    )
+    return excuse
+
+
+@transaction.atomic
+def decide_excuse(*, excuse, accept, by):
+    excuse.status = (
+        ExcuseRequest.Status.ACCEPTED if accept else ExcuseRequest.Status.REFUSED
+    )
+    excuse.decided_by = by
+    excuse.decided_at = timezone.now()
+    excuse.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return excuse
+
+
+def _ensure_attendance(meeting):
+    """One row per active member of the cell, prefilled from their standing and
+    accepted excuses; existing rows are kept."""
+    have = set(
+        Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True)
+    )
+    excused = dict(
+        ExcuseRequest.objects.filter(
+            meeting=meeting, status=ExcuseRequest.Status.ACCEPTED
+        ).values_list("member_id", "reason")
+    )
+    rows = []
+    for member in selectors.cell_roster(meeting.cell):
+        if member.pk in have:
+            continue
+        status, reason = AttendanceStatus.PRESENT, ""
+        if member.is_away:
+            status = AttendanceStatus.AWAY
+        elif member.is_exempt:
+            status = AttendanceStatus.EXEMPT
+        elif member.pk in excused:
+            status, reason = AttendanceStatus.ABSENT_EXCUSED, excused[member.pk]
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                member=member,
+                status=status,
+                reason=reason,
+                was_official=member.status == MemberStatus.OFFICIAL,
+                was_attached_in=member.is_attached_in,
+                was_suspended=member.is_suspended,
+            )
+        )
+    Attendance.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def start_meeting(*, meeting, by):
+    """The meeting is being held: prepare attendance and open the minutes."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _transition(meeting, MeetingState.HELD, by)
+    _ensure_attendance(meeting)
+    minutes, _created = Minutes.objects.get_or_create(
+        meeting=meeting,
+        defaults={
+            "started_at": timezone.now(),
+            "items": [
+                {"title": item["title"], "speakers": [], "conclusion": ""}
+                for item in meeting.agenda
+            ],
+        },
+    )
+    return minutes
+
+
+def _check_not_locked(minutes):
+    if minutes.is_locked:
+        raise ValidationError(_("The minutes are locked: add an addendum instead."))
+
+
+@transaction.atomic
+def record_attendance(*, meeting, rows, by):
+    """Save the roll call: rows maps member id → {status, reason, late, spoke}."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise ValidationError(_("Start the meeting before taking attendance."))
+    _check_not_locked(minutes)
+    existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    changed = []
+    for member_id, data in rows.items():
+        row = existing.get(member_id)
+        if row is None:
+            continue
+        if data["status"] == AttendanceStatus.ABSENT_EXCUSED and not data.get("reason"):
+            raise ValidationError(
+                _("Give the reason of %(name)s's excused absence.")
+                % {"name": row.member.full_name}
+            )
+        row.status = data["status"]
+        row.reason = data.get("reason", "") or ""
+        row.late = bool(data.get("late")) and row.status == AttendanceStatus.PRESENT
+        row.spoke = bool(data.get("spoke")) and row.status == AttendanceStatus.PRESENT
+        changed.append(row)
+    Attendance.objects.bulk_update(changed, ["status", "reason", "late", "spoke"])
+    return changed
+
+
+# --- minutes --------------------------------------------------------------------------
+
+MINUTES_FIELDS = (
+    "chair",
+    "minute_taker",
+    "started_at",
+    "ended_at",
+    "opening",
+    "items",
+    "recommendations",
+    "conclusion",
+)
+
+
+def _snapshot(minutes):
+    return {
+        "chair": minutes.chair_id,
+        "minute_taker": minutes.minute_taker_id,
+        "started_at": minutes.started_at.isoformat() if minutes.started_at else None,
+        "ended_at": minutes.ended_at.isoformat() if minutes.ended_at else None,
+        "opening": minutes.opening,
+        "items": minutes.items,
+        "recommendations": minutes.recommendations,
+        "conclusion": minutes.conclusion,
+    }
+
+
+@transaction.atomic
+def save_minutes(*, minutes, version, by, **fields):
+    """Save the editor's content if nobody saved since `version` was loaded; keeps a
+    revision. Raises EditConflictError otherwise (nothing is overwritten)."""
+    _check_not_locked(minutes)
+    if minutes.adopted_at is not None:
+        raise ValidationError(_("The minutes were adopted: no more edits."))
+    if (
+        fields.get("started_at")
+        and fields.get("ended_at")
+        and (fields["ended_at"] <= fields["started_at"])
+    ):
+        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    values = {name: fields[name] for name in MINUTES_FIELDS if name in fields}
+    values = {
+        (f"{name}_id" if name in {"chair", "minute_taker"} else name): (
+            value.pk if hasattr(value, "pk") else value
+        )
+        for name, value in values.items()
+    }
+    updated = Minutes.objects.filter(
+        pk=minutes.pk, version=version, locked_at__isnull=True
+    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    if not updated:
+        current = Minutes.objects.values_list("version", flat=True).get(pk=minutes.pk)
+        raise EditConflictError(current)
+    minutes.refresh_from_db()
+    MinutesRevision.objects.create(
+        minutes=minutes, version=minutes.version, data=_snapshot(minutes), by=by
+    )
+    return minutes
+
+
+@transaction.atomic
+def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=None):
+    """Count a show-of-hands vote: only official members present vote; N and the
+    outcome follow §3.4. `reserved` is a list of (member, opinion)."""
+    _check_not_locked(minutes)
+    rows = selectors.attendance_rows(minutes.meeting)
+    stats = selectors.attendance_stats(rows)
+    voters = stats["official_present"]
+    if yes + no + abstain > voters:
+        raise ValidationError(
+            _("%(n)s votes counted but only %(voters)s official members are present.")
+            % {"n": yes + no + abstain, "voters": voters}
+        )
+    detail = stats["vote"]
+    rule = (
+        domain.admission_passes
+        if kind == VoteKind.ADMISSION
+        else domain.resolution_passes
+    )
+    denominator = detail["denominator"]
+    passed = rule(yes=min(yes, denominator), denominator=denominator)
+    vote = Vote.objects.create(
+        minutes=minutes,
+        subject=subject,
+        kind=kind,
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        denominator=denominator,
+        denominator_detail=detail,
+        passed=passed,
+    )
+    present_ids = {r.member_id for r in rows if r.status == AttendanceStatus.PRESENT}
+    for member, opinion in reserved:
+        if member.pk not in present_ids:
+            raise ValidationError(
+                _("%(name)s was not present.") % {"name": member.full_name}
+            )
+        ReservedOpinion.objects.create(vote=vote, member=member, opinion=opinion)
+    return vote
+
+
+@transaction.atomic
+def delete_vote(*, vote):
+    _check_not_locked(vote.minutes)
+    vote.delete()
+
+
+@transaction.atomic
+def adopt_minutes(*, minutes, by):
+    """The minutes were read back and adopted by the cell."""
+    _check_not_locked(minutes)
+    missing = []
+    if not minutes.chair_id:
+        missing.append(_("the chair"))
+    if not minutes.minute_taker_id:
+        missing.append(_("the minute-taker"))
+    if not (minutes.started_at and minutes.ended_at):
+        missing.append(_("start and end times"))
+    if missing:
+        raise ValidationError(
+            _("Before adopting, fill in: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    stats = selectors.attendance_stats(selectors.attendance_rows(minutes.meeting))
+    minutes.attendance_summary = {
+        key: stats[key]
+        for key in (
+            "total",
+            "official",
+            "probationary",
+            "attached_in",
+            "required",
+            "present",
+            "spoke",
+            "attendees",
+        )
+    } | {"rate": str(stats["rate"]) if stats["rate"] is not None else None}
+    minutes.adopted_at = timezone.now()
+    minutes.save(update_fields=["adopted_at", "attendance_summary", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def sign_minutes(*, minutes, user):
+    """The minute-taker or the chair signs with their own login."""
+    _check_not_locked(minutes)
+    if minutes.adopted_at is None:
+        raise ValidationError(_("The minutes must be adopted before signing."))
+    member_id = getattr(user, "member_id", None)
+    fields = []
+    if (
+        member_id
+        and member_id == minutes.minute_taker_id
+        and not minutes.taker_signed_at
+    ):
+        minutes.taker_signed_at = timezone.now()
+        fields.append("taker_signed_at")
+    if member_id and member_id == minutes.chair_id and not minutes.chair_signed_at:
+        minutes.chair_signed_at = timezone.now()
+        fields.append("chair_signed_at")
+    if not fields:
+        raise PermissionDenied
+    minutes.save(update_fields=[*fields, "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def lock_minutes(*, minutes, by):
+    """Lock signed minutes for ever; the meeting's state follows."""
+    _check_not_locked(minutes)
+    if not (minutes.adopted_at and minutes.taker_signed_at and minutes.chair_signed_at):
+        raise ValidationError(
+            _("Both the minute-taker and the chair must sign before locking.")
+        )
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+    _transition(meeting, MeetingState.LOCKED, by)
+    minutes.locked_at = timezone.now()
+    minutes.save(update_fields=["locked_at", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def submit_minutes(*, meeting, by):
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if (
+        meeting.state == MeetingState.RETURNED
+        and not Addendum.objects.filter(
+            minutes__meeting=meeting, created_at__gt=meeting.reviewed_at
+        ).exists()
+    ):
+        raise ValidationError(_("Add an addendum answering the comment first."))
+    _transition(meeting, MeetingState.SUBMITTED, by)
+    meeting.submitted_at = timezone.now()
+    meeting.save(update_fields=["submitted_at", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def review_minutes(*, meeting, accept, comment, by):
+    """The superior committee acknowledges the minutes or returns them."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not accept and not (comment or "").strip():
+        raise ValidationError({"comment": _("Say why the minutes are returned.")})
+    target = MeetingState.ACKNOWLEDGED if accept else MeetingState.RETURNED
+    _transition(meeting, target, by, reason=comment)
+    meeting.reviewed_at = timezone.now()
+    meeting.reviewed_by = by
+    meeting.review_comment = comment
+    meeting.save(
+        update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"]
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_addendum(*, minutes, text, by):
+    if not minutes.is_locked:
+        raise ValidationError(_("Edit the minutes directly until they are locked."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the addendum.")})
+    return Addendum.objects.create(minutes=minutes, text=text.strip(), created_by=by)
+
+
+@transaction.atomic
+def sign_addendum(*, addendum, user):
+    minutes = addendum.minutes
+    member_id = getattr(user, "member_id", None)
+    fields = []
+    if (
+        member_id
+        and member_id == minutes.minute_taker_id
+        and not addendum.taker_signed_at
+    ):
+        addendum.taker_signed_at = timezone.now()
+        fields.append("taker_signed_at")
+    if member_id and member_id == minutes.chair_id and not addendum.chair_signed_at:
+        addendum.chair_signed_at = timezone.now()
+        fields.append("chair_signed_at")
+    if not fields:
+        raise PermissionDenied
+    addendum.save(update_fields=fields)
+    return addendum
+
+
+@transaction.atomic
+def issue_resolution(*, meeting, title, text, by):
+    """Number and file the meeting's resolution in the cell's resolution book."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None or not minutes.is_locked:
+        raise ValidationError(_("Lock the minutes before issuing the resolution."))
+    if Resolution.objects.filter(meeting=meeting).exists():
+        raise ValidationError(_("This meeting already has its resolution."))
+    cell = meeting.cell
+    day = timezone.localtime(meeting.starts_at).date()
+    rules = member_selectors.effective_rules(cell, on=day)
+    term = domain.committee_term(
+        day.year,
+        start_year=int(rules[RuleKey.TERM_START_YEAR]["value"]),
+        length=int(rules[RuleKey.TERM_LENGTH]["value"]),
+    )
+    # Serialise numbering per cell so two officers never take the same number.
+    type(cell).objects.select_for_update().filter(pk=cell.pk).first()
+    last = (
+        Resolution.objects.filter(cell=cell, term=term)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    ) or 0
+    seq = last + 1
+    try:
+        return Resolution.objects.create(
+            meeting=meeting,
+            cell=cell,
+            term=term,
+            seq=seq,
+            number=domain.document_number(
+                seq=seq, doc_type="NQ", org_code=cell.code or "CB"
+            ),
+            title=title.strip(),
+            text=text.strip(),
+            issued_on=day,
+        )
+    except IntegrityError as error:
+        raise ValidationError(_("The number was just taken; try again.")) from error
+
+
+def default_times(meeting):
+    start = meeting.starts_at
+    minimum = domain.minimum_duration_minutes(
+        combined_with_thematic=meeting.is_combined
+    )
+    return start, start + timedelta(minutes=minimum)

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("meetings/", views.my_meetings, name="my-meetings"),
+    path("cells/<int:pk>/plan/", views.plan, name="plan"),
+    path("cells/<int:pk>/meetings/add/", views.meeting_create, name="meeting-create"),
+    path("cells/<int:pk>/books/", views.books, name="books"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/prepare/", views.meeting_prepare, name="meeting-prepare"),
+    path(
+        "meetings/<int:pk>/reschedule/",
+        views.meeting_reschedule,
+        name="meeting-reschedule",
+    ),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
+    path("meetings/<int:pk>/notify/", views.meeting_notify, name="meeting-notify"),
+    path("meetings/<int:pk>/start/", views.meeting_start, name="meeting-start"),
+    path("meetings/<int:pk>/documents/", views.document_upload, name="document-upload"),
+    path(
+        "meetings/<int:pk>/documents/sent/", views.documents_sent, name="documents-sent"
+    ),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("meetings/<int:pk>/excuse/", views.excuse_request, name="excuse-request"),
+    path("excuses/<int:pk>/decide/", views.excuse_decide, name="excuse-decide"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/minutes/", views.minutes_edit, name="minutes-edit"),
+    path("meetings/<int:pk>/votes/", views.vote_add, name="vote-add"),
+    path("meetings/<int:pk>/minutes/adopt/", views.minutes_adopt, name="minutes-adopt"),
+    path("meetings/<int:pk>/minutes/sign/", views.minutes_sign, name="minutes-sign"),
+    path("meetings/<int:pk>/minutes/lock/", views.minutes_lock, name="minutes-lock"),
+    path("meetings/<int:pk>/submit/", views.minutes_submit, name="minutes-submit"),
+    path("meetings/<int:pk>/review/", views.minutes_review, name="minutes-review"),
+    path("meetings/<int:pk>/addenda/add/", views.addendum_add, name="addendum-add"),
+    path("addenda/<int:pk>/sign/", views.addendum_sign, name="addendum-sign"),
+    path(
+        "meetings/<int:pk>/resolution/", views.resolution_issue, name="resolution-issue"
+    ),
+]

@@ -1,0 +1,752 @@
+"""Views of meetings: decorator → authorising selector → form → service → redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members import permissions
+from members import selectors as member_selectors
+from members.views import apply_errors
+
+from . import domain, selectors, services
+from .forms import (
+    AddendumForm,
+    AttendanceForm,
+    CancelForm,
+    DocumentForm,
+    ExcuseForm,
+    MeetingCreateForm,
+    MinutesForm,
+    PreparationForm,
+    RescheduleForm,
+    ResolutionForm,
+    ReviewForm,
+    SearchForm,
+    VoteForm,
+)
+from .models import (
+    Addendum,
+    ExcuseRequest,
+    MeetingDocument,
+    MeetingKind,
+    MeetingState,
+    Minutes,
+)
+
+
+def _cell_for(user, pk, action="read"):
+    cell = member_selectors.get_organization_for_user(user, pk, action=action)
+    if not cell.is_cell:
+        raise Http404
+    return cell
+
+
+def _roles(user, meeting):
+    scope = member_selectors.get_scope(user)
+    return {
+        "can_manage": permissions.can_manage_cell(scope, meeting.cell),
+        "can_review": permissions.can_manage_tree(scope, meeting.cell),
+        "member_id": scope.member_id,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request, pk):
+    cell = _cell_for(request.user, pk)
+    scope = member_selectors.get_scope(request.user)
+    can_manage = permissions.can_manage_cell(scope, cell)
+    year = request.GET.get("year", "")
+    year = (
+        int(year)
+        if year.isdigit() and 2000 <= int(year) <= 2100
+        else (timezone.localdate().year)
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        created = services.generate_year_plan(cell=cell, year=year, by=request.user)
+        if created:
+            messages.success(
+                request,
+                _("%(n)s meetings were added to the plan of %(year)s.")
+                % {"n": len(created), "year": year},
+            )
+        else:
+            messages.info(
+                request,
+                _("The plan of %(year)s was already complete.") % {"year": year},
+            )
+        return redirect(f"{request.path}?year={year}")
+    meetings = selectors.year_plan(cell, year)
+    rules = member_selectors.effective_rules(cell)
+    thematic_dates = [
+        timezone.localtime(m.starts_at).date()
+        for m in meetings
+        if (m.kind == MeetingKind.THEMATIC or m.is_combined)
+        and m.state != MeetingState.CANCELLED
+    ]
+    return render(
+        request,
+        "meetings/plan.html",
+        {
+            "cell": cell,
+            "year": year,
+            "meetings": meetings,
+            "can_manage": can_manage,
+            "rules": rules,
+            "years": [year - 1, year, year + 1],
+            "quarters_without_thematic": domain.quarters_without_thematic(
+                thematic_dates, year=year
+            ),
+            "ancestors": member_selectors.org_ancestors(cell),
+            "org": cell,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    cell = _cell_for(request.user, pk, action="manage")
+    form = MeetingCreateForm(
+        request.POST or None, initial={"kind": MeetingKind.EXTRAORDINARY}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.create_meeting(
+                cell=cell,
+                by=request.user,
+                kind=data.pop("kind"),
+                starts_at=data.pop("starts_at"),
+                **data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Meeting added."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "cell": cell,
+            "title": _("Add a meeting"),
+            "back": cell.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def meeting_detail(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    roles = _roles(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        **roles,
+        **selectors.meeting_detail(meeting, member_id=roles["member_id"]),
+        "excuse_form": ExcuseForm(),
+        "is_member_of_cell": roles["member_id"] is not None
+        and request.user.member
+        and request.user.member.organization_id == meeting.cell_id,
+        "documents_visible": roles["can_manage"]
+        or meeting.documents_sent_at is not None
+        or roles["can_review"],
+    }
+    minutes = context["minutes"]
+    if minutes is not None:
+        rows = selectors.attendance_rows(meeting)
+        context["stats"] = selectors.attendance_stats(rows, guests=meeting.guests.all())
+        context["votes"] = selectors.minutes_votes(minutes)
+        context["addenda"] = list(minutes.addenda.select_related("created_by"))
+        context["duration"] = (
+            domain.duration_minutes(minutes.started_at, minutes.ended_at)
+            if minutes.started_at and minutes.ended_at
+            else None
+        )
+        context["minimum"] = domain.minimum_duration_minutes(
+            combined_with_thematic=meeting.is_combined
+        )
+        context["reader_can_see_minutes"] = minutes.is_locked or roles["can_manage"]
+        context["can_sign"] = roles["member_id"] in {
+            minutes.chair_id,
+            minutes.minute_taker_id,
+        }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_prepare(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    form = PreparationForm(request.POST or None, instance=meeting)
+    members = selectors.cell_roster(meeting.cell)
+    candidates = [m.pk for m in members if not (m.is_exempt or m.is_away)]
+    last_briefed = {}
+    for row in (
+        meeting.cell.meetings.filter(
+            news_briefer__isnull=False, starts_at__lt=meeting.starts_at
+        )
+        .exclude(state=MeetingState.CANCELLED)
+        .values("news_briefer_id", "starts_at")
+    ):
+        day = row["starts_at"].date()
+        if day > last_briefed.get(row["news_briefer_id"], day.min):
+            last_briefed[row["news_briefer_id"]] = day
+    proposed_id = domain.propose_news_briefer(candidates, last_briefed)
+    proposed = next((m for m in members if m.pk == proposed_id), None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["agenda"] = data.pop("agenda_text")
+        contributors = data.pop("contributors")
+        try:
+            services.update_meeting(
+                meeting=meeting, by=request.user, contributors=contributors, **data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Preparation saved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/prepare.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "proposed_briefer": proposed,
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_reschedule(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "place": meeting.place,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_meeting(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was moved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Move the meeting"),
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(
+                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Cancel the meeting"),
+            "back": meeting.get_absolute_url(),
+            "danger": True,
+        },
+    )
+
+
+def _post_action(request, meeting, action, success):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_notify(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.mark_notified(meeting=meeting, by=request.user),
+        _("Recorded: members were notified."),
+    )
+
+
+@require_POST
+def meeting_start(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    try:
+        services.start_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
+    return redirect("meetings:attendance", pk=meeting.pk)
+
+
+@require_POST
+def document_upload(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_document(
+                meeting=meeting,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("meetings:meeting-prepare", pk=meeting.pk)
+
+
+@require_POST
+def documents_sent(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.mark_documents_sent(meeting=meeting, by=request.user),
+        _("Recorded: documents were sent to members."),
+    )
+
+
+@require_http_methods(["GET"])
+def document_download(request, pk):
+    document = get_object_or_404(
+        MeetingDocument.objects.select_related("meeting"), pk=pk
+    )
+    meeting = selectors.get_meeting_for_user(request.user, document.meeting_id)
+    roles = _roles(request.user, meeting)
+    if not (roles["can_manage"] or roles["can_review"] or meeting.documents_sent_at):
+        raise PermissionDenied
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def excuse_request(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    member = request.user.member
+    if member is None or member.organization_id != meeting.cell_id:
+        raise PermissionDenied
+    form = ExcuseForm(request.POST)
+    if form.is_valid():
+        return _post_action(
+            request,
+            meeting,
+            lambda: services.request_excuse(
+                meeting=meeting, member=member, reason=form.cleaned_data["reason"]
+            ),
+            _("Your request was sent to the secretary."),
+        )
+    messages.error(request, _("Give the reason for your absence."))
+    return redirect(meeting)
+
+
+@require_POST
+def excuse_decide(request, pk):
+    excuse = get_object_or_404(ExcuseRequest, pk=pk)
+    meeting = selectors.get_meeting_for_user(
+        request.user, excuse.meeting_id, action="manage"
+    )
+    accept = request.POST.get("decision") == "accept"
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.decide_excuse(excuse=excuse, accept=accept, by=request.user),
+        _("Excuse accepted.") if accept else _("Excuse refused."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        messages.info(request, _("Start the meeting to take attendance."))
+        return redirect(meeting)
+    rows = selectors.attendance_rows(meeting)
+    form = AttendanceForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_attendance(
+                meeting=meeting, rows=form.rows_data(), by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            rows = selectors.attendance_rows(meeting)
+            if not request.htmx:
+                messages.success(request, _("Attendance saved."))
+                return redirect("meetings:attendance", pk=meeting.pk)
+            form = AttendanceForm(rows=rows)
+    template = "meetings/attendance.html"
+    if request.htmx:
+        template += "#attendance-form"
+    return render(
+        request,
+        template,
+        {
+            "meeting": meeting,
+            "form": form,
+            "minutes": minutes,
+            "stats": selectors.attendance_stats(rows, guests=meeting.guests.all()),
+        },
+    )
+
+
+def _minutes_for(request, pk, action="manage"):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action=action)
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("chair", "minute_taker")
+        .first()
+    )
+    if minutes is None:
+        raise Http404
+    return meeting, minutes
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    if minutes.is_locked or minutes.adopted_at:
+        return redirect(meeting)
+    initial = {
+        "version": minutes.version,
+        "chair": minutes.chair_id,
+        "minute_taker": minutes.minute_taker_id,
+        "started_at": timezone.localtime(minutes.started_at)
+        if minutes.started_at
+        else None,
+        "ended_at": timezone.localtime(minutes.ended_at) if minutes.ended_at else None,
+        "opening": minutes.opening,
+        "recommendations": minutes.recommendations,
+        "conclusion": minutes.conclusion,
+    }
+    form = MinutesForm(request.POST or None, minutes=minutes, initial=initial)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                minutes = services.save_minutes(
+                    minutes=minutes,
+                    version=data["version"],
+                    by=request.user,
+                    chair=data["chair"],
+                    minute_taker=data["minute_taker"],
+                    started_at=data["started_at"],
+                    ended_at=data["ended_at"],
+                    opening=data["opening"],
+                    recommendations=data["recommendations"],
+                    conclusion=data["conclusion"],
+                    items=form.items_data(),
+                )
+            except services.EditConflictError as error:
+                conflict = error.current_version
+                status = 409
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if request.htmx:
+                    return render(
+                        request,
+                        "meetings/_autosave_status.html",
+                        {
+                            "minutes": minutes,
+                            "saved_at": timezone.localtime(),
+                        },
+                    )
+                messages.success(request, _("Minutes saved."))
+                return redirect("meetings:minutes-edit", pk=meeting.pk)
+        elif request.htmx:
+            return render(
+                request,
+                "meetings/_autosave_status.html",
+                {"minutes": minutes, "invalid": True},
+                status=422,
+            )
+        if conflict is not None and request.htmx:
+            return render(
+                request,
+                "meetings/_autosave_status.html",
+                {"minutes": minutes, "conflict": conflict},
+                status=409,
+            )
+    stats = selectors.attendance_stats(
+        selectors.attendance_rows(meeting), guests=meeting.guests.all()
+    )
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "form": form,
+            "conflict": conflict,
+            "stats": stats,
+            "votes": selectors.minutes_votes(minutes),
+            "vote_form": VoteForm(cell=meeting.cell),
+            "minimum": domain.minimum_duration_minutes(
+                combined_with_thematic=meeting.is_combined
+            ),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def vote_add(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    form = VoteForm(request.POST, cell=meeting.cell)
+    if form.is_valid():
+        data = form.cleaned_data
+        reserved = []
+        if data["reserved_member"]:
+            reserved = [(data["reserved_member"], data["reserved_opinion"].strip())]
+        try:
+            vote = services.record_vote(
+                minutes=minutes,
+                subject=data["subject"],
+                kind=data["kind"],
+                yes=data["yes"],
+                no=data["no"],
+                abstain=data["abstain"],
+                reserved=reserved,
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            verdict = _("passed") if vote.passed else _("did not pass")
+            messages.success(
+                request,
+                _("Vote recorded: %(yes)s of N = %(n)s — %(verdict)s.")
+                % {"yes": vote.yes, "n": vote.denominator, "verdict": verdict},
+            )
+    else:
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("meetings:minutes-edit", pk=meeting.pk)
+
+
+@require_POST
+def minutes_adopt(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.adopt_minutes(minutes=minutes, by=request.user),
+        _("The minutes were adopted. The minute-taker and the chair can sign."),
+    )
+
+
+@require_POST
+def minutes_sign(request, pk):
+    meeting, minutes = _minutes_for(request, pk, action="read")
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.sign_minutes(minutes=minutes, user=request.user),
+        _("Signed."),
+    )
+
+
+@require_POST
+def minutes_lock(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.lock_minutes(minutes=minutes, by=request.user),
+        _("The minutes are locked. Corrections are now made by addenda."),
+    )
+
+
+@require_POST
+def minutes_submit(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.submit_minutes(meeting=meeting, by=request.user),
+        _("The minutes were submitted to the superior committee."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_review(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="review")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_minutes(
+                meeting=meeting,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == "acknowledge",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your review was recorded."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Review the minutes"),
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def addendum_add(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_addendum(
+                minutes=minutes, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Addendum added; it must be signed."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Add an addendum"),
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_POST
+def addendum_sign(request, pk):
+    addendum = get_object_or_404(Addendum.objects.select_related("minutes"), pk=pk)
+    meeting = selectors.get_meeting_for_user(request.user, addendum.minutes.meeting_id)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.sign_addendum(addendum=addendum, user=request.user),
+        _("Addendum signed."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resolution_issue(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    form = ResolutionForm(
+        request.POST or None,
+        initial={
+            "title": meeting.topic,
+            "text": minutes.conclusion or meeting.draft_resolution,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            resolution = services.issue_resolution(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Resolution %(number)s issued.") % {"number": resolution.number},
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": _("Issue the resolution"),
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def books(request, pk):
+    cell = _cell_for(request.user, pk)
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else None
+    return render(
+        request,
+        "meetings/books.html",
+        {
+            "cell": cell,
+            "org": cell,
+            "ancestors": member_selectors.org_ancestors(cell),
+            "minute_book": selectors.minute_book(cell, year),
+            "resolutions": selectors.resolution_book(cell),
+            "year": year,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def my_meetings(request):
+    form = SearchForm(request.GET or None)
+    search = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    context = selectors.reading_list(request.user, search=search)
+    return render(
+        request, "meetings/my_meetings.html", {"form": form, "q": search, **context}
+    )
