@@ -41,7 +41,7 @@ def meetings_for_user(user):
 
 MEETING_ACTIONS = {
     "read": permissions.can_read_org,
-    "manage": permissions.can_manage_cell,
+    "manage": permissions.can_run_meetings,
     "review": permissions.can_manage_tree,
 }
 

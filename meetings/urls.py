@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import feeds as views_feeds
 from . import views
 
 app_name = "meetings"
@@ -38,5 +39,12 @@ urlpatterns = [
     path("addenda/<int:pk>/sign/", views.addendum_sign, name="addendum-sign"),
     path(
         "meetings/<int:pk>/resolution/", views.resolution_issue, name="resolution-issue"
+    ),
+    path("calendar/", views_feeds.calendar_settings, name="calendar"),
+    path("calendar/<str:token>.ics", views_feeds.personal_feed, name="personal-feed"),
+    path(
+        "calendar/<str:token>/cells/<int:pk>.ics",
+        views_feeds.cell_feed,
+        name="cell-feed",
     ),
 ]

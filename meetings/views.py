@@ -48,7 +48,7 @@ def _cell_for(user, pk, action="read"):
 def _roles(user, meeting):
     scope = member_selectors.get_scope(user)
     return {
-        "can_manage": permissions.can_manage_cell(scope, meeting.cell),
+        "can_manage": permissions.can_run_meetings(scope, meeting.cell),
         "can_review": permissions.can_manage_tree(scope, meeting.cell),
         "member_id": scope.member_id,
     }
@@ -58,7 +58,7 @@ def _roles(user, meeting):
 def plan(request, pk):
     cell = _cell_for(request.user, pk)
     scope = member_selectors.get_scope(request.user)
-    can_manage = permissions.can_manage_cell(scope, cell)
+    can_manage = permissions.can_run_meetings(scope, cell)
     year = request.GET.get("year", "")
     year = (
         int(year)
@@ -110,7 +110,9 @@ def plan(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
-    cell = _cell_for(request.user, pk, action="manage")
+    cell = _cell_for(request.user, pk)
+    if not permissions.can_run_meetings(member_selectors.get_scope(request.user), cell):
+        raise PermissionDenied
     form = MeetingCreateForm(
         request.POST or None, initial={"kind": MeetingKind.EXTRAORDINARY}
     )
@@ -423,10 +425,10 @@ def attendance(request, pk):
             if not request.htmx:
                 messages.success(request, _("Attendance saved."))
                 return redirect("meetings:attendance", pk=meeting.pk)
-            form = AttendanceForm(rows=rows)
     template = "meetings/attendance.html"
     if request.htmx:
-        template += "#attendance-form"
+        # Only the live counts are swapped: the form the secretary is typing in stays.
+        template += "#attendance-counts"
     return render(
         request,
         template,

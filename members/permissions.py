@@ -59,6 +59,12 @@ def can_manage_cell(scope, org):
     return _cell_of(org) in scope.officer_cell_ids
 
 
+def can_run_meetings(scope, cell):
+    """Plan, prepare, hold and record the cell's meetings: its officers (and admins).
+    Superior committees read and review them but do not write a cell's minutes."""
+    return scope.is_admin or cell.pk in scope.officer_cell_ids
+
+
 def can_manage_tree(scope, org):
     """Create and edit nodes below `org`: committee officials over it, or admins."""
     return scope.is_admin or covers(scope.committee_paths, org.path)

@@ -63,7 +63,7 @@ def login(page):
         page.goto("/accounts/login/")
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(password)
-        page.locator("form button[type=submit]").click()
+        page.locator("#login-form button[type=submit]").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
         return page
 
