@@ -41,7 +41,15 @@ def date_field(label, required=False, **kwargs):
 
 
 class DatedModelForm(forms.ModelForm):
-    """Uses the dd/mm/yyyy widget for every date field."""
+    """Uses the dd/mm/yyyy widget for every date field; a period's end before its
+    start is an error on the end field (not a whole-form constraint message)."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +171,14 @@ class MemberForm(DatedModelForm):
             parent=cell, kind=OrgKind.PARTY_GROUP
         )
         self.fields["full_name"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "official" and not data.get("official_date"):
+            self.add_error(
+                "official_date", _("An official member needs the recognition date.")
+            )
+        return data
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -210,6 +210,9 @@ class Plan:
         return sum(1 for row in self.rows if row.action == "update" and not row.errors)
 
 
+AMBIGUOUS = object()
+
+
 def _target_cells(org):
     from .models import Organization
 
@@ -220,9 +223,9 @@ def _target_cells(org):
     )
     lookup = {}
     for cell in cells:
-        lookup.setdefault(normalise(cell.name).lower(), cell)
-        if cell.code:
-            lookup.setdefault(normalise(cell.code).lower(), cell)
+        for key in {normalise(cell.name).lower(), normalise(cell.code).lower()} - {""}:
+            # A name or code shared by several cells identifies none of them.
+            lookup[key] = AMBIGUOUS if lookup.get(key, cell) != cell else cell
     return lookup
 
 
@@ -233,10 +236,15 @@ def plan_import(batch):
         table = read_table(batch.filename, bytes(batch.content))
     except ValueError as error:
         return Plan(rows=[], errors=[str(error)])
-    table = [row for row in table if any(v not in (None, "") for v in row)]
-    if not table:
+    # Number rows as the spreadsheet does before dropping blank ones.
+    numbered = [
+        (line, row)
+        for line, row in enumerate(table, start=1)
+        if any(v not in (None, "") for v in row)
+    ]
+    if not numbered:
         return Plan(rows=[], errors=[_("The file is empty.")])
-    header = [_header_key(cell or "") for cell in table[0]]
+    header = [_header_key(cell or "") for cell in numbered[0][1]]
     errors = []
     if "full_name" not in header:
         errors.append(_("The column “Họ và tên” is missing."))
@@ -244,16 +252,16 @@ def plan_import(batch):
         errors.append(_("The column “Trạng thái” is missing."))
     if org.kind != OrgKind.CELL and "cell" not in header:
         errors.append(_("Importing into a committee needs the column “Chi bộ”."))
-    if len(table) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         errors.append(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
     if errors:
         return Plan(rows=[], errors=errors)
-    if len(table) == 1:
+    if len(numbered) == 1:
         return Plan(rows=[], errors=[_("The file has no member rows.")])
 
     cells = _target_cells(org)
     rows = []
-    for line, values in enumerate(table[1:], start=2):
+    for line, values in numbered[1:]:
         row = PlanRow(line=line, data={})
         for key, value in zip(header, values, strict=False):
             if key is None:
@@ -269,7 +277,13 @@ def plan_import(batch):
         else:
             name = (row.data.get("cell") or "").lower()
             row.cell = cells.get(name)
-            if row.cell is None:
+            if row.cell is AMBIGUOUS:
+                row.cell = None
+                row.errors.append(
+                    _("Chi bộ: several cells are called “%(name)s”; use the full name.")
+                    % {"name": row.data.get("cell", "")}
+                )
+            elif row.cell is None:
                 row.errors.append(
                     _("Chi bộ: no cell named “%(name)s” here.")
                     % {"name": row.data.get("cell", "")}
@@ -313,7 +327,16 @@ def _match_existing(org, rows):
             row.errors.append(_("Same member as row %(line)s.") % {"line": seen[key]})
             continue
         seen[key] = row.line
-        member = by_card.get(key[1]) if key[0] == "card" else by_name.get(key)
+        if key[0] == "card":
+            member = by_card.get(key[1])
+            if member is None:
+                # A member recorded without a card gets the card from the file.
+                name_key = _dedupe_key({**row.data, "party_card_number": ""})
+                found = by_name.get(name_key)
+                if found is not None and not found.party_card_number:
+                    member = found
+        else:
+            member = by_name.get(key)
         if member is None:
             continue
         if not member.organization.path.startswith(org.path):
@@ -357,6 +380,8 @@ class ImportRejectedError(Exception):
 def commit_import(*, batch, by):
     """Write every row or none: re-plans, refuses on any error, then saves."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.STAGED:
+        return batch.result  # a second confirmation (double click) changes nothing
     plan = plan_import(batch)
     if not plan.ok:
         raise ImportRejectedError(plan)

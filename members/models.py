@@ -137,7 +137,10 @@ class RuleKey(models.TextChoices):
     REPORT_DEADLINE_DAY = "report_deadline_day", _("Supervisor report deadline day")
     MONTHLY_RATING = "monthly_rating", _("Monthly member rating")
     MIN_ATTENDANCE = "min_attendance_percent", _("Minimum attendance (percent)")
-    EXCELLENT_QUOTA = "excellent_quota_percent", _("Excellent rating quota (% of good)")
+    EXCELLENT_QUOTA = (
+        "excellent_quota_percent",
+        _("Excellent rating quota (percent of good)"),
+    )
     TERM_START_YEAR = "term_start_year", _("First year of the committee term")
     TERM_LENGTH = "term_length_years", _("Committee term length (years)")
 
@@ -250,10 +253,16 @@ class Member(TimeStamped):
                 fields=["party_card_number"],
                 condition=~Q(party_card_number=""),
                 name="member_unique_party_card",
+                violation_error_message=_(
+                    "Another member already has this party card number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="probationary") | Q(official_date__isnull=False),
                 name="member_official_has_date",
+                violation_error_message=_(
+                    "An official member needs the recognition date."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organization", "is_active"])]

@@ -15,6 +15,7 @@ from .models import (
     Organization,
     OrgKind,
     Position,
+    PositionRole,
     RuleSetting,
 )
 
@@ -177,11 +178,18 @@ TRACKED_FIELDS = ("status", "official_date", "admission_date", "organization_id"
 def update_member(*, member, by, **fields):
     """Change a member's record; status and cell changes enter the history."""
     before = {name: getattr(member, name) for name in TRACKED_FIELDS}
+    old_values = {name: getattr(member, name) for name in fields}
     for name, value in fields.items():
         setattr(member, name, value)
     check_member(member)
     member.save()
-    changed = [name for name in fields if name not in TRACKED_FIELDS]
+    changed = [
+        name
+        for name in fields
+        if name not in TRACKED_FIELDS
+        and name != "organization"
+        and getattr(member, name) != old_values[name]
+    ]
     if before["status"] != member.status and member.is_official:
         record_event(
             member=member, kind=EventKind.RECOGNISED, by=by, date=member.official_date
@@ -219,7 +227,10 @@ def deactivate_member(*, member, by, on, reason):
             "updated_at",
         ]
     )
-    Position.objects.filter(member=member, end__isnull=True).update(end=on)
+    offices = Position.objects.filter(member=member)
+    # An office that had not begun never took effect; one still running ends today.
+    offices.filter(start__gt=on).delete()
+    offices.filter(Q(end__isnull=True) | Q(end__gt=on)).update(end=on)
     record_event(member=member, kind=EventKind.DEACTIVATED, by=by, note=reason, date=on)
     return member
 
@@ -278,6 +289,39 @@ def save_period(*, instance, by, overlap_extra=None):
             date=instance.start,
         )
     return instance
+
+
+SINGLE_HOLDER_ROLES = frozenset(
+    {PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY, PositionRole.GROUP_LEADER}
+)
+
+
+@transaction.atomic
+def save_position(*, position, by):
+    """Record an office. A person holds one office of a kind at a time in a node, and
+    a node has one secretary, one deputy and one group leader at a time (DOMAIN §1)."""
+    if position.role in SINGLE_HOLDER_ROLES:
+        holders = (
+            Position.objects.filter(
+                organization_id=position.organization_id, role=position.role
+            )
+            .exclude(pk=position.pk)
+            .filter(Q(end__isnull=True) | Q(end__gte=position.start))
+        )
+        if position.end is not None:
+            holders = holders.filter(start__lte=position.end)
+        if holders.exists():
+            raise ValidationError(
+                {"role": _("Someone already holds this office in that period.")}
+            )
+    return save_period(
+        instance=position,
+        by=by,
+        overlap_extra={
+            "organization_id": position.organization_id,
+            "role": position.role,
+        },
+    )
 
 
 @transaction.atomic

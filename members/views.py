@@ -133,11 +133,10 @@ def org_create(request, pk=None):
             raise PermissionDenied
         parent = None
     else:
-        parent = selectors.get_organization_for_user(request.user, pk, action="tree")
-        if parent.kind == OrgKind.CELL:
-            parent = selectors.get_organization_for_user(
-                request.user, pk, action="manage"
-            )
+        parent = selectors.get_organization_for_user(request.user, pk)
+        # Under a cell only party groups: its officers may add them.
+        action = "manage" if parent.kind == OrgKind.CELL else "tree"
+        parent = selectors.get_organization_for_user(request.user, pk, action=action)
     form = OrganizationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,9 +225,9 @@ def _position_candidates(org):
         return Member.objects.filter(organization_id=org.parent_id, is_active=True)
     if org.kind == OrgKind.CELL:
         return Member.objects.filter(organization=org, is_active=True)
-    root = org.parent or org
+    # Officials of a committee are party members of the cells below it.
     return Member.objects.filter(
-        organization__path__startswith=root.path, is_active=True
+        organization__path__startswith=org.path, is_active=True
     ).select_related("organization")
 
 
@@ -245,11 +244,7 @@ def position_add(request, pk):
         position = form.save(commit=False)
         position.organization = org
         try:
-            services.save_period(
-                instance=position,
-                by=request.user,
-                overlap_extra={"organization": org, "role": position.role},
-            )
+            services.save_position(position=position, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:

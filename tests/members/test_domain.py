@@ -13,7 +13,7 @@ from members.domain import (
     recognition_due,
 )
 
-# add_months ----------------------------------------------------------------------
+# add_months -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_add_months_clips_to_month_end(day, months, expected):
     assert add_months(day, months) == expected
 
 
-# probation_end ---------------------------------------------------------------------
+# probation_end ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_probation_end_is_twelve_months_after_admission(admission, expected):
     assert probation_end(admission) == expected
 
 
-# recognition_due -------------------------------------------------------------------
+# recognition_due --------------------------------------------------------------------
 
 ADMITTED = date(2025, 3, 10)  # probation ends 10/03/2026
 
@@ -111,7 +111,7 @@ def test_recognition_due_false_without_probation_or_admission_date(
     assert due is False
 
 
-# party_age_years -------------------------------------------------------------------
+# party_age_years --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_party_age_years_none_without_admission_date():
     assert party_age_years(None, date(2026, 1, 1)) is None
 
 
-# cell_alerts -----------------------------------------------------------------------
+# cell_alerts ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_cell_alerts_size_and_committee(official_count, officer_count, expected)
     assert alerts == expected
 
 
-# periods_overlap -------------------------------------------------------------------
+# periods_overlap --------------------------------------------------------------------
 
 JAN_1, JAN_31 = date(2026, 1, 1), date(2026, 1, 31)
 FEB_1, FEB_28 = date(2026, 2, 1), date(2026, 2, 28)

@@ -197,7 +197,7 @@ def test_import_commit_writes_history_with_the_file_name(tree, users):
 def test_import_xlsx_reads_real_date_and_number_cells(tree):
     row = {
         NAME: "Phan Văn Số",
-        BIRTH: datetime(1975, 4, 30),  # noqa: DTZ001 — a spreadsheet date cell
+        BIRTH: datetime(1975, 4, 30),  # a spreadsheet date cell
         CARD: 123456789,
         STATUS: "Chính thức",
         ADMITTED: date(2000, 1, 1),
@@ -208,7 +208,9 @@ def test_import_xlsx_reads_real_date_and_number_cells(tree):
     plan = imports.plan_import(batch)
 
     assert plan.rows[0].errors == []
-    assert {key: plan.rows[0].data[key] for key in ("birth_date", "party_card_number")} == {
+    assert {
+        key: plan.rows[0].data[key] for key in ("birth_date", "party_card_number")
+    } == {
         "birth_date": date(1975, 4, 30),
         "party_card_number": "123456789",
     }
@@ -250,7 +252,9 @@ def test_import_csv_utf8_bom(tree, delimiter):
 
 def test_import_headers_by_alias_and_in_any_order(tree):
     header = ["status", "FULL NAME", "date of birth", "Cột lạ"]
-    rows = [{"status": "official", "FULL NAME": "Alias Văn A", "date of birth": "1/2/1960"}]
+    rows = [
+        {"status": "official", "FULL NAME": "Alias Văn A", "date of birth": "1/2/1960"}
+    ]
     rows[0]["status"] = "probationary"
     batch = stage(tree.cell, csv_bytes(rows, header), "a.csv")
 
@@ -314,7 +318,7 @@ def test_import_unreadable_xlsx_is_a_file_error(tree):
     assert (plan.rows, len(plan.errors), plan.ok) == ([], 1, False)
 
 
-# one bad row: nothing is imported ------------------------------------------------------
+# one bad row: nothing is imported ---------------------------------------------------
 
 
 @pytest.fixture
@@ -393,11 +397,6 @@ def test_import_errors_on_several_rows_name_each_line(tree):
     assert "Họ và tên" in plan.error_rows[1].errors[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan_import drops blank rows before numbering, so every row after "
-    "a blank line is reported one line too early",
-)
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_import_line_numbers_count_blank_rows(tree, file_format):
     rows = [GOOD_ROWS[0], {}, {**GOOD_ROWS[1], BIRTH: "31/02/1980"}]
@@ -433,7 +432,7 @@ def test_import_duplicate_name_and_birth_date_in_the_file(tree):
     assert "2" in plan.error_rows[0].errors[0]
 
 
-# re-import updates ----------------------------------------------------------------------
+# re-import updates ------------------------------------------------------------------
 
 
 def test_reimport_same_file_updates_instead_of_duplicating(tree, users):
@@ -468,7 +467,10 @@ def test_reimport_matches_by_card_and_updates_the_values(tree):
 
     assert result == {"created": 0, "updated": 1}
     member = Member.objects.get(party_card_number="011234")
-    assert (member.full_name, member.phone) == ("Nguyễn Thị Hoa (đổi tên)", "0900000000")
+    assert (member.full_name, member.phone) == (
+        "Nguyễn Thị Hoa (đổi tên)",
+        "0900000000",
+    )
 
 
 def test_reimport_matches_by_name_and_birth_date_without_card(tree):
@@ -500,11 +502,6 @@ def test_reimport_matches_by_name_and_birth_date_without_card(tree):
     assert nam.events.filter(kind=EventKind.RECOGNISED).get().date == date(2027, 2, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a row with a card number never falls back to name + birth date, so "
-    "adding card numbers to members imported without them duplicates every member",
-)
 def test_reimport_with_card_numbers_added_updates_members_without_card(tree):
     imports.commit_import(batch=stage(tree.cell, xlsx_bytes([GOOD_ROWS[1]])), by=None)
     count = Member.objects.count()
@@ -530,7 +527,7 @@ def test_reimport_name_match_is_limited_to_the_organisation(tree):
     assert [(row.action, row.errors) for row in plan.rows] == [("create", [])]
 
 
-# importing into a committee ------------------------------------------------------------
+# importing into a committee ---------------------------------------------------------
 
 
 def test_import_into_ward_places_rows_in_the_named_cells(tree, users):
@@ -563,7 +560,9 @@ def test_import_into_ward_needs_the_cell_column(tree):
 
 
 @pytest.mark.parametrize(
-    "cell_name", ["Chi bộ Không Có", "Chi bộ Khoa Nội", ""], ids=["unknown", "elsewhere", "empty"]
+    "cell_name",
+    ["Chi bộ Không Có", "Chi bộ Khoa Nội", ""],
+    ids=["unknown", "elsewhere", "empty"],
 )
 def test_import_into_ward_unknown_cell_is_a_row_error(tree, cell_name):
     rows = [
@@ -587,7 +586,13 @@ def test_import_into_ward_unknown_cell_is_a_row_error(tree, cell_name):
 def test_import_into_ward_moves_a_member_between_its_cells(tree):
     tree.member.party_card_number = "555"
     tree.member.save()
-    row = {NAME: tree.member.full_name, CARD: "555", STATUS: "Chính thức", OFFICIAL: "03/03/2001", CELL: "Chi bộ Khối phố 2"}
+    row = {
+        NAME: tree.member.full_name,
+        CARD: "555",
+        STATUS: "Chính thức",
+        OFFICIAL: "03/03/2001",
+        CELL: "Chi bộ Khối phố 2",
+    }
     batch = stage(tree.ward, xlsx_bytes([row], [NAME, CARD, STATUS, OFFICIAL, CELL]))
 
     result = imports.commit_import(batch=batch, by=None)
@@ -610,11 +615,6 @@ def test_import_into_cell_refuses_a_card_of_a_sibling_cell(tree):
     assert "444" in plan.error_rows[0].errors[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cell codes are generic (every cell is “CB”) and the first cell with "
-    "a code or name wins, so an ambiguous “Chi bộ” value lands in an arbitrary cell",
-)
 @pytest.mark.parametrize("cell_value", ["CB", "cb"])
 def test_import_into_ward_ambiguous_cell_code_is_a_row_error(tree, cell_value):
     # Both cells of the ward carry the document code "CB".
@@ -636,13 +636,16 @@ def test_import_into_ward_by_unique_cell_code(tree):
     assert [(row.cell, row.errors) for row in plan.rows] == [(tree.cell2, [])]
 
 
-# ImportUploadForm -------------------------------------------------------------------------
+# ImportUploadForm -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("danh-sach.xlsx", "Họ và tên,Trạng thái\nA,Dự bị\n".encode()),  # a CSV in disguise
+        (
+            "danh-sach.xlsx",
+            "Họ và tên,Trạng thái\nA,Dự bị\n".encode(),
+        ),  # a CSV in disguise
         ("danh-sach.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),  # an old .xls
         ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
         ("danh-sach.txt", "Họ và tên,Trạng thái\n".encode()),
@@ -684,7 +687,7 @@ def test_import_upload_form_refuses_files_over_5_mb(db):
     assert list(form.errors) == ["file"]
 
 
-# views: upload → preview → confirm -------------------------------------------------------
+# views: upload → preview → confirm --------------------------------------------------
 
 
 def upload_url(org):
@@ -719,7 +722,9 @@ def test_import_views_secretary_full_flow(tree, users, persona_client):
     assert preview.status_code == 200
     assert preview.context["plan"].creates == 3
     for line, name in [(2, "Nguyễn Thị Hoa"), (3, "Trần Văn Nam"), (4, "Lê Thị Mai")]:
-        assert f"<td>{line}</td><td>{name}</td><td>Chi bộ Khối phố 5</td>" in preview.text
+        assert (
+            f"<td>{line}</td><td>{name}</td><td>Chi bộ Khối phố 5</td>" in preview.text
+        )
     assert members_after_preview == members_before  # the preview writes nothing
     assert confirmed.status_code == 302
     assert confirmed["Location"] == tree.cell.get_absolute_url()
@@ -736,11 +741,6 @@ def test_import_views_secretary_full_flow(tree, users, persona_client):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: commit_import locks the batch but never re-checks its status, so a "
-    "second (double-clicked) confirmation imports the file again",
-)
 def test_commit_import_twice_imports_once(tree):
     batch = stage(tree.cell, xlsx_bytes(GOOD_ROWS))
     imports.commit_import(batch=batch, by=None)
@@ -805,7 +805,9 @@ def test_import_views_bad_upload_stays_on_the_form(tree, persona_client):
     assert not ImportBatch.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("member", 403), ("outsider", 404), ("supervisor", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("member", 403), ("outsider", 404), ("supervisor", 403)]
+)
 def test_import_views_refused(tree, users, persona_client, persona, status):
     batch = stage(tree.cell, xlsx_bytes(GOOD_ROWS), by=users.secretary)
     client = persona_client(persona)
@@ -844,7 +846,7 @@ def test_import_preview_of_someone_elses_batch_is_404(tree, users, persona_clien
     assert batch.status == ImportBatch.Status.STAGED
 
 
-# export and the round trip --------------------------------------------------------------
+# export and the round trip ----------------------------------------------------------
 
 
 def test_export_members_xlsx(tree, persona_client):
@@ -893,7 +895,9 @@ def test_export_members_xlsx(tree, persona_client):
     }
 
 
-def test_export_then_reimport_into_the_same_cell_only_updates(tree, users, persona_client):
+def test_export_then_reimport_into_the_same_cell_only_updates(
+    tree, users, persona_client
+):
     client = persona_client("secretary")
     tree.member.party_card_number = "012345"
     tree.member.gender = Gender.FEMALE

@@ -148,7 +148,7 @@ def test_can_manage_member_is_can_manage_cell(persona, org):
     assert can_manage_member(scope, member_org) is can_manage_cell(scope, member_org)
 
 
-# covers: path prefixes -------------------------------------------------------------
+# covers: path prefixes --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_cell_membership_does_not_leak_to_a_node_with_a_lookalike_pk():
     assert can_manage_cell(SCOPES["secretary"], group_of_33) is False
 
 
-# can_read_member -------------------------------------------------------------------
+# can_read_member --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

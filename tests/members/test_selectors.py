@@ -28,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-# get_scope ---------------------------------------------------------------------------
+# get_scope --------------------------------------------------------------------------
 
 
 def expected_scope(tree, persona):
@@ -111,7 +111,7 @@ def test_get_scope_of_an_inactive_member_has_no_member_cell(tree, users):
     assert scope.is_anyone is False
 
 
-# organizations_for_user / get_organization_for_user ----------------------------------
+# organizations_for_user / get_organization_for_user ---------------------------------
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_get_organization_for_user_unknown_pk_is_404(users):
         selectors.get_organization_for_user(users.admin, 10**9)
 
 
-# effective_rules ---------------------------------------------------------------------
+# effective_rules --------------------------------------------------------------------
 
 
 def test_effective_rules_defaults_when_nothing_is_set(tree):
@@ -306,7 +306,9 @@ def test_effective_rules_latest_value_on_the_same_node_wins(tree):
     assert rules_2024[RuleKey.NOTICE_DAYS]["value"] == 4
 
 
-def test_effective_rules_is_one_query(tree, meeting_day_rules, django_assert_num_queries):
+def test_effective_rules_is_one_query(
+    tree, meeting_day_rules, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         rules = selectors.effective_rules(tree.cell, on=date(2026, 6, 1))
 
@@ -318,7 +320,7 @@ def test_rule_value_reads_one_key(tree, meeting_day_rules):
     assert selectors.rule_value(tree.cell, RuleKey.MEETING_DAY, date(2026, 1, 1)) == 5
 
 
-# cell_summary --------------------------------------------------------------------------
+# cell_summary -----------------------------------------------------------------------
 
 ON = date(2026, 6, 1)
 
@@ -332,10 +334,16 @@ def busy_cell(db):
     away = MemberFactory(organization=cell, full_name="Bình")
     probation = {"status": MemberStatus.PROBATIONARY, "official_date": None}
     due = MemberFactory(
-        organization=cell, full_name="Cúc", admission_date=date(2025, 6, 20), **probation
+        organization=cell,
+        full_name="Cúc",
+        admission_date=date(2025, 6, 20),
+        **probation,
     )
     not_due = MemberFactory(
-        organization=cell, full_name="Dung", admission_date=date(2025, 8, 1), **probation
+        organization=cell,
+        full_name="Dung",
+        admission_date=date(2025, 8, 1),
+        **probation,
     )
     attached = MemberFactory(
         organization=cell, full_name="Em", admission_date=None, **probation
@@ -452,13 +460,13 @@ def test_cell_summary_constant_queries(db, django_assert_num_queries):
         selectors.cell_summary(large, on=ON)
 
 
-# subtree_counts --------------------------------------------------------------------------
+# subtree_counts ---------------------------------------------------------------------
 
 
 def build_subtree(cells_in_ward):
     """province ─┬─ ward (n cells, 2 active + 1 inactive members each)
-                 ├─ bloc ── cell (1 active member), inactive cell (1 member)
-                 └─ direct cell (3 active members)"""
+    ├─ bloc ── cell (1 active member), inactive cell (1 member)
+    └─ direct cell (3 active members)"""
     province = OrganizationFactory(name="Tỉnh", kind=OrgKind.PROVINCE_COMMITTEE)
     ward = OrganizationFactory(
         name="Phường", kind=OrgKind.COMMUNE_COMMITTEE, parent=province
@@ -482,7 +490,9 @@ def build_subtree(cells_in_ward):
 
 
 @pytest.mark.parametrize("cells_in_ward", [1, 5])
-def test_subtree_counts_rolls_up_per_child(db, django_assert_num_queries, cells_in_ward):
+def test_subtree_counts_rolls_up_per_child(
+    db, django_assert_num_queries, cells_in_ward
+):
     province = build_subtree(cells_in_ward)
 
     with django_assert_num_queries(2):
@@ -493,7 +503,10 @@ def test_subtree_counts_rolls_up_per_child(db, django_assert_num_queries, cells_
         ("Khối", {"cells": 1, "members": 1}),
         ("Phường", {"cells": cells_in_ward, "members": 2 * cells_in_ward}),
     ]
-    assert result["totals"] == {"cells": cells_in_ward + 2, "members": 2 * cells_in_ward + 4}
+    assert result["totals"] == {
+        "cells": cells_in_ward + 2,
+        "members": 2 * cells_in_ward + 4,
+    }
 
 
 def test_subtree_counts_of_a_ward_leaves_out_siblings(db):

@@ -25,7 +25,7 @@ from members.models import (
 )
 from tests.factories import MemberFactory, OrganizationFactory, PositionFactory
 
-# create_organization -------------------------------------------------------------------
+# create_organization ----------------------------------------------------------------
 
 
 def test_create_organization_sets_path_and_depth(db):
@@ -87,7 +87,9 @@ def test_create_organization_refuses_a_kind_not_allowed_under_the_parent(
     parents[OrgKind.PARTIAL_COMMITTEE] = OrganizationFactory(
         kind=OrgKind.PARTIAL_COMMITTEE, parent=parents[OrgKind.GRASSROOTS_COMMITTEE]
     )
-    parents[OrgKind.CELL] = OrganizationFactory(parent=parents[OrgKind.PARTIAL_COMMITTEE])
+    parents[OrgKind.CELL] = OrganizationFactory(
+        parent=parents[OrgKind.PARTIAL_COMMITTEE]
+    )
     parents[OrgKind.PARTY_GROUP] = OrganizationFactory(
         kind=OrgKind.PARTY_GROUP, parent=parents[OrgKind.CELL]
     )
@@ -112,7 +114,7 @@ def test_create_organization_cell_needs_a_cell_type(db):
     assert Organization.objects.count() == 0
 
 
-# create_member ------------------------------------------------------------------------
+# create_member ----------------------------------------------------------------------
 
 
 def events_of(member):
@@ -198,7 +200,7 @@ def test_create_member_refuses_a_duplicate_party_card(tree):
     assert Member.objects.filter(party_card_number="777").count() == 1
 
 
-# update_member ------------------------------------------------------------------------
+# update_member ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -255,11 +257,6 @@ def test_update_member_other_fields_write_updated_with_their_names(probationary)
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: update_member lists every field it was given as changed, so each "
-    "save of the edit form (and each re-import) logs “Record updated” with all fields",
-)
 def test_update_member_logs_only_fields_that_changed(probationary):
     MemberEvent.objects.filter(member=probationary).delete()
 
@@ -284,7 +281,7 @@ def test_update_member_moving_cell_writes_left_cell(probationary, tree):
     ]
 
 
-# deactivate_member ---------------------------------------------------------------------
+# deactivate_member ------------------------------------------------------------------
 
 
 def test_deactivate_member_ends_open_positions_and_records_it(tree, users):
@@ -337,11 +334,6 @@ def test_deactivate_member_refuses_twice(tree):
     assert MemberEvent.objects.filter(member=tree.member).count() == events_before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: deactivate_member only ends positions with no end date; an office "
-    "with a term end after the deactivation day stays current",
-)
 def test_deactivate_member_ends_offices_with_a_future_term_end(tree):
     position = tree.secretary.positions.get()
     position.end = date(2030, 12, 31)
@@ -355,11 +347,6 @@ def test_deactivate_member_ends_offices_with_a_future_term_end(tree):
     assert position.end == date(2026, 7, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: deactivate_member sets end=on on an office that starts after `on`, "
-    "which breaks position_end_after_start (IntegrityError, a 500 in the view)",
-)
 def test_deactivate_member_with_an_office_starting_later(tree):
     PositionFactory(
         member=tree.member,
@@ -397,13 +384,11 @@ def test_reactivate_member_clears_deactivation(tree):
         services.reactivate_member(member=tree.member, by=None)
 
 
-# save_period / end_period --------------------------------------------------------------
+# save_period / end_period -----------------------------------------------------------
 
 
 def exemption(member, start, end=None):
-    return Exemption(
-        member=member, reason=ExemptionReason.HEALTH, start=start, end=end
-    )
+    return Exemption(member=member, reason=ExemptionReason.HEALTH, start=start, end=end)
 
 
 @pytest.mark.parametrize(
@@ -445,7 +430,9 @@ def test_save_period_overlap_is_per_member_and_per_kind(tree):
 
     services.save_period(instance=exemption(tree.secretary, date(2025, 1, 1)), by=None)
     services.save_period(
-        instance=Suspension(member=tree.member, reason="Kỷ luật", start=date(2025, 2, 1)),
+        instance=Suspension(
+            member=tree.member, reason="Kỷ luật", start=date(2025, 2, 1)
+        ),
         by=None,
     )
 
@@ -538,7 +525,7 @@ def test_end_period_refuses(tree, end, on):
     assert Exemption.objects.get(pk=period.pk).end == end
 
 
-# check_member ---------------------------------------------------------------------------
+# check_member -----------------------------------------------------------------------
 
 
 def valid_member(cell, **overrides):
@@ -592,7 +579,7 @@ def test_check_member_probationary_needs_no_official_date(tree):
     )
 
 
-# rules -----------------------------------------------------------------------------------
+# rules ------------------------------------------------------------------------------
 
 
 def test_set_rule_replaces_the_value_of_the_same_day_and_clear_rule_removes_all(tree):
