@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from members import permissions
@@ -42,7 +43,7 @@ SETTINGS_CELL_LIMIT = 200
 SEQUENCE_KINDS = (MeetingChange.Kind.RESCHEDULED, MeetingChange.Kind.CANCELLED)
 
 
-# --- reads -------------------------------------------------------------------------
+# --- reads ----------------------------------------------------------------------------
 
 
 def feed_meetings(cell_ids, *, now=None):
@@ -80,7 +81,7 @@ def get_token_owner(token):
     return row.user, member_selectors.get_scope(row.user)
 
 
-def feed_cells_for_user(user, *, limit=SETTINGS_CELL_LIMIT):
+def feed_cells_for_user(user, *, limit):
     """Active cells in the user's reach, by name, at most `limit` (plus one to tell
     the page there are more). One query."""
     cells = member_selectors.organizations_for_user(user).filter(
@@ -89,7 +90,7 @@ def feed_cells_for_user(user, *, limit=SETTINGS_CELL_LIMIT):
     return list(cells.order_by("name", "pk")[: limit + 1])
 
 
-# --- writes ------------------------------------------------------------------------
+# --- writes ---------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def revoke_calendar_token(*, user):
     return bool(deleted)
 
 
-# --- the calendar itself -----------------------------------------------------------
+# --- the calendar itself --------------------------------------------------------------
 
 
 def _duration(meeting):
@@ -195,7 +196,7 @@ def _calendar_response(request, meetings, *, name, filename, uid):
     return response
 
 
-# --- views -------------------------------------------------------------------------
+# --- views ----------------------------------------------------------------------------
 
 
 def _webcal(url):
@@ -208,6 +209,7 @@ def _feed_link(request, name, *args):
     return {"url": url, "webcal": _webcal(url)}
 
 
+@never_cache  # the page shows secrets: no browser or proxy should keep a copy
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request):
     if request.method == "POST":
@@ -231,7 +233,7 @@ def calendar_settings(request):
             return HttpResponseBadRequest()
         return redirect("meetings:calendar")
     token = CalendarToken.objects.filter(user=request.user).first()
-    cells = feed_cells_for_user(request.user)
+    cells = feed_cells_for_user(request.user, limit=SETTINGS_CELL_LIMIT)
     truncated = len(cells) > SETTINGS_CELL_LIMIT
     cells = cells[:SETTINGS_CELL_LIMIT]
     context = {"token": token, "truncated": truncated, "cells": cells}
