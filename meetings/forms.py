@@ -309,8 +309,8 @@ class MinutesForm(forms.Form):
 class VoteForm(forms.Form):
     subject = forms.CharField(label=_("What was voted"), max_length=255)
     kind = forms.ChoiceField(label=_("Rule"), choices=VoteKind.choices)
-    yes = forms.IntegerField(label=_("Yes"), min_value=0, max_value=10000)
-    no = forms.IntegerField(label=_("No"), min_value=0, max_value=10000)
+    yes = forms.IntegerField(label=_("In favour"), min_value=0, max_value=10000)
+    no = forms.IntegerField(label=_("Against"), min_value=0, max_value=10000)
     abstain = forms.IntegerField(
         label=_("Abstain"), min_value=0, max_value=10000, initial=0
     )

@@ -34,7 +34,7 @@ class AgendaTemplate(TimeStamped):
 
     National templates have no organisation; a node may override them below it."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
@@ -59,7 +59,8 @@ class AgendaTemplate(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.organization or _('national')})"
+        scope = self.organization or _("national")
+        return f"{self.get_kind_display()} ({scope})"
 
 
 class Meeting(TimeStamped):
@@ -69,11 +70,11 @@ class Meeting(TimeStamped):
         on_delete=models.PROTECT,
         related_name="meetings",
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind)
     state = models.CharField(
         _("state"),
         max_length=16,
-        choices=MeetingState.choices,
+        choices=MeetingState,
         default=MeetingState.PLANNED,
     )
     # "2026-M11" for the regular meeting of November, "2026-Q4" for a quarter's
@@ -264,7 +265,7 @@ class Attendance(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=20,
-        choices=AttendanceStatus.choices,
+        choices=AttendanceStatus,
         default=AttendanceStatus.PRESENT,
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -392,11 +393,11 @@ class Vote(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="votes")
     subject = models.CharField(_("subject"), max_length=255)
     kind = models.CharField(
-        _("rule"), max_length=12, choices=VoteKind.choices, default=VoteKind.RESOLUTION
+        _("rule"), max_length=12, choices=VoteKind, default=VoteKind.RESOLUTION
     )
-    yes = models.PositiveIntegerField(_("yes"))
-    no = models.PositiveIntegerField(_("no"))
-    abstain = models.PositiveIntegerField(_("abstain"))
+    yes = models.PositiveIntegerField(_("votes in favour"))
+    no = models.PositiveIntegerField(_("votes against"))
+    abstain = models.PositiveIntegerField(_("abstentions"))
     denominator = models.PositiveIntegerField()
     denominator_detail = models.JSONField(default=dict)
     passed = models.BooleanField()

@@ -60,7 +60,7 @@ class Organization(TimeStamped):
     """
 
     name = models.CharField(_("name"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind)
     is_grassroots = models.BooleanField(
         _("grassroots cell"),
         default=False,
@@ -69,7 +69,7 @@ class Organization(TimeStamped):
         ),
     )
     cell_type = models.CharField(
-        _("cell type"), max_length=32, choices=CellType.choices, blank=True
+        _("cell type"), max_length=32, choices=CellType, blank=True
     )
     code = models.CharField(
         _("document code"),
@@ -155,7 +155,7 @@ class RuleSetting(TimeStamped):
         on_delete=models.CASCADE,
         related_name="rule_settings",
     )
-    key = models.CharField(_("setting"), max_length=40, choices=RuleKey.choices)
+    key = models.CharField(_("setting"), max_length=40, choices=RuleKey)
     value = models.JSONField(_("value"))
     valid_from = models.DateField(_("valid from"))
     source = models.CharField(_("source regulation"), max_length=255, blank=True)
@@ -209,9 +209,7 @@ class Member(TimeStamped):
         limit_choices_to={"kind": OrgKind.PARTY_GROUP},
     )
     full_name = models.CharField(_("full name"), max_length=120)
-    gender = models.CharField(
-        _("gender"), max_length=10, choices=Gender.choices, blank=True
-    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     party_card_number = models.CharField(
         _("party card number"), max_length=32, blank=True
@@ -223,7 +221,7 @@ class Member(TimeStamped):
     status = models.CharField(
         _("status"),
         max_length=16,
-        choices=MemberStatus.choices,
+        choices=MemberStatus,
         default=MemberStatus.PROBATIONARY,
     )
     admission_decision_date = models.DateField(
@@ -293,7 +291,7 @@ class MemberEvent(models.Model):
     """One dated line of a member's history; written by services, never edited."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind)
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
@@ -361,7 +359,7 @@ class Position(Period):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    role = models.CharField(_("position"), max_length=20, choices=PositionRole.choices)
+    role = models.CharField(_("position"), max_length=20, choices=PositionRole)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
@@ -398,9 +396,7 @@ class Exemption(Period):
         on_delete=models.PROTECT,
         related_name="exemptions",
     )
-    reason = models.CharField(
-        _("reason"), max_length=20, choices=ExemptionReason.choices
-    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ExemptionReason)
     detail = models.CharField(_("details"), max_length=255, blank=True)
     resolution_ref = models.CharField(
         _("cell resolution reference"), max_length=64, blank=True
@@ -465,7 +461,7 @@ class TemporaryAttachment(Period):
         related_name="attachments",
     )
     direction = models.CharField(
-        _("direction"), max_length=3, choices=AttachmentDirection.choices
+        _("direction"), max_length=3, choices=AttachmentDirection
     )
     other_unit = models.CharField(_("other party unit"), max_length=255)
     note = models.CharField(_("note"), max_length=255, blank=True)

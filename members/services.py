@@ -17,6 +17,7 @@ from .models import (
     Position,
     PositionRole,
     RuleSetting,
+    SupervisionAssignment,
 )
 
 ALLOWED_CHILDREN = {
@@ -227,10 +228,14 @@ def deactivate_member(*, member, by, on, reason):
             "updated_at",
         ]
     )
-    offices = Position.objects.filter(member=member)
-    # An office that had not begun never took effect; one still running ends today.
-    offices.filter(start__gt=on).delete()
-    offices.filter(Q(end__isnull=True) | Q(end__gt=on)).update(end=on)
+    # An office or follow-up that had not begun never took effect; one still running
+    # ends on the deactivation day.
+    for periods in (
+        Position.objects.filter(member=member),
+        SupervisionAssignment.objects.filter(supervisor=member),
+    ):
+        periods.filter(start__gt=on).delete()
+        periods.filter(Q(end__isnull=True) | Q(end__gt=on)).update(end=on)
     record_event(member=member, kind=EventKind.DEACTIVATED, by=by, note=reason, date=on)
     return member
 

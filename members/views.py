@@ -105,7 +105,7 @@ def org_detail(request, pk):
             members=selectors.cell_members(org, status=status, search=search),
             summary=selectors.cell_summary(org),
             groups=list(org.children.filter(kind=OrgKind.PARTY_GROUP)),
-            linked=list(org.linked_people.all()),
+            linked=list(org.linked_people.filter(selectors.current_q())),
             supervisions=list(
                 org.supervisions.filter(selectors.current_q()).select_related(
                     "supervisor"

@@ -61,7 +61,9 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     page.locator("textarea[name='items-5-speakers']").fill(
         "Lê Văn Bí Thư: báo cáo kết quả tháng 11"
     )
-    page.locator("textarea[name=conclusion]").fill("Chi bộ thống nhất nghị quyết tháng 12.")
+    page.locator("textarea[name=conclusion]").fill(
+        "Chi bộ thống nhất nghị quyết tháng 12."
+    )
     page.wait_for_function(
         "document.getElementById('autosave-status').textContent.includes('v')"
         " && document.getElementById('id_version').value !== '1'",
