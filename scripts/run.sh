@@ -9,7 +9,7 @@ unset DATABASE_URL REDIS_URL CELERY_BROKER_URL DJANGO_ENV
 export DEBUG=1
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-mkdir -p var/mail var/celery/broker var/celery/processed var/media var/log
+mkdir -p var/mail var/celery/broker var/celery/processed var/celery/control var/media var/log
 
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
