@@ -64,11 +64,12 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     page.locator("textarea[name=conclusion]").fill(
         "Chi bộ thống nhất nghị quyết tháng 12."
     )
-    page.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('v')"
-        " && document.getElementById('id_version').value !== '1'",
-        timeout=20_000,
-    )
+    # Autosave: wait until the last typed text has reached the database.
+    expected = "Chi bộ thống nhất nghị quyết tháng 12."
+    for _attempt in range(40):
+        page.wait_for_timeout(500)
+        if Minutes.objects.get(meeting=meeting).conclusion == expected:
+            break
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.conclusion == "Chi bộ thống nhất nghị quyết tháng 12."
     assert minutes.items[5]["speakers"] == [
