@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 
-from .models import AttendanceStatus, Meeting, MeetingKind, VoteKind
+from .models import AttendanceStatus, Guest, Meeting, MeetingKind, VoteKind
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -126,6 +126,12 @@ class DocumentForm(forms.Form):
         label=_("File"),
         help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG; 20 MB."),
     )
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    role = forms.ChoiceField(label=_("Role"), choices=Guest.Role.choices)
+    title = forms.CharField(label=_("Position / unit"), max_length=255, required=False)
 
 
 class ExcuseForm(forms.Form):

@@ -18,6 +18,7 @@ from .models import (
     Attendance,
     AttendanceStatus,
     ExcuseRequest,
+    Guest,
     Meeting,
     MeetingChange,
     MeetingDocument,
@@ -452,6 +453,18 @@ def record_attendance(*, meeting, rows, by):
         changed.append(row)
     Attendance.objects.bulk_update(changed, ["status", "reason", "late", "spoke"])
     return changed
+
+
+@transaction.atomic
+def add_guest(*, meeting, name, role, title="", by=None):
+    """List a guest (superior delegate, invited person, peer secretary)."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None:
+        _check_not_locked(minutes)
+    guest = Guest(meeting=meeting, name=" ".join(name.split()), role=role, title=title)
+    guest.full_clean()
+    guest.save()
+    return guest
 
 
 # --- minutes --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ urlpatterns = [
     path("meetings/<int:pk>/excuse/", views.excuse_request, name="excuse-request"),
     path("excuses/<int:pk>/decide/", views.excuse_decide, name="excuse-decide"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/guests/", views.guest_add, name="guest-add"),
     path("meetings/<int:pk>/minutes/", views.minutes_edit, name="minutes-edit"),
     path("meetings/<int:pk>/votes/", views.vote_add, name="vote-add"),
     path("meetings/<int:pk>/minutes/adopt/", views.minutes_adopt, name="minutes-adopt"),

@@ -19,6 +19,7 @@ from .forms import (
     CancelForm,
     DocumentForm,
     ExcuseForm,
+    GuestForm,
     MeetingCreateForm,
     MinutesForm,
     PreparationForm,
@@ -404,6 +405,22 @@ def excuse_decide(request, pk):
     )
 
 
+@require_POST
+def guest_add(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    form = GuestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the guest's name and role."))
+    else:
+        try:
+            services.add_guest(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Guest added."))
+    return redirect("meetings:attendance", pk=meeting.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
@@ -429,6 +446,7 @@ def attendance(request, pk):
     if request.htmx:
         # Only the live counts are swapped: the form the secretary is typing in stays.
         template += "#attendance-counts"
+    guests = list(meeting.guests.all())
     return render(
         request,
         template,
@@ -436,7 +454,9 @@ def attendance(request, pk):
             "meeting": meeting,
             "form": form,
             "minutes": minutes,
-            "stats": selectors.attendance_stats(rows, guests=meeting.guests.all()),
+            "guest_form": GuestForm(),
+            "guests": guests,
+            "stats": selectors.attendance_stats(rows, guests=guests),
         },
     )
 

@@ -1,0 +1,71 @@
+"""Guests of a meeting: listed by the secretary, shown in the minutes' statistics."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Guest
+
+
+@pytest.fixture
+def held(tree, users):
+    meeting = services.create_meeting(
+        cell=tree.cell,
+        kind="extraordinary",
+        starts_at=timezone.now(),
+        by=users.secretary,
+    )
+    services.start_meeting(meeting=meeting, by=users.secretary)
+    return meeting
+
+
+def test_guest_add_lists_the_guest_on_the_attendance_page(held, persona_client):
+    client = persona_client("secretary")
+    url = reverse("meetings:guest-add", args=[held.pk])
+
+    response = client.post(
+        url, {"name": "  Phạm  Văn Cấp Trên ", "role": "superior", "title": "Đảng ủy"}
+    )
+
+    assert response.status_code == 302
+    guest = Guest.objects.get(meeting=held)
+    assert (guest.name, guest.role, guest.title) == (
+        "Phạm Văn Cấp Trên",
+        "superior",
+        "Đảng ủy",
+    )
+    page = client.get(reverse("meetings:attendance", args=[held.pk])).content.decode()
+    assert "Phạm Văn Cấp Trên" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("member", 403), ("committee", 403), ("supervisor", 403), ("outsider", 404)],
+)
+def test_guest_add_refused_without_the_role(held, persona_client, persona, status):
+    response = persona_client(persona).post(
+        reverse("meetings:guest-add", args=[held.pk]), {"name": "X", "role": "invited"}
+    )
+
+    assert response.status_code == status
+    assert not Guest.objects.exists()
+
+
+def test_guest_add_with_bad_role_saves_nothing(held, persona_client):
+    response = persona_client("secretary").post(
+        reverse("meetings:guest-add", args=[held.pk]), {"name": "X", "role": "boss"}
+    )
+
+    assert response.status_code == 302
+    assert not Guest.objects.exists()
+
+
+def test_add_guest_refused_after_lock(held, users, tree):
+    minutes = held.minutes
+    minutes.locked_at = timezone.now()
+    minutes.save(update_fields=["locked_at"])
+
+    with pytest.raises(ValidationError):
+        services.add_guest(meeting=held, name="Muộn", role="invited")
