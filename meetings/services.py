@@ -610,26 +610,31 @@ def adopt_minutes(*, minutes, by):
     return minutes
 
 
+def _sign(record, minutes, user):
+    """Set the signature of `user` on `record` (minutes or addendum) as minute-taker
+    and/or chair of `minutes`; the names of the fields set. Nobody signs for another:
+    PermissionDenied when the user holds neither role or has already signed."""
+    member_id = getattr(user, "member_id", None)
+    fields = []
+    for role_id, field in (
+        (minutes.minute_taker_id, "taker_signed_at"),
+        (minutes.chair_id, "chair_signed_at"),
+    ):
+        if member_id and member_id == role_id and getattr(record, field) is None:
+            setattr(record, field, timezone.now())
+            fields.append(field)
+    if not fields:
+        raise PermissionDenied
+    return fields
+
+
 @transaction.atomic
 def sign_minutes(*, minutes, user):
     """The minute-taker or the chair signs with their own login."""
     _check_not_locked(minutes)
     if minutes.adopted_at is None:
         raise ValidationError(_("The minutes must be adopted before signing."))
-    member_id = getattr(user, "member_id", None)
-    fields = []
-    if (
-        member_id
-        and member_id == minutes.minute_taker_id
-        and not minutes.taker_signed_at
-    ):
-        minutes.taker_signed_at = timezone.now()
-        fields.append("taker_signed_at")
-    if member_id and member_id == minutes.chair_id and not minutes.chair_signed_at:
-        minutes.chair_signed_at = timezone.now()
-        fields.append("chair_signed_at")
-    if not fields:
-        raise PermissionDenied
+    fields = _sign(minutes, minutes, user)
     minutes.save(update_fields=[*fields, "updated_at"])
     return minutes
 
@@ -693,21 +698,7 @@ def add_addendum(*, minutes, text, by):
 
 @transaction.atomic
 def sign_addendum(*, addendum, user):
-    minutes = addendum.minutes
-    member_id = getattr(user, "member_id", None)
-    fields = []
-    if (
-        member_id
-        and member_id == minutes.minute_taker_id
-        and not addendum.taker_signed_at
-    ):
-        addendum.taker_signed_at = timezone.now()
-        fields.append("taker_signed_at")
-    if member_id and member_id == minutes.chair_id and not addendum.chair_signed_at:
-        addendum.chair_signed_at = timezone.now()
-        fields.append("chair_signed_at")
-    if not fields:
-        raise PermissionDenied
+    fields = _sign(addendum, addendum.minutes, user)
     addendum.save(update_fields=fields)
     return addendum
 

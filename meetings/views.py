@@ -236,41 +236,44 @@ def meeting_reschedule(request, pk):
             "place": meeting.place,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reschedule_meeting(
-                meeting=meeting, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was moved."))
-            return redirect(meeting)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": _("Move the meeting"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        form,
+        title=_("Move the meeting"),
+        save=lambda data: services.reschedule_meeting(
+            meeting=meeting, by=request.user, **data
+        ),
+        success=_("The meeting was moved."),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
-    form = CancelForm(request.POST or None)
+    return _form_page(
+        request,
+        meeting,
+        CancelForm(request.POST or None),
+        title=_("Cancel the meeting"),
+        save=lambda data: services.cancel_meeting(
+            meeting=meeting, by=request.user, reason=data["reason"]
+        ),
+        success=_("The meeting was cancelled."),
+        danger=True,
+    )
+
+
+def _form_page(request, meeting, form, *, title, save, success, danger=False):
+    """The shape shared by the small forms about one meeting: validate, call the
+    service, show its errors on the form, or go back to the meeting."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_meeting(
-                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            result = save(form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The meeting was cancelled."))
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(meeting)
     return render(
         request,
@@ -278,9 +281,9 @@ def meeting_cancel(request, pk):
         {
             "form": form,
             "meeting": meeting,
-            "title": _("Cancel the meeting"),
+            "title": title,
             "back": meeting.get_absolute_url(),
-            "danger": True,
+            "danger": danger,
         },
     )
 
@@ -646,55 +649,33 @@ def minutes_submit(request, pk):
 @require_http_methods(["GET", "POST"])
 def minutes_review(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="review")
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_minutes(
-                meeting=meeting,
-                by=request.user,
-                accept=form.cleaned_data["decision"] == "acknowledge",
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your review was recorded."))
-            return redirect(meeting)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": _("Review the minutes"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        ReviewForm(request.POST or None),
+        title=_("Review the minutes"),
+        save=lambda data: services.review_minutes(
+            meeting=meeting,
+            by=request.user,
+            accept=data["decision"] == "acknowledge",
+            comment=data["comment"],
+        ),
+        success=_("Your review was recorded."),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def addendum_add(request, pk):
     meeting, minutes = _minutes_for(request, pk)
-    form = AddendumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_addendum(
-                minutes=minutes, text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Addendum added; it must be signed."))
-            return redirect(meeting)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": _("Add an addendum"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        AddendumForm(request.POST or None),
+        title=_("Add an addendum"),
+        save=lambda data: services.add_addendum(
+            minutes=minutes, text=data["text"], by=request.user
+        ),
+        success=_("Addendum added; it must be signed."),
     )
 
 
@@ -720,28 +701,17 @@ def resolution_issue(request, pk):
             "text": minutes.conclusion or meeting.draft_resolution,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            resolution = services.issue_resolution(
-                meeting=meeting, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Resolution %(number)s issued.") % {"number": resolution.number},
-            )
-            return redirect(meeting)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": _("Issue the resolution"),
-            "back": meeting.get_absolute_url(),
-        },
+        meeting,
+        form,
+        title=_("Issue the resolution"),
+        save=lambda data: services.issue_resolution(
+            meeting=meeting, by=request.user, **data
+        ),
+        success=lambda resolution: (
+            _("Resolution %(number)s issued.") % {"number": resolution.number}
+        ),
     )
 
 
