@@ -51,8 +51,18 @@ def page(browser, live_server, transactional_db):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], f"CSP violations in the browser: {violations}"
 
 
 @pytest.fixture
