@@ -215,7 +215,7 @@ CELERY_BEAT_SCHEDULE = {
 # here without touching code, and any organisation node may override them below.
 CHIBO_RULE_DEFAULTS = {}
 
-# --- Security ---------------------------------------------------------------------------
+# --- Security ------------------------------------------------------------------
 # No inline script or style anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -253,4 +253,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # axes logs every login attempt at INFO; keep only its warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -31,6 +31,13 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and rendered files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def redis_client():
     """A client of the test Redis; fails (never skips) when Redis is unreachable."""

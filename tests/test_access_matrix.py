@@ -1,0 +1,233 @@
+"""The access matrix, generated from the URL configuration.
+
+Every named route must be declared below with what each persona gets: ``o`` allowed
+(a page or a redirect that is not to the login page), ``f`` 403, ``n`` 404, ``l``
+redirected to log in. A route without a declaration fails the test, so a new page
+cannot ship unchecked. Personas, in column order: secretary, member, committee,
+supervisor, outsider, anonymous.
+"""
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from meetings import services as meeting_services
+from meetings.models import ExcuseRequest, MeetingDocument
+from members import imports
+from members.models import Exemption, Position, SupervisionAssignment
+
+PERSONAS = ["secretary", "member", "committee", "supervisor", "outsider", "anonymous"]
+SKIPPED_NAMESPACES = {"admin"}
+
+# name: (method, args builder, expectations in PERSONAS order)
+MATRIX = {
+    "home": ("get", lambda w: [], "oooool"),
+    "healthz": ("get", lambda w: [], "oooooo"),
+    "set_language": ("post", lambda w: [], "oooooo"),
+    "login": ("get", lambda w: [], "oooooo"),
+    # logging out ends on the login page
+    "logout": ("post", lambda w: [], "llllll"),
+    "password_change": ("get", lambda w: [], "oooool"),
+    "password_change_done": ("get", lambda w: [], "oooool"),
+    "password_reset": ("get", lambda w: [], "oooooo"),
+    "password_reset_done": ("get", lambda w: [], "oooooo"),
+    "password_reset_confirm": ("get", lambda w: ["MQ", "set-password"], "oooooo"),
+    "password_reset_complete": ("get", lambda w: [], "oooooo"),
+    # members
+    "members:org-tree": ("get", lambda w: [], "oooool"),
+    "members:org-create-root": ("get", lambda w: [], "fffffl"),
+    "members:org-detail": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "members:org-create": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:org-edit": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:org-rules": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "members:org-rule-clear": ("post", lambda w: [w.cell.pk, "meeting_day"], "ofofnl"),
+    "members:position-add": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:position-end": ("get", lambda w: [w.position.pk], "ofofnl"),
+    "members:supervision-add": ("get", lambda w: [w.cell.pk], "ffofnl"),
+    "members:supervision-end": ("get", lambda w: [w.supervision.pk], "ffofnl"),
+    "members:linked-add": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:member-create": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:import-upload": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    # the committee may import but a batch belongs to whoever uploaded it
+    "members:import-preview": ("get", lambda w: [w.cell.pk, w.batch.pk], "ofnfnl"),
+    "members:export-members": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:member-detail": ("get", lambda w: [w.member.pk], "oooonl"),
+    "members:member-edit": ("get", lambda w: [w.member.pk], "ofofnl"),
+    "members:member-deactivate": ("get", lambda w: [w.member.pk], "ofofnl"),
+    "members:member-reactivate": ("post", lambda w: [w.member.pk], "ofofnl"),
+    "members:member-period-add": (
+        "get",
+        lambda w: [w.member.pk, "exemption"],
+        "ofofnl",
+    ),
+    "members:member-period-end": (
+        "get",
+        lambda w: [w.member.pk, "exemption", w.exemption.pk],
+        "ofofnl",
+    ),
+    # meetings: cell officers run them, the committee reads and reviews
+    "meetings:my-meetings": ("get", lambda w: [], "oooool"),
+    "meetings:plan": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "meetings:meeting-create": ("get", lambda w: [w.cell.pk], "offfnl"),
+    "meetings:books": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "meetings:meeting-detail": ("get", lambda w: [w.meeting.pk], "oooonl"),
+    "meetings:meeting-prepare": ("get", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:meeting-reschedule": ("get", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:meeting-cancel": ("get", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:meeting-notify": ("post", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:meeting-start": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:document-upload": ("post", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:documents-sent": ("post", lambda w: [w.planned.pk], "offfnl"),
+    # members see documents only once they were sent
+    "meetings:document-download": ("get", lambda w: [w.document.pk], "ofofnl"),
+    "meetings:excuse-request": ("post", lambda w: [w.planned.pk], "ooffnl"),
+    "meetings:excuse-decide": ("post", lambda w: [w.excuse.pk], "offfnl"),
+    "meetings:attendance": ("get", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:guest-add": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:minutes-edit": ("get", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:vote-add": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:minutes-adopt": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    # only the chair (secretary) and the minute-taker (member) sign
+    "meetings:minutes-sign": ("post", lambda w: [w.meeting.pk], "ooffnl"),
+    "meetings:minutes-lock": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    "meetings:minutes-submit": ("post", lambda w: [w.locked.pk], "offfnl"),
+    "meetings:minutes-review": ("get", lambda w: [w.locked.pk], "ffofnl"),
+    "meetings:addendum-add": ("get", lambda w: [w.locked.pk], "offfnl"),
+    "meetings:addendum-sign": ("post", lambda w: [w.addendum.pk], "ooffnl"),
+    "meetings:resolution-issue": ("get", lambda w: [w.locked.pk], "offfnl"),
+    "meetings:calendar": ("get", lambda w: [], "oooool"),
+    # token feeds need no login: the secret in the URL is the credential
+    "meetings:personal-feed": ("get", lambda w: [w.token], "oooooo"),
+    "meetings:cell-feed": ("get", lambda w: [w.token, w.cell.pk], "oooooo"),
+}
+
+
+def named_routes(patterns=None, namespace=None):
+    """Every named route of the URL configuration, as "namespace:name"."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = entry.namespace or namespace
+            yield from named_routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def test_every_route_is_declared():
+    undeclared = sorted(set(named_routes()) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(named_routes()))
+
+    assert undeclared == [], f"routes without an access expectation: {undeclared}"
+    assert stale == [], f"declared routes that no longer exist: {stale}"
+
+
+def _held(cell, users, *, chair, taker):
+    meeting = meeting_services.create_meeting(
+        cell=cell,
+        kind="extraordinary",
+        starts_at=timezone.now() - timedelta(hours=3),
+        by=users.secretary,
+    )
+    minutes = meeting_services.start_meeting(meeting=meeting, by=users.secretary)
+    minutes = meeting_services.save_minutes(
+        minutes=minutes,
+        version=minutes.version,
+        by=users.secretary,
+        chair=chair,
+        minute_taker=taker,
+        started_at=timezone.now() - timedelta(hours=3),
+        ended_at=timezone.now() - timedelta(hours=1),
+    )
+    meeting_services.adopt_minutes(minutes=minutes, by=users.secretary)
+    return meeting, minutes
+
+
+@pytest.fixture
+def world(tree, users):
+    secretary_user, member_user = users.secretary, users.member
+    planned = meeting_services.create_meeting(
+        cell=tree.cell,
+        kind="extraordinary",
+        starts_at=timezone.now() + timedelta(days=5),
+        by=secretary_user,
+    )
+    document = MeetingDocument.objects.create(
+        meeting=planned,
+        title="Dự thảo",
+        file=SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 test"),
+        content_type="application/pdf",
+        size=13,
+    )
+    excuse = ExcuseRequest.objects.create(
+        meeting=planned, member=tree.others[0], reason="Ốm"
+    )
+    meeting, _minutes = _held(tree.cell, users, chair=tree.secretary, taker=tree.member)
+    locked, locked_minutes = _held(
+        tree.cell, users, chair=tree.secretary, taker=tree.member
+    )
+    meeting_services.sign_minutes(minutes=locked_minutes, user=secretary_user)
+    meeting_services.sign_minutes(minutes=locked_minutes, user=member_user)
+    meeting_services.lock_minutes(minutes=locked_minutes, by=secretary_user)
+    meeting_services.submit_minutes(meeting=locked, by=secretary_user)
+    addendum = meeting_services.add_addendum(
+        minutes=locked_minutes, text="Bổ sung", by=secretary_user
+    )
+    batch = imports.stage_import(
+        org=tree.cell,
+        upload=SimpleUploadedFile("a.csv", "Họ và tên,Trạng thái\nA,Dự bị\n".encode()),
+        by=secretary_user,
+    )
+    from meetings.feeds import issue_calendar_token
+
+    token = issue_calendar_token(user=secretary_user)[0].token
+    return SimpleNamespace(
+        cell=tree.cell,
+        member=tree.member,
+        planned=planned,
+        meeting=meeting,
+        locked=locked,
+        addendum=addendum,
+        document=document,
+        excuse=excuse,
+        batch=batch,
+        token=token,
+        position=Position.objects.get(member=tree.secretary),
+        supervision=SupervisionAssignment.objects.get(cell=tree.cell),
+        exemption=Exemption.objects.create(
+            member=tree.member, reason="health", start=date(2025, 1, 1)
+        ),
+    )
+
+
+def outcome(response):
+    if response.status_code in (403, 404):
+        return {403: "f", 404: "n"}[response.status_code]
+    assert response.status_code < 500, response.status_code
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and "/accounts/login/" in location:
+        return "l"
+    return "o"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route_access_per_persona(name, world, users):
+    method, build_args, expected = MATRIX[name]
+    url = reverse(name, args=build_args(world))
+    got = []
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(getattr(users, persona))
+        response = getattr(client, method)(url)
+        got.append(outcome(response))
+        if response.streaming:
+            # Reading a download to its end lets the test client close its file.
+            b"".join(response.streaming_content)
+
+    assert "".join(got) == expected, dict(zip(PERSONAS, got, strict=True))
