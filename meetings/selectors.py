@@ -59,9 +59,16 @@ def get_meeting_for_user(user, pk, *, action="read"):
 
 
 def year_plan(cell, year):
-    """Every meeting of `cell` in `year`, in date order (one query)."""
+    """Every meeting of `cell` in the plan of `year`, in date order (one query).
+
+    Plan slots belong to their year even when the shift rule moved the date into
+    the next or previous year; meetings outside the plan go by their date."""
     return list(
-        Meeting.objects.filter(cell=cell, planned_date__year=year)
+        Meeting.objects.filter(cell=cell)
+        .filter(
+            Q(plan_slot__startswith=f"{year}-")
+            | Q(plan_slot="", planned_date__year=year)
+        )
         .select_related("preparer", "news_briefer", "presenter")
         .order_by("starts_at", "pk")
     )

@@ -428,13 +428,20 @@ def _check_not_locked(minutes):
         raise ValidationError(_("The minutes are locked: add an addendum instead."))
 
 
+def _check_editable(minutes):
+    """Votes, attendance and text change only until the cell adopts the minutes."""
+    _check_not_locked(minutes)
+    if minutes.adopted_at is not None:
+        raise ValidationError(_("The minutes were adopted: no more edits."))
+
+
 @transaction.atomic
 def record_attendance(*, meeting, rows, by):
     """Save the roll call: rows maps member id → {status, reason, late, spoke}."""
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is None:
         raise ValidationError(_("Start the meeting before taking attendance."))
-    _check_not_locked(minutes)
+    _check_editable(minutes)
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     changed = []
     for member_id, data in rows.items():
@@ -531,7 +538,7 @@ def save_minutes(*, minutes, version, by, **fields):
 def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=None):
     """Count a show-of-hands vote: only official members present vote; N and the
     outcome follow §3.4. `reserved` is a list of (member, opinion)."""
-    _check_not_locked(minutes)
+    _check_editable(minutes)
     rows = selectors.attendance_rows(minutes.meeting)
     stats = selectors.attendance_stats(rows)
     voters = stats["official_present"]
@@ -571,14 +578,14 @@ def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=Non
 
 @transaction.atomic
 def delete_vote(*, vote):
-    _check_not_locked(vote.minutes)
+    _check_editable(vote.minutes)
     vote.delete()
 
 
 @transaction.atomic
 def adopt_minutes(*, minutes, by):
     """The minutes were read back and adopted by the cell."""
-    _check_not_locked(minutes)
+    _check_editable(minutes)
     missing = []
     if not minutes.chair_id:
         missing.append(_("the chair"))

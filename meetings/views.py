@@ -28,6 +28,7 @@ from .forms import (
     ReviewForm,
     SearchForm,
     VoteForm,
+    YearForm,
 )
 from .models import (
     Addendum,
@@ -476,12 +477,8 @@ def _minutes_for(request, pk, action="manage"):
     return meeting, minutes
 
 
-@require_http_methods(["GET", "POST"])
-def minutes_edit(request, pk):
-    meeting, minutes = _minutes_for(request, pk)
-    if minutes.is_locked or minutes.adopted_at:
-        return redirect(meeting)
-    initial = {
+def _minutes_initial(minutes):
+    return {
         "version": minutes.version,
         "chair": minutes.chair_id,
         "minute_taker": minutes.minute_taker_id,
@@ -493,7 +490,41 @@ def minutes_edit(request, pk):
         "recommendations": minutes.recommendations,
         "conclusion": minutes.conclusion,
     }
-    form = MinutesForm(request.POST or None, minutes=minutes, initial=initial)
+
+
+def _minutes_editor(
+    request, meeting, minutes, *, form, vote_form=None, conflict=None, status=200
+):
+    stats = selectors.attendance_stats(
+        selectors.attendance_rows(meeting), guests=meeting.guests.all()
+    )
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "form": form,
+            "conflict": conflict,
+            "stats": stats,
+            "votes": selectors.minutes_votes(minutes),
+            "vote_form": vote_form or VoteForm(cell=meeting.cell),
+            "minimum": domain.minimum_duration_minutes(
+                combined_with_thematic=meeting.is_combined
+            ),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    meeting, minutes = _minutes_for(request, pk)
+    if minutes.is_locked or minutes.adopted_at:
+        return redirect(meeting)
+    form = MinutesForm(
+        request.POST or None, minutes=minutes, initial=_minutes_initial(minutes)
+    )
     conflict = None
     status = 200
     if request.method == "POST":
@@ -544,25 +575,8 @@ def minutes_edit(request, pk):
                 {"minutes": minutes, "conflict": conflict},
                 status=409,
             )
-    stats = selectors.attendance_stats(
-        selectors.attendance_rows(meeting), guests=meeting.guests.all()
-    )
-    return render(
-        request,
-        "meetings/minutes_edit.html",
-        {
-            "meeting": meeting,
-            "minutes": minutes,
-            "form": form,
-            "conflict": conflict,
-            "stats": stats,
-            "votes": selectors.minutes_votes(minutes),
-            "vote_form": VoteForm(cell=meeting.cell),
-            "minimum": domain.minimum_duration_minutes(
-                combined_with_thematic=meeting.is_combined
-            ),
-        },
-        status=status,
+    return _minutes_editor(
+        request, meeting, minutes, form=form, conflict=conflict, status=status
     )
 
 
@@ -587,7 +601,7 @@ def vote_add(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_errors(form, error)
         else:
             verdict = _("passed") if vote.passed else _("did not pass")
             messages.success(
@@ -595,11 +609,17 @@ def vote_add(request, pk):
                 _("Vote recorded: %(yes)s of N = %(n)s — %(verdict)s.")
                 % {"yes": vote.yes, "n": vote.denominator, "verdict": verdict},
             )
-    else:
+            return redirect("meetings:minutes-edit", pk=meeting.pk)
+    if minutes.is_locked or minutes.adopted_at:
         messages.error(
             request, " ".join(e for errs in form.errors.values() for e in errs)
         )
-    return redirect("meetings:minutes-edit", pk=meeting.pk)
+        return redirect(meeting)
+    # Show the editor again with what was typed in the vote form and its errors.
+    editor = MinutesForm(minutes=minutes, initial=_minutes_initial(minutes))
+    return _minutes_editor(
+        request, meeting, minutes, form=editor, vote_form=form, status=422
+    )
 
 
 @require_POST
@@ -718,8 +738,8 @@ def resolution_issue(request, pk):
 @require_http_methods(["GET"])
 def books(request, pk):
     cell = _cell_for(request.user, pk)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else None
+    year_form = YearForm(request.GET)
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else None
     return render(
         request,
         "meetings/books.html",
