@@ -158,8 +158,12 @@ def attendance_stats(rows, *, guests=()):
         "rate": domain.attendance_rate(present=present, required=required),
         "speaking_share": domain.speaking_share(spoke=spoke, present=len(attendees)),
         "vote": denominator,
+        # Who may vote: the cell's own official members present, not suspended
+        # (suspended members are also out of N, DOMAIN.md §2 and §3.4).
         "official_present": sum(
-            1 for row in attendees if row.was_official and not row.was_attached_in
+            1
+            for row in attendees
+            if row.was_official and not row.was_attached_in and not row.was_suspended
         ),
         "guests": list(guests),
     }

@@ -69,3 +69,19 @@ def test_add_guest_refused_after_lock(held, users, tree):
 
     with pytest.raises(ValidationError):
         services.add_guest(meeting=held, name="Muộn", role="invited")
+
+
+def test_suspended_members_present_do_not_count_as_voters(held, tree):
+    from meetings import selectors
+    from meetings.models import Attendance
+
+    Attendance.objects.filter(meeting=held, member=tree.others[0]).update(
+        was_suspended=True
+    )
+
+    stats = selectors.attendance_stats(selectors.attendance_rows(held))
+
+    assert stats["present"] == 5
+    assert stats["official_present"] == 4
+    assert stats["vote"]["suspended"] == 1
+    assert stats["vote"]["denominator"] == 4
