@@ -86,6 +86,15 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   say "installing Debian's chromium for the browser tests"
   apt_install chromium || fail "Chromium is missing (apt install chromium, or set CHROMIUM_PATH)."
 fi
+# The Nu HTML Checker (Java) from npm, for the accessibility and HTML-validity test.
+if [ ! -f var/node/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  say "installing the Nu HTML Checker (npm vnu-jar) into var/node"
+  command -v npm >/dev/null || apt_install npm || fail "npm is needed to install vnu-jar."
+  npm install --prefix var/node --no-save --silent vnu-jar@26.9.27 >/dev/null \
+    || fail "npm could not install vnu-jar."
+fi
+command -v java >/dev/null || apt_install default-jre-headless \
+  || fail "Java is needed for the Nu HTML Checker."
 if ! $PY -c "import weasyprint" >/dev/null 2>&1; then
   apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     || fail "WeasyPrint's system libraries (pango) are missing."

@@ -34,10 +34,6 @@ MATRIX = {
     "logout": ("post", lambda w: [], "llllll"),
     "password_change": ("get", lambda w: [], "oooool"),
     "password_change_done": ("get", lambda w: [], "oooool"),
-    "password_reset": ("get", lambda w: [], "oooooo"),
-    "password_reset_done": ("get", lambda w: [], "oooooo"),
-    "password_reset_confirm": ("get", lambda w: ["MQ", "set-password"], "oooooo"),
-    "password_reset_complete": ("get", lambda w: [], "oooooo"),
     # members
     "members:org-tree": ("get", lambda w: [], "oooool"),
     "members:org-create-root": ("get", lambda w: [], "fffffl"),

@@ -1074,9 +1074,9 @@ def test_minutes_autosave_returns_status_and_new_version(secretary_client, tree)
     assert response.status_code == 200
     assert (
         '<input type="hidden" name="version" id="id_version" value="3" '
-        'hx-swap-oob="true">'
+        'data-hx-swap-oob="true">'
     ) in html
-    assert 'id="autosave-status" hx-swap-oob="true"' in html
+    assert 'id="autosave-status" data-hx-swap-oob="true"' in html
     assert "(version 3)" in html
     assert "<html" not in html
     assert Minutes.objects.get(pk=minutes.pk).conclusion == "Tự động lưu"

@@ -1,0 +1,119 @@
+"""Every page each persona can reach, checked in Chromium with axe-core (no serious or
+critical violation) and its HTML with the Nu HTML Checker (no error).
+
+The pages come from the access matrix (tests/test_access_matrix.py): every GET route a
+persona may open, so a page added later is checked without extra work.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.test_access_matrix import MATRIX, PERSONAS, world  # noqa: F401 — fixture
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+VNU = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "vnu-jar"
+NOT_HTML = {"healthz", "members:export-members", "meetings:document-download"}
+NOT_PAGES = {"logout", "password_reset_confirm"}
+SERIOUS = {"serious", "critical"}
+
+
+def pages_for(persona):
+    for name, (method, build_args, expected) in sorted(MATRIX.items()):
+        allowed = expected[PERSONAS.index(persona)] == "o"
+        if method == "get" and allowed and name not in NOT_HTML | NOT_PAGES:
+            if name.endswith("-feed"):
+                continue
+            yield name, build_args
+
+
+def vnu_jar():
+    jar = VNU / "build" / "dist" / "vnu.jar"
+    if not jar.exists():
+        pytest.fail(
+            f"The Nu HTML Checker is missing at {jar}: `make test` installs it "
+            "(npm install --prefix var/node vnu-jar)."
+        )
+    if shutil.which("java") is None:
+        pytest.fail(
+            "Java is needed to run the Nu HTML Checker (apt install default-jre)."
+        )
+    return jar
+
+
+def test_every_page_passes_axe_and_the_html_checker(
+    page,
+    browser,
+    live_server,
+    world,  # noqa: F811 — the access matrix's fixture
+    users,
+    tmp_path,
+):
+    jar = vnu_jar()
+    axe_source = AXE.read_text()
+    problems, saved = [], []
+    for persona in ["anonymous", *[p for p in PERSONAS if p != "anonymous"]]:
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        tab = context.new_page()
+        if persona != "anonymous":
+            tab.goto("/accounts/login/")
+            tab.locator("input[name=username]").fill(persona)
+            tab.locator("input[name=password]").fill("chibo-demo")
+            tab.locator("#login-form button[type=submit]").click()
+            tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+        routes = (
+            [("login", lambda w: [])]
+            if persona == "anonymous"
+            else list(pages_for(persona))
+        )
+        for name, build_args in routes:
+            url = reverse(name, args=build_args(world))
+            response = tab.goto(url)
+            if "text/html" not in response.headers.get("content-type", ""):
+                continue
+            tab.evaluate(axe_source)
+            result = tab.evaluate(
+                "axe.run(document, {resultTypes: ['violations']})"
+                ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+                " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+            )
+            problems.extend(
+                f"{persona} {url}: {violation}"
+                for violation in result
+                if violation["impact"] in SERIOUS
+            )
+            html_file = tmp_path / f"{persona}-{name.replace(':', '-')}.html"
+            html_file.write_text(tab.content())
+            saved.append((html_file, f"{persona} {url}"))
+        context.close()
+
+    checked = subprocess.run(  # noqa: S603 — our own files through java
+        [
+            shutil.which("java"),
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            *[str(f) for f, _label in saved],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    labels = {f.as_uri(): label for f, label in saved}
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')
+    for message in messages.get("messages", []):
+        if message.get("type") == "error":
+            where = labels.get(message.get("url"), message.get("url"))
+            problems.append(f"HTML {where}: {message.get('message')}")
+
+    assert len(saved) > 40
+    assert problems == [], "\n".join(problems)
