@@ -1,4 +1,6 @@
-"""Project wiring: the UI speaks Vietnamese unless the user picked another language."""
+"""Project wiring: language choice and clean form input (NFC, no control characters)."""
+
+import unicodedata
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -15,3 +17,33 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+CONTROL[0x7F] = None
+
+
+def clean_text(value):
+    """Form text as the party's documents want it: Unicode NFC (TCVN 6909:2001) and
+    no control characters (PostgreSQL refuses NUL; the others only hide text)."""
+    return unicodedata.normalize("NFC", value).translate(CONTROL)
+
+
+class CleanInputMiddleware:
+    """Normalises every submitted form value (POST) with clean_text before any view
+    sees it, so what is stored, searched and printed is always NFC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            cleaned = request.POST.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key, [clean_text(v) for v in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.POST = cleaned
+        return self.get_response(request)
