@@ -12,6 +12,7 @@ from members import selectors as member_selectors
 from members.models import MemberStatus, RuleKey
 
 from . import domain, selectors
+from .agenda import DEFAULT_AGENDAS
 from .models import (
     Addendum,
     AgendaTemplate,
@@ -73,7 +74,9 @@ def agenda_for(cell, kind):
         if org_id in templates:
             return list(templates[org_id])
     national = AgendaTemplate.objects.filter(kind=kind, organization=None).first()
-    return list(national.items) if national else []
+    if national is not None:
+        return list(national.items)
+    return [{"title": title} for title in DEFAULT_AGENDAS.get(kind, [])]
 
 
 def _aware(day, at):
