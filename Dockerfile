@@ -17,4 +17,4 @@ RUN useradd --system --home /app chibo && mkdir -p /data && chown chibo /data
 USER chibo
 EXPOSE 8000
 CMD ["gunicorn", "chibo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", "--logger-class", "chibo.ratelimit.RedactingGunicornLogger"]

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "chibo.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -164,6 +165,23 @@ STORAGES = {
         )
     },
 }
+# Stored files (uploads, locked minutes PDFs, minute books) go through Django's storage
+# API: local files under MEDIA_ROOT by default; FILE_STORAGE=s3 switches to any
+# S3-compatible object store via django-storages (pip install "django-storages[s3]").
+if os.environ.get("FILE_STORAGE", "local") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -194,6 +212,18 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+else:
+    # Publishing gives up after a few quick tries instead of blocking a request
+    # while Redis is down; the notification scanner re-sends what was missed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        # A message a killed worker had taken (acks_late) goes back to the queue
+        # after this many seconds (kombu's default: one hour).
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -202,13 +232,66 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# PDF rendering runs on its own queue (meetings/pdf_tasks.py); workers consume it.
+CELERY_TASK_ROUTES = {
+    "meetings.render_minutes_pdfs": {"queue": "pdf"},
+    "meetings.sweep_pdfs": {"queue": "pdf"},
+    "meetings.build_minute_book": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "members-heartbeat": {
         "task": "members.record_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # One scanner finds every reminder due and fans it out (meetings/notify.py).
+    "notifications-scan": {
+        "task": "meetings.scan_notifications",
+        "schedule": crontab(minute="*/5"),
+        "options": {"queue": "notify", "expires": 240},
+    },
+    # Minutes PDFs the broker missed (written as pending rows when locked).
+    "pdfs-sweep": {
+        "task": "meetings.sweep_pdfs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"queue": "pdf", "expires": 240},
+    },
+    # Dashboards' rollup (evaluations/rollup.py): cell-months marked dirty whose
+    # refresh the broker missed, and nightly the calendar-dependent figures (late
+    # minutes, reports, tasks) of the current and previous month.
+    "rollups-sweep": {
+        "task": "evaluations.sweep_rollups",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
+    "rollups-recent": {
+        "task": "evaluations.refresh_recent_rollups",
+        "schedule": crontab(minute=17, hour=2),
+        "options": {"expires": 3600},
+    },
 }
+# Task modules Celery's autodiscovery (tasks.py only) would miss.
+CELERY_IMPORTS = ("evaluations.rollup",)
+# Links in emails and calendar files; seconds before the first SMTP retry (doubling).
+CHIBO_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CHIBO_NOTIFY_RETRY_SECONDS = float(os.environ.get("NOTIFY_RETRY_SECONDS", "30"))
+
+# --- Cache: rate-limit counters (chibo/ratelimit.py) --------------------------------
+# Redis when configured, so every web process shares the counters; local memory in
+# the embedded default. Short socket timeouts: a Redis outage must not hang requests.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "chibo",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per scope (requests, seconds); see chibo/ratelimit.py DEFAULT_RATES.
+CHIBO_RATE_LIMITS = {}
 
 # --- Party rules: defaults for settings inherited down the organisation tree --------
 # Every rule marked [local] or [unconfirmed] in DOMAIN.md is a setting. The registry in
@@ -252,8 +335,26 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Feed and unsubscribe tokens in URLs never reach a log line.
+    "filters": {"secrets": {"()": "chibo.ratelimit.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # axes logs every login attempt at INFO; keep only its warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # "Not Found: /calendar/<token>.ics" and the dev server's access lines.
+        "django.request": {"filters": ["secrets"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from chibo.ratelimit import by_ip, ratelimit
 from members import views as member_views
 
 urlpatterns = [
@@ -11,8 +12,15 @@ urlpatterns = [
     path("healthz", member_views.healthz, name="healthz"),
     path("", include("members.urls")),
     path("", include("meetings.urls")),
+    path("evaluations/", include("evaluations.urls")),
     # Password reset by email is left out: the cell secretary or an admin resets it.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        ratelimit(("login-ip", by_ip), methods={"POST"})(
+            auth_views.LoginView.as_view()
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _load_rubrics(sender, using="default", **kwargs):
+    from .rubrics import ensure_default_rubrics
+
+    ensure_default_rubrics(using=using)
 
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self):
+        # The shipped rubrics are data; they are (re)loaded after migrate.
+        post_migrate.connect(_load_rubrics, sender=self)

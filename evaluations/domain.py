@@ -5,20 +5,40 @@ No Django, no ORM, no settings, no I/O. Scores and shares are converted to
 30% is compared exactly: 89.99 is never rounded up to 90.
 """
 
+import calendar
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 __all__ = [
+    "AUTO_SOURCES",
     "QUALITY_BANDS",
     "RATINGS",
+    "RECOMMENDATION_STATUSES",
+    "TASK_OUTCOMES",
+    "MeetingFacts",
     "annual_rating",
     "attendance_points",
+    "auto_points",
+    "can_move_recommendation",
     "duration_points",
     "excellent_within_quota",
+    "longest_absence_run",
+    "minutes_locked_in_time",
+    "monthly_rating_proposal",
     "quality_band",
+    "quota_warning",
+    "recommendation_overdue",
+    "report_due_date",
+    "report_status",
+    "rubric_score",
+    "score_percent",
     "speaking_points",
     "task_results_points",
+    "task_tally",
 ]
 
 Number = int | Fraction | Decimal | float
@@ -250,3 +270,348 @@ def attendance_points(*, present: int, required: int, unexcused: int) -> int:
     return _points_for_share(
         Fraction(present, required), _ATTENDANCE_THRESHOLDS, _ATTENDANCE_FLOOR
     )
+
+
+# --- monthly member rating [local] (seed 001) -------------------------------------
+
+# Task outcomes recorded at the review (DOMAIN.md §4).
+TASK_OUTCOMES = ("done_on_time", "done_late", "not_done", "exceeded")
+DONE_OUTCOMES = frozenset({"done_on_time", "done_late", "exceeded"})
+ON_TIME_OUTCOMES = frozenset({"done_on_time", "exceeded"})
+
+
+def task_tally(outcomes: Iterable[str]) -> dict:
+    """Count task outcomes; an empty string is a task not reviewed yet.
+
+    Returns total, on_time (done on time or exceeded), exceeded, late, not_done,
+    open (not reviewed), done (on time, late or exceeded), all_on_time and
+    exceeded_share (exceeded / total, 0 with no tasks). A task not reviewed is not
+    on time: a rating asks for proof. An unknown outcome raises ValueError.
+    """
+    counts = dict.fromkeys((*TASK_OUTCOMES, ""), 0)
+    for outcome in outcomes:
+        if outcome not in counts:
+            raise ValueError(f"unknown task outcome {outcome!r}")
+        counts[outcome] += 1
+    total = sum(counts.values())
+    on_time = counts["done_on_time"] + counts["exceeded"]
+    return {
+        "total": total,
+        "on_time": on_time,
+        "exceeded": counts["exceeded"],
+        "late": counts["done_late"],
+        "not_done": counts["not_done"],
+        "open": counts[""],
+        "done": on_time + counts["done_late"],
+        "all_on_time": on_time == total,
+        "exceeded_share": Fraction(counts["exceeded"], total) if total else Fraction(0),
+    }
+
+
+def monthly_rating_proposal(
+    *, attendance: str, spoke: bool, outcomes: Iterable[str]
+) -> str:
+    """Propose a member's monthly rating from the month's facts [local default].
+
+    ``attendance`` is the member's status at the month's regular meeting, ``spoke``
+    whether they spoke, ``outcomes`` the outcomes of their tasks reviewed at it.
+
+    - not_completed: absent without reason, or a task not done;
+    - excellent: present, spoke, every task on time and at least one exceeded;
+    - good: present and every task on time (or no task);
+    - completed: otherwise (excused absence, a task done late or still open).
+
+    The secretary confirms or adjusts it with a reason.
+    """
+    tally = task_tally(outcomes)
+    if attendance == "absent_unexcused" or tally["not_done"]:
+        return "not_completed"
+    if attendance != "present" or not tally["all_on_time"]:
+        return "completed"
+    if spoke and tally["exceeded"]:
+        return "excellent"
+    return "good"
+
+
+# --- meeting-quality scoring (§6) -------------------------------------------------
+
+
+def score_percent(*, total: Number, maximum: Number) -> Fraction:
+    """Return ``total`` on a 100-point scale: 100 x total / maximum, exactly.
+
+    A rubric whose applicable maximum is 100 gives the total unchanged; a checklist
+    of 12 items, or a month without thematic content (95 points), is brought to 100
+    so the §6 bands apply. A maximum of 0 gives 0; a negative one raises ValueError.
+    """
+    exact_max = _exact(maximum)
+    if exact_max < 0:
+        raise ValueError(f"maximum must not be negative, got {exact_max}")
+    if exact_max == 0:
+        return Fraction(0)
+    return _exact(total) * 100 / exact_max
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What a meeting's data says, for the items of a rubric that fill themselves.
+
+    ``minutes`` is None when the start or end time is missing; ``longest_absence``
+    is the longest run of absences of any member this year, up to this meeting.
+    """
+
+    minutes: int | None = None
+    combined: bool = False
+    present: int = 0
+    required: int = 0
+    unexcused: int = 0
+    attendees: int = 0
+    spoke: int = 0
+    longest_absence: int = 0
+    committee_meeting_held: bool = False
+    notified_in_time: bool = False
+    documents_in_time: bool = False
+    minutes_complete: bool = False
+    documents_posted: bool = False
+    tasks_done: int = 0
+    tasks_total: int = 0
+    minutes_adopted: bool = False
+    tasks_assigned: int = 0
+    locked_in_time: bool = False
+
+
+AUTO_SOURCES = (
+    "duration",
+    "attendance_rate",
+    "absence_streak",
+    "committee_meeting",
+    "notified",
+    "documents_in_time",
+    "speaking_share",
+    "minutes_complete",
+    "documents_posted",
+    "task_results",
+    "adopted_tasks_assigned",
+    "locked_in_time",
+    "attendance_above_85",
+    "speaking_majority",
+    "tasks_assigned",
+)
+
+_ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"
+_HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
+
+
+def _all_or_nothing(condition: bool, maximum: Fraction) -> Fraction:
+    return maximum if condition else Fraction(0)
+
+
+def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fraction:
+    """Return the points of a ◆ item from the meeting's facts, never above ``maximum``.
+
+    The scales of §6 (duration 5-1, attendance 4-1, speaking 5-2, tasks 30-10) come
+    from the functions above; yes/no items give the item's maximum or 0. "Minutes
+    adopted and tasks assigned" gives half for each. A meeting without recorded
+    times scores 0 for duration. The +1 for absences holds when nobody was absent
+    more than 3 times in a row. An unknown source raises ValueError.
+    """
+    top = _exact(maximum)
+    if source == "duration":
+        points = (
+            Fraction(0)
+            if facts.minutes is None
+            else Fraction(
+                duration_points(
+                    minutes=facts.minutes, combined_with_thematic=facts.combined
+                )
+            )
+        )
+    elif source == "attendance_rate":
+        points = Fraction(
+            attendance_points(
+                present=facts.present,
+                required=facts.required,
+                unexcused=facts.unexcused,
+            )
+        )
+    elif source == "speaking_share":
+        points = Fraction(speaking_points(spoke=facts.spoke, present=facts.attendees))
+    elif source == "task_results":
+        points = Fraction(
+            task_results_points(done=facts.tasks_done, total=facts.tasks_total)
+        )
+    elif source == "adopted_tasks_assigned":
+        points = top / 2 * facts.minutes_adopted + top / 2 * (facts.tasks_assigned > 0)
+    elif source == "attendance_above_85":
+        points = _all_or_nothing(
+            facts.required == 0
+            or Fraction(facts.present, facts.required) > _HD12_ATTENDANCE,
+            top,
+        )
+    elif source == "speaking_majority":
+        points = _all_or_nothing(
+            facts.attendees > 0 and 2 * facts.spoke > facts.attendees, top
+        )
+    elif source in _YES_NO_SOURCES:
+        points = _all_or_nothing(_YES_NO_SOURCES[source](facts), top)
+    else:
+        raise ValueError(f"unknown auto source {source!r}")
+    return min(points, top)
+
+
+_YES_NO_SOURCES = {
+    "absence_streak": lambda f: f.longest_absence <= _ABSENCE_STREAK_LIMIT,
+    "committee_meeting": lambda f: f.committee_meeting_held,
+    "notified": lambda f: f.notified_in_time,
+    "documents_in_time": lambda f: f.documents_in_time,
+    "minutes_complete": lambda f: f.minutes_complete,
+    "documents_posted": lambda f: f.documents_posted,
+    "locked_in_time": lambda f: f.locked_in_time,
+    "tasks_assigned": lambda f: f.tasks_assigned > 0,
+}
+
+
+def rubric_score(
+    groups: list, *, facts: MeetingFacts, manual: dict, thematic_month: bool
+) -> dict:
+    """Score a meeting on a rubric's data (groups of items with "key", "max", "auto"
+    and "thematic"). ◆ items (with an "auto" source) come from ``facts``, whatever
+    ``manual`` says; the others from ``manual`` (item key -> points, missing = 0).
+    Thematic-only items are left out of a non-thematic month, and out of the maximum.
+
+    Returns {"items": {key: Fraction}, "total", "maximum", "percent" (exact, on 100)
+    and "band"}. Manual points outside 0..max raise ValueError naming the item.
+    """
+    items, total, maximum = {}, Fraction(0), Fraction(0)
+    for group in groups:
+        for item in group["items"]:
+            if item.get("thematic") and not thematic_month:
+                continue
+            top = _exact(item["max"])
+            if item.get("auto"):
+                points = auto_points(item["auto"], facts, maximum=top)
+            else:
+                points = _exact(manual.get(item["key"], 0))
+                if not 0 <= points <= top:
+                    raise ValueError(
+                        f"{item['key']}: points must be between 0 and {top}"
+                    )
+            items[item["key"]] = points
+            total += points
+            maximum += top
+    percent = score_percent(total=total, maximum=maximum)
+    return {
+        "items": items,
+        "total": total,
+        "maximum": maximum,
+        "percent": percent,
+        "band": quality_band(percent),
+    }
+
+
+def longest_absence_run(statuses_by_member: dict) -> int:
+    """The longest run of consecutive absences of any member, given each member's
+    statuses in meeting order. Absent (with or without reason) extends a run;
+    present ends it; exempt and away neither extend nor end it."""
+    longest = 0
+    for statuses in statuses_by_member.values():
+        run = 0
+        for status in statuses:
+            if status in {"absent_excused", "absent_unexcused"}:
+                run += 1
+                longest = max(longest, run)
+            elif status == "present":
+                run = 0
+    return longest
+
+
+def minutes_locked_in_time(
+    *, ended_at: datetime, locked_at: datetime | None, days: int = 2
+) -> bool:
+    """Tell whether the minutes were locked within ``days`` x 24 hours of the end.
+
+    Not locked yet (None) is False. Exactly 48 hours after the end is in time.
+    """
+    if locked_at is None:
+        return False
+    return locked_at - ended_at <= timedelta(days=days)
+
+
+# --- supervisors' reports and recommendations (§7) --------------------------------
+
+
+def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
+    """Return the day a supervisor's report on a meeting is due: ``deadline_day`` of
+    the month after the meeting (clipped to that month's last day).
+
+    A meeting on 3 November is reported by 10 December; one on 20 December by
+    10 January of the next year. ``deadline_day`` outside 1-31 raises ValueError.
+    """
+    if not 1 <= deadline_day <= 31:
+        raise ValueError(f"deadline_day must be between 1 and 31, got {deadline_day}")
+    year, month = meeting_day.year, meeting_day.month + 1
+    if month == 13:
+        year, month = year + 1, 1
+    return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
+
+
+def report_status(*, due_on: date, submitted_on: date | None, today: date) -> str:
+    """Return "on_time", "late", "missing" (not filed and past due) or "pending".
+
+    Filed on the due day is on time; the day after is late.
+    """
+    if submitted_on is not None:
+        return "on_time" if submitted_on <= due_on else "late"
+    return "missing" if today > due_on else "pending"
+
+
+RECOMMENDATION_STATUSES = ("open", "in_progress", "resolved", "rejected")
+RECOMMENDATION_CLOSED = frozenset({"resolved", "rejected"})
+RECOMMENDATION_TRANSITIONS = {
+    "open": frozenset({"in_progress", "resolved", "rejected"}),
+    "in_progress": frozenset({"resolved", "rejected"}),
+    "resolved": frozenset(),
+    "rejected": frozenset(),
+}
+
+
+def can_move_recommendation(current: str, target: str) -> bool:
+    """Whether a recommendation may go from ``current`` to ``target`` status.
+
+    Open goes to in progress, resolved or rejected; in progress to resolved or
+    rejected; resolved and rejected are final.
+    """
+    return target in RECOMMENDATION_TRANSITIONS.get(current, frozenset())
+
+
+def recommendation_overdue(
+    *, status: str, raised_on: date, today: date, days: int
+) -> bool:
+    """Tell whether a recommendation is overdue: still open or in progress more than
+    ``days`` days after it was raised (on day ``raised_on + days`` it is not yet).
+
+    Negative ``days`` raises ValueError.
+    """
+    _check_non_negative(days=days)
+    if status in RECOMMENDATION_CLOSED:
+        return False
+    return today > raised_on + timedelta(days=days)
+
+
+# --- annual rating (§5) -----------------------------------------------------------
+
+
+def quota_warning(
+    *, levels: Iterable[str], ratio: Number = Fraction(1, 5)
+) -> dict | None:
+    """Count excellent and good ratings; return the counts when excellent exceeds the
+    quota (a warning to show), None when within it. Never changes a rating."""
+    counted = [level for level in levels if level]
+    excellent = counted.count("excellent")
+    good = counted.count("good")
+    if excellent_within_quota(excellent=excellent, good=good, ratio=ratio):
+        return None
+    return {
+        "excellent": excellent,
+        "good": good,
+        "allowed": math.floor(_exact(ratio) * good),
+    }

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from chibo.ratelimit import by_ip, by_token, ratelimit
 from members import permissions
 from members import selectors as member_selectors
 from members.models import Organization, OrgKind
@@ -247,6 +248,7 @@ def calendar_settings(request):
 
 
 @login_not_required
+@ratelimit(("feed-ip", by_ip), ("feed-token", by_token), plain=True)
 @require_safe
 def personal_feed(request, token):
     user, scope = get_token_owner(token)
@@ -261,6 +263,7 @@ def personal_feed(request, token):
 
 
 @login_not_required
+@ratelimit(("feed-ip", by_ip), ("feed-token", by_token), plain=True)
 @require_safe
 def cell_feed(request, token, pk):
     _user, scope = get_token_owner(token)

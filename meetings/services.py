@@ -8,10 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evaluations.rollup import schedule_refresh
+from members import audit
 from members import selectors as member_selectors
 from members.models import MemberStatus, RuleKey
 
-from . import domain, selectors
+from . import domain, notify, pdf_services, selectors
 from .agenda import DEFAULT_AGENDAS
 from .models import (
     Addendum,
@@ -148,7 +150,7 @@ def generate_year_plan(*, cell, year, by):
                         % {"q": (month - 1) // 3 + 1, "year": year},
                     )
                 )
-    Meeting.objects.bulk_create(created)
+    audit.bulk_create(created)  # bulk writes bypass the audit signals
     return created
 
 
@@ -176,6 +178,8 @@ def create_meeting(*, cell, kind, starts_at, by, **fields):
     )
     meeting.full_clean()
     meeting.save()
+    notify.scan_on_commit(meeting.pk)  # its notice may be due already
+    schedule_refresh(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
     return meeting
 
 
@@ -194,6 +198,7 @@ def update_meeting(*, meeting, by, contributors=None, **fields):
     meeting.save()
     if contributors is not None:
         meeting.contributors.set(contributors)
+    schedule_refresh(meeting.cell_id, meeting.planned_date)  # flags, e.g. combined
     return meeting
 
 
@@ -223,6 +228,10 @@ def reschedule_meeting(*, meeting, starts_at, reason, by, place=None):
         after=after,
         reason=reason,
     )
+    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    # The change row is the intent to tell everyone already notified; a worker
+    # picks it up on commit, or the next scan if the broker is down.
+    notify.scan_on_commit(meeting.pk)
     return meeting
 
 
@@ -244,6 +253,7 @@ def _transition(meeting, target, by, *, reason=""):
         else MeetingChange.Kind.STATE
     )
     _log(meeting, kind, by, before=before, after=target, reason=reason)
+    schedule_refresh(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
 
 
 @transaction.atomic
@@ -253,6 +263,7 @@ def cancel_meeting(*, meeting, reason, by):
     _transition(meeting, MeetingState.CANCELLED, by, reason=reason)
     meeting.cancel_reason = reason
     meeting.save(update_fields=["cancel_reason", "updated_at"])
+    notify.scan_on_commit(meeting.pk)  # tell everyone already notified
     return meeting
 
 
@@ -404,7 +415,7 @@ def _ensure_attendance(meeting):
                 was_suspended=member.is_suspended,
             )
         )
-    Attendance.objects.bulk_create(rows)
+    audit.bulk_create(rows)
 
 
 @transaction.atomic
@@ -461,7 +472,8 @@ def record_attendance(*, meeting, rows, by):
         row.late = bool(data.get("late")) and row.status == AttendanceStatus.PRESENT
         row.spoke = bool(data.get("spoke")) and row.status == AttendanceStatus.PRESENT
         changed.append(row)
-    Attendance.objects.bulk_update(changed, ["status", "reason", "late", "spoke"])
+    audit.bulk_update(changed, ["status", "reason", "late", "spoke"])
+    schedule_refresh(meeting.cell_id, meeting.planned_date)
     return changed
 
 
@@ -524,9 +536,12 @@ def save_minutes(*, minutes, version, by, **fields):
         )
         for name, value in values.items()
     }
-    updated = Minutes.objects.filter(
-        pk=minutes.pk, version=version, locked_at__isnull=True
-    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
+    updated = audit.update(
+        Minutes.objects.filter(pk=minutes.pk, version=version, locked_at__isnull=True),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        **values,
+    )
     if not updated:
         current = Minutes.objects.values_list("version", flat=True).get(pk=minutes.pk)
         raise EditConflictError(current)
@@ -534,6 +549,7 @@ def save_minutes(*, minutes, version, by, **fields):
     MinutesRevision.objects.create(
         minutes=minutes, version=minutes.version, data=_snapshot(minutes), by=by
     )
+    schedule_refresh(minutes.meeting.cell_id, minutes.meeting.planned_date)
     return minutes
 
 
@@ -661,6 +677,9 @@ def lock_minutes(*, minutes, by):
     _transition(meeting, MeetingState.LOCKED, by)
     minutes.locked_at = timezone.now()
     minutes.save(update_fields=["locked_at", "updated_at"])
+    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    # The PDF/A is rendered once by a worker (meetings/pdf_services.py).
+    pdf_services.queue_minutes_pdf(minutes=minutes)
     return minutes
 
 
@@ -677,6 +696,7 @@ def submit_minutes(*, meeting, by):
     _transition(meeting, MeetingState.SUBMITTED, by)
     meeting.submitted_at = timezone.now()
     meeting.save(update_fields=["submitted_at", "updated_at"])
+    schedule_refresh(meeting.cell_id, meeting.planned_date)
     return meeting
 
 
@@ -710,6 +730,9 @@ def add_addendum(*, minutes, text, by):
 def sign_addendum(*, addendum, user):
     fields = _sign(addendum, addendum.minutes, user)
     addendum.save(update_fields=fields)
+    if addendum.taker_signed_at and addendum.chair_signed_at:
+        # A signed addendum is a new version of the record: render it once more.
+        pdf_services.queue_minutes_pdf(minutes=addendum.minutes)
     return addendum
 
 

@@ -49,3 +49,79 @@ urlpatterns = [
         name="cell-feed",
     ),
 ]
+
+# --- notifications (meetings/notify_views.py) ---------------------------------------
+from . import notify_views  # noqa: E402
+
+urlpatterns += [
+    path("notifications/", notify_views.notifications, name="notifications"),
+    path(
+        "notifications/badge/",
+        notify_views.notification_badge,
+        name="notification-badge",
+    ),
+    path(
+        "notifications/preferences/",
+        notify_views.notification_preferences,
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notify_views.unsubscribe,
+        name="unsubscribe",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/one-click/",
+        notify_views.unsubscribe_one_click,
+        name="unsubscribe-one-click",
+    ),
+    path(
+        "meetings/<int:pk>/notifications/",
+        notify_views.meeting_notifications,
+        name="meeting-notifications",
+    ),
+]
+
+# --- PDF documents and minute books (meetings/pdf_views.py) --------------------------
+from . import pdf_views  # noqa: E402
+
+urlpatterns += [
+    path("meetings/<int:pk>/minutes.pdf", pdf_views.minutes_pdf, name="minutes-pdf"),
+    path(
+        "meetings/<int:pk>/resolution.pdf",
+        pdf_views.resolution_pdf,
+        name="resolution-pdf",
+    ),
+    path(
+        "meetings/<int:pk>/topic-cover.pdf",
+        pdf_views.topic_cover_pdf,
+        name="topic-cover-pdf",
+    ),
+    path(
+        "meetings/<int:pk>/pdf/",
+        pdf_views.minutes_pdf_status,
+        name="minutes-pdf-status",
+    ),
+    path(
+        "meetings/<int:pk>/minutes.pdf/retry/",
+        pdf_views.minutes_pdf_retry,
+        name="minutes-pdf-retry",
+    ),
+    path(
+        "cells/<int:pk>/minutes-chain/",
+        pdf_views.minutes_chain,
+        name="minutes-chain",
+    ),
+    path("cells/<int:pk>/minute-book/", pdf_views.minute_book, name="minute-book"),
+    path(
+        "orgs/<int:pk>/minute-books/",
+        pdf_views.minute_books_export,
+        name="minute-books-export",
+    ),
+    path("minute-books/<int:pk>/", pdf_views.minute_book_job, name="minute-book-job"),
+    path(
+        "minute-books/<int:pk>/download/",
+        pdf_views.minute_book_download,
+        name="minute-book-download",
+    ),
+]

@@ -161,6 +161,9 @@ def meeting_detail(request, pk):
         or meeting.documents_sent_at is not None
         or roles["can_review"],
     }
+    from evaluations.selectors import meeting_roles  # links to scores and reports
+
+    context["eval_roles"] = meeting_roles(request.user, meeting)
     minutes = context["minutes"]
     if minutes is not None:
         rows = selectors.attendance_rows(meeting)
@@ -512,9 +515,18 @@ def _minutes_editor(
             "minimum": domain.minimum_duration_minutes(
                 combined_with_thematic=meeting.is_combined
             ),
+            **_task_panel(meeting),
         },
         status=status,
     )
+
+
+def _task_panel(meeting):
+    # The closing section's "tasks for next month" belongs to the evaluations app.
+    from evaluations.forms import TaskForm
+    from evaluations.selectors import meeting_task_panel
+
+    return {"task_form": TaskForm(meeting=meeting), **meeting_task_panel(meeting)}
 
 
 @require_http_methods(["GET", "POST"])

@@ -52,6 +52,10 @@ RULES = {
         Rule(RuleKey.EXCELLENT_QUOTA, 20, "int", "[unconfirmed] HD 21 (2019)", 0, 100),
         Rule(RuleKey.TERM_START_YEAR, 2025, "int", "QĐ 294-QĐ/TW (2025)", 1930, 2100),
         Rule(RuleKey.TERM_LENGTH, 5, "int", "QĐ 294-QĐ/TW (2025)", 1, 10),
+        Rule(RuleKey.PREPARATION_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
+        Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
+        Rule(RuleKey.MINUTES_NAG_DAYS, 2, "int", "[unconfirmed] DOMAIN §3.2", 0, 30),
+        Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
     ]
 }
 

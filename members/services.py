@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import (
     PATH_STEP,
     EventKind,
@@ -80,7 +81,7 @@ def create_organization(
     org.full_clean(exclude=["path"])
     org.save()
     org.path = _path_for(org)
-    Organization.objects.filter(pk=org.pk).update(path=org.path)
+    audit.update(Organization.objects.filter(pk=org.pk), path=org.path)
     return org
 
 
@@ -235,7 +236,7 @@ def deactivate_member(*, member, by, on, reason):
         SupervisionAssignment.objects.filter(supervisor=member),
     ):
         periods.filter(start__gt=on).delete()
-        periods.filter(Q(end__isnull=True) | Q(end__gt=on)).update(end=on)
+        audit.update(periods.filter(Q(end__isnull=True) | Q(end__gt=on)), end=on)
     record_event(member=member, kind=EventKind.DEACTIVATED, by=by, note=reason, date=on)
     return member
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, audit_views, views
 
 app_name = "members"
 
@@ -51,4 +51,10 @@ urlpatterns = [
         views.member_period_end,
         name="member-period-end",
     ),
+    # audit history (issue 8)
+    path("members/<int:pk>/history/", audit_views.member_audit, name="member-audit"),
+    path("org/<int:pk>/audit/", audit_views.org_audit, name="org-audit"),
+    path("audit/meetings/<int:pk>/", audit_views.meeting_audit, name="meeting-audit"),
+    # display preferences (issue 8: larger text)
+    path("account/preferences/", account_views.preferences, name="preferences"),
 ]

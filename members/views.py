@@ -61,6 +61,9 @@ def home(request):
     ]
     if context["scope"].is_admin:
         context["roots"] = list(Organization.objects.filter(parent__isnull=True))
+    from evaluations.api import home_panel  # tasks and ratings (evaluations app)
+
+    context.update(home_panel(request.user))
     return render(request, "members/home.html", context)
 
 

@@ -32,7 +32,7 @@ trap cleanup INT TERM EXIT
 pids+=($!)
 .venv/bin/celery -A chibo beat -l info --schedule "$CHIBO_VAR_DIR/celerybeat-schedule" >"$CHIBO_VAR_DIR/log/beat.log" 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn chibo.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --access-logfile - &
+.venv/bin/gunicorn chibo.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --access-logfile - --logger-class chibo.ratelimit.RedactingGunicornLogger &
 pids+=($!)
 echo "chibo (production settings) on http://127.0.0.1:$PORT/ — create a login with: DJANGO_ENV=production DATABASE_URL=$DATABASE_URL SECRET_KEY=… .venv/bin/python manage.py createsuperuser"
 wait -n "${pids[@]}"

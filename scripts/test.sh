@@ -99,6 +99,9 @@ if ! $PY -c "import weasyprint" >/dev/null 2>&1; then
   apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     || fail "WeasyPrint's system libraries (pango) are missing."
 fi
+# Poppler's pdftoppm renders page 1 of a minutes PDF to PNG (tests/meetings/test_pdf.py).
+command -v pdftoppm >/dev/null || apt_install poppler-utils \
+  || fail "pdftoppm is missing (apt install poppler-utils)."
 
 say "PostgreSQL: ${DATABASE_URL}  Redis: ${REDIS_URL}"
 export DJANGO_SETTINGS_MODULE=chibo.settings

@@ -1,10 +1,12 @@
 """Shared fixtures: real PostgreSQL and Redis (never skipped), the demo personas."""
 
 import os
+import uuid
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
 
 from members.models import OrgKind, PositionRole
 from tests.factories import (
@@ -31,11 +33,30 @@ def pytest_configure(config):
         )
 
 
+def _allow_test_flush(sender, connection, **kwargs):
+    """The audit log refuses TRUNCATE (members/migrations/0005_audit.py) unless the
+    session allows it: tests that commit empty their throwaway database that way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET chibo.audit_truncate = 'allow'")
+
+
+connection_created.connect(_allow_test_flush, dispatch_uid="tests-allow-audit-flush")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded and rendered files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def rate_limit_counters(settings):
+    """Each test counts its own requests: the rate-limit counters live in Redis,
+    which outlives a test (chibo/ratelimit.py)."""
+    settings.CHIBO_RATE_LIMIT_PREFIX = f"rl-test-{uuid.uuid4().hex}"
+    return settings.CHIBO_RATE_LIMIT_PREFIX
 
 
 @pytest.fixture(scope="session")

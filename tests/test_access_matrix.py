@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from meetings import notify
 from meetings import services as meeting_services
 from meetings.models import ExcuseRequest, MeetingDocument
 from members import imports
@@ -66,6 +67,11 @@ MATRIX = {
         lambda w: [w.member.pk, "exemption", w.exemption.pk],
         "ofofnl",
     ),
+    # audit history: committee officials over the cell and the cell's own officers
+    "members:member-audit": ("get", lambda w: [w.member.pk], "ofofnl"),
+    "members:org-audit": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:meeting-audit": ("get", lambda w: [w.meeting.pk], "ofofnl"),
+    "members:preferences": ("get", lambda w: [], "oooool"),
     # meetings: cell officers run them, the committee reads and reviews
     "meetings:my-meetings": ("get", lambda w: [], "oooool"),
     "meetings:plan": ("get", lambda w: [w.cell.pk], "oooonl"),
@@ -100,6 +106,51 @@ MATRIX = {
     # token feeds need no login: the secret in the URL is the credential
     "meetings:personal-feed": ("get", lambda w: [w.token], "oooooo"),
     "meetings:cell-feed": ("get", lambda w: [w.token, w.cell.pk], "oooooo"),
+    # notifications: each user's own centre and settings; the secretary's view of
+    # who was told about a meeting; the unsubscribe link carries a signed token
+    "meetings:notifications": ("get", lambda w: [], "oooool"),
+    "meetings:notification-badge": ("get", lambda w: [], "oooool"),
+    "meetings:notification-preferences": ("get", lambda w: [], "oooool"),
+    "meetings:meeting-notifications": ("get", lambda w: [w.planned.pk], "offfnl"),
+    "meetings:unsubscribe": ("get", lambda w: [w.unsubscribe], "oooooo"),
+    "meetings:unsubscribe-one-click": ("post", lambda w: [w.unsubscribe], "oooooo"),
+    # PDF documents (meetings/pdf_views.py): drafts only for officers and the
+    # committee; a minute-book job belongs to whoever asked for it
+    "meetings:minutes-pdf": ("get", lambda w: [w.meeting.pk], "ofofnl"),
+    "meetings:resolution-pdf": ("get", lambda w: [w.planned.pk], "ofofnl"),
+    "meetings:topic-cover-pdf": ("get", lambda w: [w.planned.pk], "oooonl"),
+    "meetings:minutes-pdf-status": ("get", lambda w: [w.meeting.pk], "oooonl"),
+    "meetings:minutes-pdf-retry": ("post", lambda w: [w.locked.pk], "offfnl"),
+    "meetings:minutes-chain": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "meetings:minute-book": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "meetings:minute-books-export": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "meetings:minute-book-job": ("get", lambda w: [w.book_job.pk], "onnnnl"),
+    "meetings:minute-book-download": ("get", lambda w: [w.book_job.pk], "onnnnl"),
+    # evaluations: tasks, scores, reports, recommendations and ratings
+    "evaluations:my-tasks": ("get", lambda w: [], "oooool"),
+    "evaluations:my-ratings": ("get", lambda w: [], "oooool"),
+    "evaluations:task-add": ("post", lambda w: [w.meeting.pk], "offfnl"),
+    "evaluations:task-remove": ("post", lambda w: [w.task.pk], "offfnl"),
+    "evaluations:task-review": ("get", lambda w: [w.meeting.pk], "oooonl"),
+    "evaluations:quality": ("get", lambda w: [w.meeting.pk], "oooonl"),
+    # the cell scores itself; the supervisor (or the committee) scores too
+    "evaluations:score-edit": ("get", lambda w: [w.meeting.pk, "self"], "offfnl"),
+    "evaluations:report-file": ("get", lambda w: [w.meeting.pk], "fffonl"),
+    "evaluations:report-detail": ("get", lambda w: [w.report.pk], "ofoonl"),
+    "evaluations:reports-overview": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:recommendation-list": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:recommendation-detail": ("get", lambda w: [w.rec.pk], "ofoonl"),
+    "evaluations:monthly-ratings": ("get", lambda w: [w.meeting.pk], "offfnl"),
+    "evaluations:annual-ratings": ("get", lambda w: [w.cell.pk, 2026], "ofofnl"),
+    "evaluations:rubric-settings": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    # compliance dashboards: committees over their subtree, a cell's officers and
+    # supervisors over that cell (evaluations/dashboard.py)
+    "evaluations:dashboard-home": ("get", lambda w: [], "ofoofl"),
+    "evaluations:dashboard": ("get", lambda w: [w.cell.pk], "ofoonl"),
+    "evaluations:dashboard-cells": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:dashboard-meetings": ("get", lambda w: [w.cell.pk], "ofoonl"),
+    "evaluations:dashboard-xlsx": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:dashboard-pdf": ("get", lambda w: [w.cell.pk], "ofoonl"),
 }
 
 
@@ -179,9 +230,41 @@ def world(tree, users):
         upload=SimpleUploadedFile("a.csv", "Họ và tên,Trạng thái\nA,Dự bị\n".encode()),
         by=secretary_user,
     )
+    from evaluations import services as evaluation_services
+    from evaluations.models import Task
     from meetings.feeds import issue_calendar_token
 
+    meeting.refresh_from_db()
+    task = Task.objects.create(
+        meeting=meeting, cell=tree.cell, text="Việc", deadline=date(2030, 1, 1)
+    )
+    report = evaluation_services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="Nghiêm túc",
+        recommendations=[
+            {"text": "Kiến nghị", "addressee": "Đảng ủy", "responsible": "Chi ủy"}
+        ],
+    )
+
     token = issue_calendar_token(user=secretary_user)[0].token
+    # PDF documents: a draft resolution to print, a finished minute book
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from meetings.models import Meeting, MinuteBookJob
+
+    Meeting.objects.filter(pk=planned.pk).update(draft_resolution="Dự thảo nghị quyết")
+    book_job = MinuteBookJob.objects.create(
+        organization=tree.cell,
+        year=2026,
+        status=MinuteBookJob.Status.DONE,
+        done=1,
+        total=1,
+        requested_by=secretary_user,
+        file=default_storage.save("books/so-bien-ban.pdf", ContentFile(b"%PDF-1.4")),
+    )
     return SimpleNamespace(
         cell=tree.cell,
         member=tree.member,
@@ -193,6 +276,12 @@ def world(tree, users):
         excuse=excuse,
         batch=batch,
         token=token,
+        book_job=book_job,
+        task=task,
+        report=report,
+        rec=report.recommendations.get(),
+        ward=tree.ward,
+        unsubscribe=notify.unsubscribe_token(tree.member.pk, "preparation"),
         position=Position.objects.get(member=tree.secretary),
         supervision=SupervisionAssignment.objects.get(cell=tree.cell),
         exemption=Exemption.objects.create(

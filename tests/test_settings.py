@@ -1,5 +1,6 @@
 """Production settings refuse unsafe configurations; the deploy check is clean."""
 
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,57 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+from django.test.utils import setup_test_environment
+setup_test_environment()
+# No collectstatic here: plain static URLs instead of the hashed manifest.
+plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_static}):
+    host = "chibo.example.vn"
+    response = Client().get("/accounts/login/", secure=True, HTTP_HOST=host)
+    plain = Client().get("/accounts/login/", HTTP_HOST=host)
+csrf = response.cookies["csrftoken"]
+print(json.dumps({
+    "status": response.status_code,
+    "hsts": response.headers.get("Strict-Transport-Security"),
+    "referrer": response.headers.get("Referrer-Policy"),
+    "frame": response.headers.get("X-Frame-Options"),
+    "nosniff": response.headers.get("X-Content-Type-Options"),
+    "csp": response.headers.get("Content-Security-Policy"),
+    "csrf_secure": bool(csrf["secure"]),
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "http_redirect": [plain.status_code, plain.headers.get("Location")],
+}))
+"""
+
+
+def test_production_responses_carry_the_security_headers_and_secure_cookies():
+    result = run_manage(
+        "shell",
+        "-c",
+        PRODUCTION_PROBE,
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="chibo.example.vn",
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert probe["status"] == 200
+    assert probe["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert probe["referrer"] == "same-origin"
+    assert probe["frame"] == "DENY"
+    assert probe["nosniff"] == "nosniff"
+    assert "frame-ancestors 'none'" in probe["csp"]
+    assert probe["csrf_secure"] is True
+    assert probe["session_secure"] is True
+    assert probe["session_httponly"] is True
+    # plain HTTP is sent to HTTPS
+    assert probe["http_redirect"] == [301, "https://chibo.example.vn/accounts/login/"]

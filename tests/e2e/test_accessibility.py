@@ -20,6 +20,17 @@ pytestmark = pytest.mark.e2e
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 VNU = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "vnu-jar"
 NOT_HTML = {"healthz", "members:export-members", "meetings:document-download"}
+# An htmx fragment (the navbar's unread count), not a page of its own.
+NOT_HTML |= {"meetings:notification-badge"}
+# PDF and zip downloads (meetings/pdf_views.py).
+NOT_HTML |= {
+    "meetings:minutes-pdf",
+    "meetings:resolution-pdf",
+    "meetings:topic-cover-pdf",
+    "meetings:minute-book-download",
+}
+# Dashboard exports (evaluations/dashboard_views.py).
+NOT_HTML |= {"evaluations:dashboard-xlsx", "evaluations:dashboard-pdf"}
 NOT_PAGES = {"logout", "password_reset_confirm"}
 SERIOUS = {"serious", "critical"}
 

@@ -1,18 +1,33 @@
 """Tests for evaluations.domain: pure rules, no database, no Django."""
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
 from evaluations.domain import (
+    AUTO_SOURCES,
+    MeetingFacts,
     annual_rating,
     attendance_points,
+    auto_points,
+    can_move_recommendation,
     duration_points,
     excellent_within_quota,
+    longest_absence_run,
+    minutes_locked_in_time,
+    monthly_rating_proposal,
     quality_band,
+    quota_warning,
+    recommendation_overdue,
+    report_due_date,
+    report_status,
+    rubric_score,
+    score_percent,
     speaking_points,
     task_results_points,
+    task_tally,
 )
 
 # quality_band --------------------------------------------------------------------
@@ -332,3 +347,348 @@ def test_attendance_points_any_unexcused_absence_gives_one(
 def test_attendance_points_rejects_impossible_counts(present, required, unexcused):
     with pytest.raises(ValueError, match=r"present|required|unexcused"):
         attendance_points(present=present, required=required, unexcused=unexcused)
+
+
+# task_tally ------------------------------------------------------------------------
+
+
+def test_task_tally_counts_and_exact_share():
+    tally = task_tally(
+        ["done_on_time", "exceeded", "done_late", "not_done", "", "exceeded"]
+    )
+    assert tally == {
+        "total": 6,
+        "on_time": 3,
+        "exceeded": 2,
+        "late": 1,
+        "not_done": 1,
+        "open": 1,
+        "done": 4,
+        "all_on_time": False,
+        "exceeded_share": Fraction(1, 3),
+    }
+
+
+def test_task_tally_empty_is_all_on_time_with_zero_share():
+    tally = task_tally([])
+    assert tally["all_on_time"] is True
+    assert tally["exceeded_share"] == 0
+
+
+def test_task_tally_rejects_unknown_outcome():
+    with pytest.raises(ValueError, match="unknown task outcome"):
+        task_tally(["done"])
+
+
+# monthly_rating_proposal ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attendance", "spoke", "outcomes", "expected"),
+    [
+        ("present", True, ["exceeded"], "excellent"),
+        ("present", False, ["exceeded"], "good"),  # did not speak
+        ("present", True, [], "good"),  # no task: nothing exceeded
+        ("present", True, ["done_on_time", "exceeded"], "excellent"),
+        ("present", True, ["exceeded", "done_late"], "completed"),
+        ("present", True, ["exceeded", ""], "completed"),  # one still open
+        ("absent_excused", True, ["exceeded"], "completed"),
+        ("absent_unexcused", False, [], "not_completed"),
+        ("present", True, ["exceeded", "not_done"], "not_completed"),
+    ],
+)
+def test_monthly_rating_proposal(attendance, spoke, outcomes, expected):
+    assert (
+        monthly_rating_proposal(attendance=attendance, spoke=spoke, outcomes=outcomes)
+        == expected
+    )
+
+
+# score_percent -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "maximum", "expected"),
+    [
+        (90, 100, Fraction(90)),
+        (Fraction(171, 2), 95, Fraction(90)),  # 85.5 of 95 is exactly 90
+        (Decimal("85.49"), 95, Fraction(8549, 95)),
+        (9, 12, Fraction(75)),
+        (5, 0, Fraction(0)),
+    ],
+)
+def test_score_percent_exact(total, maximum, expected):
+    assert score_percent(total=total, maximum=maximum) == expected
+
+
+def test_score_percent_boundary_band_is_exact():
+    assert quality_band(score_percent(total=Fraction(171, 2), maximum=95)) == "good"
+    assert quality_band(score_percent(total=Decimal("85.49"), maximum=95)) == "fair"
+
+
+def test_score_percent_rejects_negative_maximum():
+    with pytest.raises(ValueError, match="negative"):
+        score_percent(total=1, maximum=-1)
+
+
+# auto_points -------------------------------------------------------------------------
+
+ISSUE = MeetingFacts(minutes=95, present=9, required=10, attendees=9, spoke=5)
+
+
+@pytest.mark.parametrize(
+    ("source", "facts", "maximum", "expected"),
+    [
+        ("duration", ISSUE, 5, 5),
+        ("duration", MeetingFacts(minutes=75), 5, 4),
+        ("duration", MeetingFacts(minutes=None), 5, 0),
+        ("duration", MeetingFacts(minutes=100, combined=True), 5, 3),
+        ("attendance_rate", ISSUE, 4, 4),
+        ("attendance_rate", MeetingFacts(present=9, required=10, unexcused=1), 4, 1),
+        ("absence_streak", MeetingFacts(longest_absence=3), 1, 1),
+        ("absence_streak", MeetingFacts(longest_absence=4), 1, 0),
+        ("speaking_share", ISSUE, 5, 5),
+        ("speaking_share", MeetingFacts(attendees=0), 5, 2),
+        ("task_results", MeetingFacts(tasks_done=8, tasks_total=10), 30, 27),
+        ("task_results", MeetingFacts(), 30, 30),
+        (
+            "adopted_tasks_assigned",
+            MeetingFacts(minutes_adopted=True, tasks_assigned=2),
+            2,
+            2,
+        ),
+        ("adopted_tasks_assigned", MeetingFacts(minutes_adopted=True), 2, 1),
+        ("adopted_tasks_assigned", MeetingFacts(), 2, 0),
+        ("committee_meeting", MeetingFacts(committee_meeting_held=True), 2, 2),
+        ("notified", MeetingFacts(notified_in_time=False), 1, 0),
+        ("documents_in_time", MeetingFacts(documents_in_time=True), 2, 2),
+        ("minutes_complete", MeetingFacts(minutes_complete=True), 1, 1),
+        ("documents_posted", MeetingFacts(documents_posted=True), 1, 1),
+        ("locked_in_time", MeetingFacts(locked_in_time=True), 1, 1),
+        ("attendance_above_85", MeetingFacts(present=17, required=20), 1, 0),  # 85%
+        ("attendance_above_85", MeetingFacts(present=9, required=10), 1, 1),
+        ("attendance_above_85", MeetingFacts(), 1, 1),
+        (
+            "speaking_majority",
+            MeetingFacts(attendees=10, spoke=5),
+            1,
+            0,
+        ),  # exactly half
+        ("speaking_majority", MeetingFacts(attendees=9, spoke=5), 1, 1),
+        ("tasks_assigned", MeetingFacts(tasks_assigned=1), 1, 1),
+        ("attendance_rate", ISSUE, 3, 3),  # never above the item's maximum
+    ],
+)
+def test_auto_points_each_source(source, facts, maximum, expected):
+    assert auto_points(source, facts, maximum=maximum) == expected
+
+
+def test_auto_points_covers_every_source_and_rejects_unknown():
+    for source in AUTO_SOURCES:
+        assert auto_points(source, ISSUE, maximum=30) >= 0
+    with pytest.raises(ValueError, match="unknown auto source"):
+        auto_points("weather", ISSUE, maximum=1)
+
+
+# rubric_score ----------------------------------------------------------------------
+
+GROUPS = [
+    {
+        "key": "a",
+        "max": 10,
+        "items": [
+            {"key": "dur", "max": 5, "auto": "duration"},
+            {"key": "hand", "max": 5, "auto": ""},
+        ],
+    },
+    {
+        "key": "b",
+        "max": 5,
+        "items": [
+            {"key": "them", "max": 5, "auto": "", "thematic": True},
+        ],
+    },
+]
+
+
+def test_rubric_score_auto_overrides_manual_and_thematic_excluded():
+    result = rubric_score(
+        GROUPS,
+        facts=MeetingFacts(minutes=90),
+        manual={"dur": 0, "hand": 4, "them": 5},
+        thematic_month=False,
+    )
+    assert result["items"] == {"dur": 5, "hand": 4}
+    assert (result["total"], result["maximum"]) == (9, 10)
+    assert result["percent"] == 90
+    assert result["band"] == "good"
+
+
+def test_rubric_score_thematic_month_counts_thematic_item():
+    result = rubric_score(
+        GROUPS,
+        facts=MeetingFacts(minutes=90),
+        manual={"hand": Decimal("4.5"), "them": 3},
+        thematic_month=True,
+    )
+    assert result["maximum"] == 15
+    assert result["total"] == Fraction(25, 2)
+
+
+def test_rubric_score_rejects_points_above_maximum():
+    with pytest.raises(ValueError, match="hand"):
+        rubric_score(
+            GROUPS, facts=MeetingFacts(), manual={"hand": 6}, thematic_month=False
+        )
+    with pytest.raises(ValueError, match="hand"):
+        rubric_score(
+            GROUPS, facts=MeetingFacts(), manual={"hand": -1}, thematic_month=False
+        )
+
+
+# longest_absence_run ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ({}, 0),
+        ({1: ["present"] * 5}, 0),
+        ({1: ["absent_excused", "absent_unexcused", "absent_excused"]}, 3),
+        (
+            {
+                1: [
+                    "absent_excused",
+                    "exempt",
+                    "absent_excused",
+                    "present",
+                    "absent_excused",
+                ]
+            },
+            2,
+        ),
+        ({1: ["absent_excused"] * 2, 2: ["absent_unexcused"] * 4}, 4),
+        ({1: ["away", "absent_excused", "away"]}, 1),
+    ],
+)
+def test_longest_absence_run(statuses, expected):
+    assert longest_absence_run(statuses) == expected
+
+
+# minutes_locked_in_time ---------------------------------------------------------------
+
+END = datetime(2026, 11, 3, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("locked", "expected"),
+    [
+        (None, False),
+        (END + timedelta(days=2), True),  # exactly 48 h
+        (END + timedelta(days=2, seconds=1), False),
+        (END + timedelta(hours=1), True),
+    ],
+)
+def test_minutes_locked_in_time(locked, expected):
+    assert minutes_locked_in_time(ended_at=END, locked_at=locked) is expected
+
+
+# report_due_date and report_status ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("held", "day", "expected"),
+    [
+        (date(2026, 11, 3), 10, date(2026, 12, 10)),
+        (date(2026, 12, 20), 10, date(2027, 1, 10)),
+        (date(2027, 1, 3), 31, date(2027, 2, 28)),  # clipped
+        (date(2028, 1, 3), 30, date(2028, 2, 29)),
+    ],
+)
+def test_report_due_date(held, day, expected):
+    assert report_due_date(held, deadline_day=day) == expected
+
+
+@pytest.mark.parametrize("day", [0, 32])
+def test_report_due_date_rejects_bad_day(day):
+    with pytest.raises(ValueError):
+        report_due_date(date(2026, 11, 3), deadline_day=day)
+
+
+DUE = date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "today", "expected"),
+    [
+        (DUE, DUE, "on_time"),
+        (DUE + timedelta(days=1), DUE + timedelta(days=1), "late"),
+        (None, DUE, "pending"),
+        (None, DUE + timedelta(days=1), "missing"),
+    ],
+)
+def test_report_status(submitted, today, expected):
+    assert report_status(due_on=DUE, submitted_on=submitted, today=today) == expected
+
+
+# recommendations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "expected"),
+    [
+        ("open", "in_progress", True),
+        ("open", "resolved", True),
+        ("open", "rejected", True),
+        ("in_progress", "resolved", True),
+        ("in_progress", "open", False),
+        ("resolved", "open", False),
+        ("rejected", "in_progress", False),
+        ("unknown", "open", False),
+    ],
+)
+def test_can_move_recommendation(current, target, expected):
+    assert can_move_recommendation(current, target) is expected
+
+
+RAISED = date(2026, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "today", "expected"),
+    [
+        ("open", RAISED + timedelta(days=30), False),  # on day 30 not yet
+        ("open", RAISED + timedelta(days=31), True),
+        ("in_progress", RAISED + timedelta(days=31), True),
+        ("resolved", RAISED + timedelta(days=300), False),
+        ("rejected", RAISED + timedelta(days=300), False),
+    ],
+)
+def test_recommendation_overdue(status, today, expected):
+    assert (
+        recommendation_overdue(status=status, raised_on=RAISED, today=today, days=30)
+        is expected
+    )
+
+
+def test_recommendation_overdue_rejects_negative_days():
+    with pytest.raises(ValueError):
+        recommendation_overdue(status="open", raised_on=RAISED, today=RAISED, days=-1)
+
+
+# quota_warning ------------------------------------------------------------------------
+
+
+def test_quota_warning_within_and_over():
+    assert quota_warning(levels=["excellent", *["good"] * 5, "completed", ""]) is None
+    assert quota_warning(levels=["excellent"] * 2 + ["good"] * 9) == {
+        "excellent": 2,
+        "good": 9,
+        "allowed": 1,
+    }
+    assert quota_warning(levels=["excellent"] * 2 + ["good"] * 10) is None
+    assert quota_warning(levels=["excellent"], ratio=Fraction(1, 2)) == {
+        "excellent": 1,
+        "good": 0,
+        "allowed": 0,
+    }

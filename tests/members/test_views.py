@@ -2352,12 +2352,14 @@ HOME_GROWTH = {
     "outsider": lambda tree, n: grow_cell(tree.other_cell, n),
     "admin": lambda tree, n: grow_roots(n),
 }
+# + 3 for every persona with a member record: evaluations' "my tasks" (assigned to
+# me, open in my cell) and "my monthly rating" panel.
 HOME_QUERIES = {
-    "secretary": 13,
-    "member": 10,
-    "committee": 13,
-    "supervisor": 10,
-    "outsider": 10,
+    "secretary": 16,
+    "member": 13,
+    "committee": 16,
+    "supervisor": 13,
+    "outsider": 13,
     "admin": 3,
 }
 SIZES = {"small": (1, 1), "large": (30, 5)}  # (members, nodes or periods)

@@ -6,13 +6,15 @@ enterprises; about 150 members with Vietnamese names and varied standing.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from meetings import services as meeting_services
+from meetings.models import MeetingKind
 from members import services
 from members.models import (
     AttachmentDirection,
@@ -198,6 +200,8 @@ class Command(BaseCommand):
                 admission_date=admitted,
                 official_date=None if probationary else admitted + timedelta(days=380),
                 phone=f"09{rng.randint(10000000, 99999999)}",
+                # demo addresses, so `make run` shows the notices in var/mail/
+                email=f"dangvien{Member.objects.count() + 1}@demo.chibo.vn",
                 residence="Phường Trường Vinh, Nghệ An" if residential else "",
                 workplace="" if residential else cell.name.replace("Chi bộ ", ""),
             )
@@ -393,6 +397,29 @@ class Command(BaseCommand):
                 supervisor=supervisor, cell=cell, start=date(2025, 7, 1)
             )
         self._user("supervisor", supervisor)
+
+        from evaluations.demo import seed_evaluations  # tasks, scores, a report
+
+        seed_evaluations(
+            cell=kp5,
+            secretary=secretary,
+            member=member,
+            others=[m for m in plain[3:] if m.pk != member.pk],
+            supervisor=supervisor,
+            today=today,
+        )
+        # A thematic meeting two days ahead: the worker and beat started by
+        # `make run` send its notices at once (email files in var/mail/).
+        meeting_services.create_meeting(
+            cell=kp5,
+            kind=MeetingKind.THEMATIC,
+            starts_at=timezone.make_aware(
+                datetime.combine(today + timedelta(days=2), time(19, 30))
+            ),
+            by=None,
+            place="Nhà văn hóa khối phố 5",
+            topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        )
 
         _, noi_members = cells["Chi bộ Khoa Nội"]
         self._user("outsider", noi_members[-1])

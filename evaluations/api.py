@@ -1,0 +1,49 @@
+"""What other apps may read from evaluations (minutes PDF, dashboards)."""
+
+from django.utils.translation import gettext as _
+
+from .models import Task
+
+
+def meeting_tasks(meeting) -> list[dict]:
+    """The tasks assigned in `meeting`, for printing: text, assignee names, deadline.
+
+    Two queries whatever the number of tasks and assignees. Each dict holds
+    ``text``, ``assignees`` (list of names; a party group appears by its name),
+    ``assignee_names`` (the same joined with ", "), ``deadline`` (a date),
+    ``outcome`` (code, "" until reviewed) and ``outcome_label``.
+    """
+    tasks = (
+        Task.objects.filter(meeting=meeting)
+        .select_related("party_group")
+        .prefetch_related("assignees")
+        .order_by("deadline", "pk")
+    )
+    rows = []
+    for task in tasks:
+        names = [member.full_name for member in task.assignees.all()]
+        if task.party_group_id:
+            names.append(_("Party group: %(name)s") % {"name": task.party_group.name})
+        rows.append(
+            {
+                "text": task.text,
+                "assignees": names,
+                "assignee_names": ", ".join(names),
+                "deadline": task.deadline,
+                "outcome": task.outcome,
+                "outcome_label": task.get_outcome_display() if task.outcome else "",
+            }
+        )
+    return rows
+
+
+def home_panel(user) -> dict:
+    """What the home page shows from evaluations: the user's tasks (assigned to them
+    and open in their cell, due soon first, overdue flagged) and their latest
+    monthly ratings. Constant queries."""
+    from . import selectors
+
+    return {
+        "eval_tasks": selectors.tasks_for_home(user, limit=10),
+        "eval_ratings": selectors.own_monthly_ratings(user, limit=3),
+    }

@@ -1,0 +1,177 @@
+"""Exports of a compliance dashboard: the table as .xlsx (openpyxl) with the same
+figures and flags as the page, and a printable PDF summary (WeasyPrint, the vendored
+Liberation Serif of the minutes, with a small print stylesheet of its own)."""
+
+import atexit
+import io
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import dashboard as dash
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+PRINT_CSS = STATIC_DIR / "evaluations" / "dashboard_print.css"
+
+
+def _flag_headers():
+    return [str(flag.label) for flag in dash.FLAGS]
+
+
+def _row(name, kind, stats):
+    values = dash.table_values(stats)
+    return (
+        [name, kind]
+        + [values[key] for key, _label in dash.TABLE_COLUMNS if key != "flags"]
+        + [stats.flags.get(flag.key, 0) for flag in dash.FLAGS]
+    )
+
+
+def dashboard_workbook(board):
+    """The dashboard as .xlsx bytes: headline figures, the units below (or the cell),
+    and every cell of the subtree with its figures and flags."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    with translation.override("vi"):
+        book = Workbook(write_only=False)
+        bold = Font(bold=True)
+        red = PatternFill("solid", fgColor="F4CCCC")
+        summary = book.active
+        summary.title = _("Summary")[:31]
+        summary.append([board.node.name])
+        summary.append([str(board.period.label)])
+        summary.append(
+            [_("Generated at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")]
+        )
+        summary.append([])
+        summary.append(
+            [_("Figure"), _("Value"), _("Detail"), _("How is this counted?")]
+        )
+        for cell in summary[5]:
+            cell.font = bold
+        for h in dash.headlines(board):
+            value = h["value"] if h["available"] else _("Not yet available")
+            summary.append(
+                [str(h["label"]), str(value), str(h["detail"]), str(h["note"])]
+            )
+        summary.append([])
+        summary.append([_("Red flag"), _("Cells flagged")])
+        summary[summary.max_row][0].font = bold
+        for flag in dash.FLAGS:
+            summary.append([str(flag.label), board.total.flags.get(flag.key, 0)])
+        summary.column_dimensions["A"].width = 42
+        summary.column_dimensions["B"].width = 28
+        summary.column_dimensions["C"].width = 24
+        summary.column_dimensions["D"].width = 80
+
+        headers = (
+            [_("Unit"), _("Kind")]
+            + [str(label) for key, label in dash.TABLE_COLUMNS if key != "flags"]
+            + _flag_headers()
+        )
+        first_flag_col = len(headers) - len(dash.FLAGS) + 1
+        for title, rows in (
+            (
+                _("Units below"),
+                [(org.name, org.get_kind_display(), s) for org, s in board.rows],
+            ),
+            (
+                _("Cells"),
+                [
+                    (cell["name"], _("Party cell"), stats)
+                    for cell, stats in sorted(
+                        dash.per_cell(board.node, board.period).values(),
+                        key=lambda item: item[0]["path"],
+                    )
+                ],
+            ),
+        ):
+            sheet = book.create_sheet(title[:31])
+            sheet.append(headers)
+            for cell in sheet[1]:
+                cell.font = bold
+            for index, (name, kind, stats) in enumerate(rows, start=2):
+                values = _row(name, str(kind), stats)
+                sheet.append(values)
+                for column in range(first_flag_col, len(headers) + 1):
+                    if values[column - 1]:
+                        sheet.cell(row=index, column=column).fill = red
+            sheet.freeze_panes = "C2"
+            sheet.column_dimensions["A"].width = 40
+        buffer = io.BytesIO()
+        book.save(buffer)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    """Font configuration and stylesheet, once per process."""
+    from weasyprint import CSS  # noqa: TID251 — imported when rendering
+    from weasyprint.text.fonts import (  # noqa: TID251 — imported when rendering
+        FontConfiguration,
+    )
+
+    font_config = FontConfiguration()
+    atexit.register(_forget_font_folder, font_config)
+    return font_config, CSS(filename=str(PRINT_CSS), font_config=font_config)
+
+
+def _forget_font_folder(font_config):
+    """Remove the font configuration's temporary folder while the interpreter is
+    still whole (its own __del__ runs too late at exit and prints an error)."""
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
+
+
+def _url_fetcher(url, *args, **kwargs):
+    """Only our own static files (fonts) may be fetched while rendering."""
+    from weasyprint import default_url_fetcher  # noqa: TID251 — imported when rendering
+
+    if not url.startswith(STATIC_DIR.as_uri()):
+        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def dashboard_pdf_bytes(request, board):
+    from weasyprint import HTML  # noqa: TID251 — imported when rendering
+
+    font_config, stylesheet = _engine()
+    with translation.override("vi"):
+        markup = render_to_string(
+            "evaluations/dashboard/summary_pdf.html",
+            {
+                "board": board,
+                "node": board.node,
+                "period": board.period,
+                "headlines": dash.headlines(board),
+                "columns": [c for c in dash.TABLE_COLUMNS if c[0] != "flags"],
+                "rows": [
+                    (
+                        org,
+                        [
+                            dash.table_values(s)[k]
+                            for k, _l in dash.TABLE_COLUMNS
+                            if k != "flags"
+                        ],
+                        dash.raised_flags(s),
+                    )
+                    for org, s in board.rows
+                ],
+                "flag_rows": [
+                    (flag, board.total.flags.get(flag.key, 0)) for flag in dash.FLAGS
+                ],
+                "generated": timezone.localtime(),
+            },
+        )
+    html = HTML(
+        string=markup, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher
+    )
+    return html.write_pdf(stylesheets=[stylesheet], font_config=font_config)

@@ -1,0 +1,226 @@
+"""Forms for evaluations: input checks; rules live in services and domain."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import date_field
+from members.models import Member, Organization, OrgKind
+
+from .models import RatingLevel, RecommendationStatus, TaskOutcome
+
+
+class TaskForm(forms.Form):
+    text = forms.CharField(
+        label=_("Task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Assigned members"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    party_group = forms.ModelChoiceField(
+        label=_("Or a party group"),
+        queryset=Organization.objects.none(),
+        required=False,
+    )
+    deadline = date_field(_("Deadline"), required=True)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].queryset = Member.objects.filter(
+            organization_id=meeting.cell_id, is_active=True
+        ).order_by("full_name", "pk")
+        self.fields["party_group"].queryset = Organization.objects.filter(
+            parent_id=meeting.cell_id, kind=OrgKind.PARTY_GROUP, is_active=True
+        ).order_by("name")
+        self.fields["deadline"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+OUTCOME_CHOICES = [("", _("Not reviewed yet")), *TaskOutcome.choices]
+
+
+class TaskReviewForm(forms.Form):
+    """One outcome select and comment per task, named outcome-<id>, comment-<id>."""
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        for task in tasks:
+            self.fields[f"outcome-{task.pk}"] = forms.ChoiceField(
+                label=_("Outcome"),
+                choices=OUTCOME_CHOICES,
+                required=False,
+                initial=task.outcome,
+            )
+            self.fields[f"comment-{task.pk}"] = forms.CharField(
+                label=_("Comment"),
+                max_length=500,
+                required=False,
+                initial=task.outcome_comment,
+            )
+
+    def rows(self):
+        for task in self.tasks:
+            yield task, self[f"outcome-{task.pk}"], self[f"comment-{task.pk}"]
+
+    def outcomes(self):
+        data = self.cleaned_data
+        return {
+            task.pk: (data[f"outcome-{task.pk}"], data[f"comment-{task.pk}"])
+            for task in self.tasks
+        }
+
+
+class RecommendationUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=RecommendationStatus.choices)
+    response = forms.CharField(
+        label=_("Response"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+LEVEL_CHOICES = RatingLevel.choices
+
+
+class ScoreForm(forms.Form):
+    """One field per hand-scored item of the rubric (◆ items are not inputs)."""
+
+    note = forms.CharField(
+        label=_("Remarks"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, rubric, thematic, points=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        points = points or {}
+        self.manual_keys = []
+        checklist = rubric.kind == "checklist"
+        for group in rubric.groups:
+            for item in group["items"]:
+                if item.get("auto") or (item.get("thematic") and not thematic):
+                    continue
+                key = item["key"]
+                self.manual_keys.append(key)
+                if checklist:
+                    self.fields[f"item-{key}"] = forms.BooleanField(
+                        label=item["label"],
+                        required=False,
+                        initial=bool(points.get(key) and float(points[key]) > 0),
+                    )
+                else:
+                    self.fields[f"item-{key}"] = forms.DecimalField(
+                        label=item["label"],
+                        min_value=0,
+                        max_value=item["max"],
+                        decimal_places=2,
+                        max_digits=5,
+                        required=False,
+                        initial=points.get(key, ""),
+                        widget=forms.NumberInput(attrs={"step": "0.25"}),
+                    )
+        self.items_by_key = {
+            item["key"]: item for group in rubric.groups for item in group["items"]
+        }
+
+    def manual_points(self):
+        data = self.cleaned_data
+        result = {}
+        for key in self.manual_keys:
+            value = data.get(f"item-{key}")
+            if self.rubric.kind == "checklist":
+                result[key] = self.items_by_key[key]["max"] if value else 0
+            else:
+                result[key] = value if value is not None else 0
+        return result
+
+    def field_for(self, key):
+        name = f"item-{key}"
+        return self[name] if name in self.fields else None
+
+
+RECOMMENDATION_ROWS = 3
+
+
+class ReportForm(forms.Form):
+    attended = forms.BooleanField(
+        label=_("I attended the meeting"), required=False, initial=True
+    )
+    summary = forms.CharField(
+        label=_("What happened"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    observations = forms.CharField(
+        label=_("Quality observations"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(RECOMMENDATION_ROWS):
+            self.fields[f"rec-{index}-text"] = forms.CharField(
+                label=_("Recommendation"),
+                max_length=4000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"rec-{index}-addressee"] = forms.CharField(
+                label=_("Addressed to"), max_length=255, required=False
+            )
+            self.fields[f"rec-{index}-responsible"] = forms.CharField(
+                label=_("Responsible body"), max_length=255, required=False
+            )
+
+    def recommendation_rows(self):
+        for index in range(RECOMMENDATION_ROWS):
+            yield (
+                self[f"rec-{index}-text"],
+                self[f"rec-{index}-addressee"],
+                self[f"rec-{index}-responsible"],
+            )
+
+    def recommendations(self):
+        data = self.cleaned_data
+        return [
+            {
+                "text": data[f"rec-{i}-text"],
+                "addressee": data[f"rec-{i}-addressee"],
+                "responsible": data[f"rec-{i}-responsible"],
+            }
+            for i in range(RECOMMENDATION_ROWS)
+        ]
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "yyyy-mm"}),
+    )
+
+
+class RubricChoiceForm(forms.Form):
+    rubric_code = forms.ChoiceField(label=_("Scoring rubric"))
+    recommendation_days = forms.IntegerField(
+        label=_("Days before an open recommendation is overdue"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+    )
+    valid_from = date_field(_("Valid from"), required=True)
+
+    def __init__(self, *args, rubrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rubric_code"].choices = [
+            (rubric.code, f"{_(rubric.name)} (v{rubric.version})") for rubric in rubrics
+        ]
+        self.fields["valid_from"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]

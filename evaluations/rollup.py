@@ -1,0 +1,662 @@
+"""Per-cell-per-month compliance rollup (DOMAIN.md §8): scheduling and recompute.
+
+Services call `schedule_refresh(cell_id, day)` inside their transaction whenever
+something a dashboard counts changes (a meeting, its attendance, minutes, scores,
+supervisors' reports, tasks). It marks the cell-month dirty in the same transaction —
+so the intent survives a broker outage — and, once the transaction commits, asks a
+Celery worker to recompute it. The periodic sweep and `manage.py rebuild_rollups` pick
+up whatever is still marked dirty. A broker problem never fails the caller's write.
+
+`recompute(cell_ids, months)` is the one place the figures are computed, set-based, so
+one cell-month (a worker) and a whole province (the rebuild) use exactly the same code.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from meetings import domain as meetings_domain
+from meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingChange,
+    MeetingKind,
+    Minutes,
+)
+from members.models import (
+    Member,
+    MemberStatus,
+    Organization,
+    OrgKind,
+    RuleKey,
+    RuleSetting,
+)
+from members.org_settings import default_value
+
+from . import domain as eval_domain
+from .models_rollup import FIGURE_FIELDS, CellMonth, RollupDirty
+
+logger = logging.getLogger(__name__)
+
+HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
+COUNTED_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC)
+DONE_OUTCOMES = frozenset({"done_on_time", "done_late", "exceeded"})
+CHUNK = 300  # cells per set-based recompute
+
+
+def month_start(day):
+    return date(day.year, day.month, 1)
+
+
+def add_months(month, n):
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def current_month(today=None):
+    return month_start(today or timezone.localdate())
+
+
+# --- scheduling ---------------------------------------------------------------
+
+
+def schedule_refresh(cell_id: int, day: date) -> None:
+    """Mark (cell, month of `day`) dirty now; recompute it off the request path after
+    commit. `day` may be a date or an aware datetime (taken in local time)."""
+    if cell_id is None or day is None:
+        return
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    month = month_start(day)
+    # One upsert: concurrent writers on the same cell-month never collide.
+    RollupDirty.objects.bulk_create(
+        [RollupDirty(cell_id=cell_id, month=month)],
+        update_conflicts=True,
+        unique_fields=["cell", "month"],
+        update_fields=["marked_at"],
+    )
+    transaction.on_commit(lambda: _publish(cell_id, month))
+
+
+def schedule_meeting_refresh(meeting) -> None:
+    """Convenience for meeting services: the meeting's cell and planned month."""
+    schedule_refresh(meeting.cell_id, meeting.planned_date)
+
+
+def _publish(cell_id, month):
+    from meetings.notify import send_to_broker
+
+    send_to_broker(refresh_cell_month_task, cell_id=cell_id, month=month.isoformat())
+
+
+@shared_task(name="evaluations.refresh_cell_month", queue="default")
+def refresh_cell_month_task(*, cell_id, month):
+    refresh_cell_month(cell_id, date.fromisoformat(month))
+
+
+@shared_task(name="evaluations.sweep_rollups", queue="default")
+def sweep_rollups_task():
+    """Recompute every cell-month still marked dirty (a publish the broker missed)."""
+    return sweep_dirty()
+
+
+@shared_task(name="evaluations.refresh_recent_rollups", queue="default")
+def refresh_recent_rollups_task():
+    """Recompute the current and previous month of every cell: their late minutes,
+    pending reports and due tasks move with the calendar, not with a write."""
+    return refresh_recent()
+
+
+def refresh_recent(today=None):
+    this = current_month(today)
+    months = [add_months(this, -1), this]
+    ids = list(
+        Organization.objects.filter(kind=OrgKind.CELL, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    changed = 0
+    for start in range(0, len(ids), CHUNK):
+        changed += recompute(ids[start : start + CHUNK], months)
+    return changed
+
+
+def months_to_refresh(month, today=None):
+    """The months recomputed for a change filed under `month`: the month before (a
+    meeting filed by its planned month may have been moved across the boundary)
+    through the end of the year, or January after a December (the absence streak
+    of later months and task deadlines depend on it); never beyond the current
+    month unless `month` itself is later."""
+    first = add_months(month, -1)
+    last = max(date(month.year, 12, 1), add_months(month, 1))
+    last = min(last, max(month, current_month(today)))
+    months, cursor = [], first
+    while cursor <= last:
+        months.append(cursor)
+        cursor = add_months(cursor, 1)
+    return months
+
+
+def refresh_cell_month(cell_id, month):
+    """Recompute one cell-month (and its neighbours, see above); clear its marker."""
+    started = timezone.now()
+    recompute([cell_id], months_to_refresh(month_start(month)))
+    RollupDirty.objects.filter(
+        cell_id=cell_id, month=month_start(month), marked_at__lte=started
+    ).delete()
+
+
+def sweep_dirty(limit=5000):
+    """Recompute the cell-months still marked dirty; return how many were handled."""
+    started = timezone.now()
+    rows = list(
+        RollupDirty.objects.filter(marked_at__lte=started).values_list(
+            "pk", "cell_id", "month"
+        )[:limit]
+    )
+    by_first_month = defaultdict(set)
+    for _pk, cell_id, month in rows:
+        by_first_month[(month.year, cell_id)].add(month)
+    grouped = defaultdict(list)  # (year, first month) -> cells
+    for (_year, cell_id), months in by_first_month.items():
+        grouped[min(months)].append(cell_id)
+    for first, cell_ids in grouped.items():
+        for start in range(0, len(cell_ids), CHUNK):
+            recompute(cell_ids[start : start + CHUNK], months_to_refresh(first))
+    RollupDirty.objects.filter(
+        pk__in=[row[0] for row in rows], marked_at__lte=started
+    ).delete()
+    return len(rows)
+
+
+# --- computing ----------------------------------------------------------------
+
+
+def _rules_for_cells(cells, key, today):
+    """{cell_id: value} of one inherited rule for many cells in one query."""
+    ancestors = {pk for cell in cells for pk in cell["ancestors"]}
+    best = {}
+    rows = RuleSetting.objects.filter(
+        organization_id__in=ancestors, key=key, valid_from__lte=today
+    ).values_list("organization_id", "value", "valid_from")
+    settings_by_org = defaultdict(list)
+    for org_id, value, valid_from in rows:
+        settings_by_org[org_id].append((valid_from, value))
+    default = default_value(key)
+    for cell in cells:
+        value = default
+        for org_id in cell["ancestors"]:  # root first: the deepest node wins
+            if settings_by_org.get(org_id):
+                value = max(settings_by_org[org_id], key=lambda row: row[0])[1]
+        best[cell["id"]] = value
+    return best
+
+
+def _empty():
+    return dict.fromkeys(FIGURE_FIELDS, 0) | {
+        "path": "",
+        "regular_meeting": None,
+        "reports_pending_due": None,
+    }
+
+
+def compute(cell_ids, months, *, now=None):
+    """{(cell_id, month): {field: value}} for the given cells and months (one year or
+    several), straight from the raw tables, a fixed number of queries per year."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    months = sorted({month_start(m) for m in months})
+    cells = [
+        {**row, "ancestors": [int(s) for s in row["path"].split("/") if s]}
+        for row in Organization.objects.filter(
+            pk__in=cell_ids, kind=OrgKind.CELL
+        ).values("id", "path")
+    ]
+    if not cells or not months:
+        return {}
+    ids = [cell["id"] for cell in cells]
+    nag_days = _rules_for_cells(cells, RuleKey.MINUTES_NAG_DAYS, today)
+    roll = defaultdict(Counter)
+    for org_id, status, n in (
+        Member.objects.filter(organization_id__in=ids, is_active=True)
+        .values_list("organization_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        roll[org_id]["members"] += n
+        if status == MemberStatus.OFFICIAL:
+            roll[org_id]["official_members"] += n
+    result = {}
+    for cell in cells:
+        for month in months:
+            row = _empty()
+            row["path"] = cell["path"]
+            row["members"] = roll[cell["id"]]["members"]
+            row["official_members"] = roll[cell["id"]]["official_members"]
+            result[(cell["id"], month)] = row
+    for year in sorted({m.year for m in months}):
+        year_months = [m for m in months if m.year == year]
+        _compute_year(result, ids, year, year_months, nag_days, now)
+    return result
+
+
+def _compute_year(result, ids, year, months, nag_days, now):
+    wanted = set(months)
+    last = add_months(max(months), 1)
+    meetings = list(
+        Meeting.objects.filter(
+            cell_id__in=ids,
+            kind__in=COUNTED_KINDS,
+            state__in=HELD_STATES,
+            planned_date__gte=date(year, 1, 1),
+            planned_date__lt=last,
+        )
+        .order_by("starts_at", "pk")
+        .values(
+            "id",
+            "cell_id",
+            "kind",
+            "planned_date",
+            "starts_at",
+            "is_combined",
+            "is_ho_chi_minh_topic",
+            "submitted_at",
+        )
+    )
+    in_months = [m for m in meetings if month_start(m["planned_date"]) in wanted]
+    wanted_ids = [m["id"] for m in in_months]
+    meeting_q = Q(
+        meeting__cell_id__in=ids,
+        meeting__kind__in=COUNTED_KINDS,
+        meeting__state__in=HELD_STATES,
+        meeting__planned_date__gte=date(year, 1, 1),
+        meeting__planned_date__lt=last,
+    )
+    minutes = {
+        row["meeting_id"]: row
+        for row in Minutes.objects.filter(meeting_q).values(
+            "meeting_id", "started_at", "ended_at", "locked_at"
+        )
+    }
+    rescheduled = set(
+        MeetingChange.objects.filter(
+            meeting_q, kind=MeetingChange.Kind.RESCHEDULED
+        ).values_list("meeting_id", flat=True)
+    )
+    attendance = defaultdict(list)
+    for row in Attendance.objects.filter(meeting_q).values_list(
+        "meeting_id", "member_id", "status", "spoke", "was_attached_in"
+    ):
+        attendance[row[0]].append(row)
+    scores = defaultdict(dict)
+    reports = defaultdict(list)
+    if wanted_ids:
+        from .models import QualityScore, SupervisionReport
+
+        for meeting_id, role, band in QualityScore.objects.filter(
+            meeting_id__in=wanted_ids
+        ).values_list("meeting_id", "role", "band"):
+            scores[meeting_id][role] = band
+        for meeting_id, due_on, submitted_at in SupervisionReport.objects.filter(
+            meeting_id__in=wanted_ids
+        ).values_list("meeting_id", "due_on", "submitted_at"):
+            reports[meeting_id].append((due_on, submitted_at))
+
+    # Absence streaks: walk each cell's meetings of the year in order.
+    by_cell = defaultdict(list)
+    for meeting in meetings:
+        by_cell[meeting["cell_id"]].append(meeting)
+    for cell_id, cell_meetings in by_cell.items():
+        run, longest = Counter(), {}
+        per_month = defaultdict(list)
+        for meeting in cell_meetings:
+            per_month[month_start(meeting["planned_date"])].append(meeting)
+        cursor = date(year, 1, 1)
+        while cursor <= max(months):
+            for meeting in per_month.get(cursor, ()):
+                for _mid, member_id, status, _spoke, attached in attendance[
+                    meeting["id"]
+                ]:
+                    if attached:
+                        continue
+                    if status in meetings_domain.ABSENT_STATUSES:
+                        run[member_id] += 1
+                        longest[member_id] = max(
+                            longest.get(member_id, 0), run[member_id]
+                        )
+                    elif status == "present":
+                        run[member_id] = 0
+            if cursor in wanted:
+                result[(cell_id, cursor)]["absent_streak"] = sum(
+                    1 for n in longest.values() if n > 3
+                )
+            cursor = add_months(cursor, 1)
+
+    for meeting in in_months:
+        row = result[(meeting["cell_id"], month_start(meeting["planned_date"]))]
+        local_start = timezone.localtime(meeting["starts_at"])
+        if meeting["kind"] == MeetingKind.REGULAR:
+            if not row["regular_held"]:
+                row["regular_held"] = 1
+                row["regular_meeting"] = meeting["id"]
+            if (
+                local_start.date() == meeting["planned_date"]
+                or meeting["id"] in rescheduled
+            ):
+                row["regular_on_plan"] = 1
+        row["meetings_held"] += 1
+        if meeting["kind"] == MeetingKind.THEMATIC or meeting["is_combined"]:
+            row["thematic_held"] += 1
+        if meeting["is_ho_chi_minh_topic"]:
+            row["hcm_held"] += 1
+        record = minutes.get(meeting["id"]) or {}
+        started, ended = record.get("started_at"), record.get("ended_at")
+        if started and ended:
+            row["duration_recorded"] += 1
+            if meetings_domain.meets_minimum_duration(
+                minutes=meetings_domain.duration_minutes(started, ended),
+                combined_with_thematic=meeting["is_combined"],
+            ):
+                row["duration_ok"] += 1
+        end = ended or meeting["starts_at"]
+        days = int(nag_days[meeting["cell_id"]])
+        row["minutes_due"] += 1
+        locked = record.get("locked_at")
+        if eval_domain.minutes_locked_in_time(
+            ended_at=end, locked_at=locked, days=days
+        ):
+            row["minutes_locked_on_time"] += 1
+        elif locked is not None or now - end > timedelta(days=days):
+            row["minutes_late"] += 1
+        submitted = meeting["submitted_at"]
+        if submitted is not None and submitted - end <= timedelta(days=days):
+            row["minutes_submitted_on_time"] += 1
+        for _mid, _member, status, spoke, attached in attendance[meeting["id"]]:
+            if status == "present":
+                row["att_attendees"] += 1
+                row["att_spoke"] += 1 if spoke else 0
+            if attached:
+                continue
+            if status not in meetings_domain.NEUTRAL_STATUSES:
+                row["att_required"] += 1
+            if status == "present":
+                row["att_present"] += 1
+            elif status == "absent_unexcused":
+                row["att_unexcused"] += 1
+        meeting_scores = scores.get(meeting["id"])
+        if meeting_scores:
+            band = meeting_scores.get("supervisor") or meeting_scores.get("self")
+            if band in {"good", "fair", "average", "poor"}:
+                row["scored"] += 1
+                row[f"band_{band}"] += 1
+        for due_on, submitted_at in reports.get(meeting["id"], ()):
+            row["reports"] += 1
+            if submitted_at is None:
+                row["reports_pending"] += 1
+                if (
+                    row["reports_pending_due"] is None
+                    or due_on < row["reports_pending_due"]
+                ):
+                    row["reports_pending_due"] = due_on
+            elif timezone.localtime(submitted_at).date() <= due_on:
+                row["reports_on_time"] += 1
+            else:
+                row["reports_filed_late"] += 1
+
+    from .models import Task
+
+    today = timezone.localtime(now).date()
+    for cell_id, deadline, outcome in Task.objects.filter(
+        cell_id__in=ids, deadline__gte=min(months), deadline__lt=last
+    ).values_list("cell_id", "deadline", "outcome"):
+        month = month_start(deadline)
+        if month not in wanted:
+            continue
+        if outcome or deadline < today:  # pending tasks count once they are due
+            row = result[(cell_id, month)]
+            row["tasks_total"] += 1
+            if outcome in DONE_OUTCOMES:
+                row["tasks_done"] += 1
+
+
+def _as_row(values):
+    return {
+        name: values[name] if name != "regular_meeting" else values["regular_meeting"]
+        for name in FIGURE_FIELDS
+    }
+
+
+# A missing row reads as zero on the dashboards: it differs only if one of these
+# (everything but the roll of members) is not zero.
+ACTIVITY_FIELDS = [
+    "regular_meeting_id" if name == "regular_meeting" else name
+    for name in FIGURE_FIELDS
+    if name not in {"path", "members", "official_members"}
+]
+
+
+def recompute(cell_ids, months, *, dry_run=False, now=None):
+    """Recompute and store the rows of `cell_ids` x `months` (every one, so each cell
+    has a row for each month); return how many rows differed from what was stored. A
+    missing row differs only when the cell had some activity that month."""
+    computed = compute(cell_ids, months, now=now)
+    if not computed:
+        return 0
+    fields = [
+        "regular_meeting_id" if name == "regular_meeting" else name
+        for name in FIGURE_FIELDS
+    ]
+    stored = {
+        (row["cell_id"], row["month"]): row
+        for row in CellMonth.objects.filter(
+            cell_id__in={key[0] for key in computed},
+            month__in={key[1] for key in computed},
+        ).values("cell_id", "month", *fields)
+    }
+    changed, missing, differing = [], [], 0
+    for (cell_id, month), values in computed.items():
+        old = stored.get((cell_id, month))
+        new = {
+            ("regular_meeting_id" if name == "regular_meeting" else name): values[name]
+            for name in FIGURE_FIELDS
+        }
+        if old is None:
+            missing.append(CellMonth(cell_id=cell_id, month=month, **new))
+            if any(new[name] for name in ACTIVITY_FIELDS):
+                differing += 1
+        elif any(old[name] != new[name] for name in fields):
+            changed.append(CellMonth(cell_id=cell_id, month=month, **new))
+            differing += 1
+    changed += missing
+    if changed and not dry_run:
+        CellMonth.objects.bulk_create(
+            changed,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["cell", "month"],
+            update_fields=[*FIGURE_FIELDS, "computed_at"],
+        )
+    if not dry_run:
+        build_periods(
+            {key[0] for key in computed}, {key[1].year for key in computed}, now=now
+        )
+    return differing
+
+
+PERIOD_SUMS = [
+    "regular_held",
+    "regular_on_plan",
+    "meetings_held",
+    "duration_recorded",
+    "duration_ok",
+    "thematic_held",
+    "hcm_held",
+    "att_required",
+    "att_present",
+    "att_unexcused",
+    "att_attendees",
+    "att_spoke",
+    "minutes_due",
+    "minutes_locked_on_time",
+    "minutes_submitted_on_time",
+    "minutes_late",
+    "scored",
+    "band_good",
+    "band_fair",
+    "band_average",
+    "band_poor",
+    "reports",
+    "reports_on_time",
+    "reports_filed_late",
+    "tasks_total",
+    "tasks_done",
+]
+PERIOD_FIELDS = [
+    "path",
+    "members",
+    "official_members",
+    *PERIOD_SUMS,
+    "closed_months",
+    "held_closed",
+    "absent_streak",
+    "reports_overdue",
+    "no_thematic",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "held_months",
+]
+
+
+def period_months(year, kind, number):
+    if kind == "y":
+        return [date(year, m, 1) for m in range(1, 13)]
+    if kind == "q":
+        return [date(year, 3 * (number - 1) + m, 1) for m in range(1, 4)]
+    return [date(year, number, 1)]
+
+
+PERIODS = (
+    [("y", 0)] + [("q", q) for q in range(1, 5)] + [("m", m) for m in range(1, 13)]
+)
+
+
+def build_periods(cell_ids, years, *, now=None):
+    """Rebuild the CellPeriod rows (year, quarters, months) of `cell_ids` for `years`
+    from their CellMonth rows: one read, one upsert."""
+    from .models_rollup import CellPeriod
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    this_month = month_start(today)
+    rows = defaultdict(dict)
+    for row in CellMonth.objects.filter(
+        cell_id__in=cell_ids, month__year__in=years
+    ).values(
+        "cell_id",
+        "month",
+        "path",
+        "members",
+        "official_members",
+        "absent_streak",
+        "reports_pending",
+        "reports_pending_due",
+        *PERIOD_SUMS,
+    ):
+        rows[(row["cell_id"], row["month"].year)][row["month"]] = row
+    out = []
+    for (cell_id, year), by_month in rows.items():
+        for kind, number in PERIODS:
+            months = period_months(year, kind, number)
+            if months[0] > this_month:
+                continue
+            present = [by_month[m] for m in months if m in by_month]
+            latest = by_month[max(by_month)] if not present else present[-1]
+            values = {name: sum(r[name] for r in present) for name in PERIOD_SUMS}
+            values["path"] = latest["path"]
+            values["members"] = latest["members"]
+            values["official_members"] = latest["official_members"]
+            values["closed_months"] = sum(1 for m in months if m < this_month)
+            values["held_closed"] = sum(
+                r["regular_held"] for r in present if r["month"] < this_month
+            )
+            values["absent_streak"] = max(
+                (r["absent_streak"] for r in present), default=0
+            )
+            values["reports_overdue"] = sum(
+                r["reports_pending"]
+                for r in present
+                if r["reports_pending_due"] is not None
+                and r["reports_pending_due"] < today
+            )
+            no_thematic = 0
+            for q in range(1, 5):
+                q_months = period_months(year, "q", q)
+                if not set(q_months) <= set(months):
+                    values[f"q{q}"] = 0
+                    continue
+                held = sum(
+                    by_month[m]["thematic_held"] for m in q_months if m in by_month
+                )
+                values[f"q{q}"] = held
+                if q_months[-1] < this_month and not held:
+                    no_thematic += 1
+            values["no_thematic"] = no_thematic
+            values["held_months"] = sum(
+                1 << (r["month"].month - 1) for r in present if r["regular_held"]
+            )
+            out.append(
+                CellPeriod(
+                    cell_id=cell_id, year=year, kind=kind, number=number, **values
+                )
+            )
+    if out:
+        CellPeriod.objects.bulk_create(
+            out,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["cell", "year", "kind", "number"],
+            update_fields=[*PERIOD_FIELDS, "computed_at"],
+        )
+
+
+def year_months(year, today=None):
+    """The months of `year` up to the current month."""
+    last = current_month(today)
+    return [date(year, m, 1) for m in range(1, 13) if date(year, m, 1) <= last]
+
+
+def rebuild(*, org=None, years=None, dry_run=False, progress=None):
+    """Recompute every cell-month under `org` (everything by default) for `years`
+    (every year with a meeting by default); return the number of rows that differed."""
+    cells = Organization.objects.filter(kind=OrgKind.CELL)
+    if org is not None:
+        cells = cells.filter(path__startswith=org.path)
+    ids = list(cells.order_by("path").values_list("pk", flat=True))
+    if years is None:
+        first = (
+            Meeting.objects.order_by("planned_date")
+            .values_list("planned_date", flat=True)
+            .first()
+        )
+        this_year = timezone.localdate().year
+        years = range(first.year if first else this_year, this_year + 1)
+    differences = 0
+    for year in years:
+        months = year_months(year)
+        if not months:
+            continue
+        for start in range(0, len(ids), CHUNK):
+            differences += recompute(
+                ids[start : start + CHUNK], months, dry_run=dry_run
+            )
+            if progress:
+                progress(year, min(start + CHUNK, len(ids)), len(ids))
+    if not dry_run:
+        RollupDirty.objects.filter(cell_id__in=ids).delete()
+    return differences

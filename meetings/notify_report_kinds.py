@@ -1,0 +1,168 @@
+"""Supervisor report reminders (issue 5 with the Evaluations issue's
+`SupervisionReport`): "due" to each superior member assigned to a cell from 3 days
+before the report deadline (rule `report_deadline_day` of the month after the
+meeting, default the 10th, computed by `evaluations.domain.report_due_date`) until
+the deadline, "overdue" from the day after for two weeks, while no report on that
+meeting by that supervisor was filed. Registered by `MeetingsConfig.ready()`.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from members import selectors as member_selectors
+from members.models import RuleKey, SupervisionAssignment
+
+from . import notify
+from .models import Meeting, MeetingState
+from .models import NotificationKind as Kind
+
+LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
+# A report is due by the deadline day of the next month: meetings older than this
+# can no longer be due or overdue within LOOKBACK.
+WINDOW = timedelta(days=31 + 31 + notify.LOOKBACK_DAYS)
+HELD_STATES = (
+    MeetingState.HELD,
+    MeetingState.LOCKED,
+    MeetingState.SUBMITTED,
+    MeetingState.ACKNOWLEDGED,
+    MeetingState.RETURNED,
+)
+PREFIX = "report:"
+
+
+def report_subject(meeting_id, supervisor_id):
+    return f"{PREFIX}{meeting_id}:{supervisor_id}"
+
+
+def parse_subject(subject):
+    """(meeting id, supervisor member id) from a subject, or None."""
+    try:
+        prefix, meeting_id, supervisor_id = subject.split(":")
+        if f"{prefix}:" != PREFIX:
+            return None
+        return int(meeting_id), int(supervisor_id)
+    except ValueError:
+        return None
+
+
+def report_kind(*, today, deadline):
+    """REPORT_DUE / REPORT_OVERDUE for an unfiled report, capped at LOOKBACK."""
+    if today > deadline + LOOKBACK:
+        return None
+    return notify.report_reminder_kind(today=today, deadline=deadline, filed=False)
+
+
+def _report_model():
+    return apps.get_model("evaluations", "SupervisionReport")
+
+
+def _filed(pairs):
+    """The (meeting id, supervisor id) among `pairs` with a filed report."""
+    if not pairs:
+        return set()
+    return set(
+        _report_model()
+        .objects.filter(
+            meeting_id__in={m for m, _s in pairs}, submitted_at__isnull=False
+        )
+        .values_list("meeting_id", "supervisor_id")
+    ) & set(pairs)
+
+
+def due_report_work(now):
+    """The Work of every supervisor report due or overdue at `now`: four queries."""
+    from evaluations.domain import report_due_date
+
+    local = timezone.localtime(now)
+    if not notify.in_sending_hours(local):
+        return []
+    today = local.date()
+    meetings = list(
+        Meeting.objects.filter(
+            state__in=HELD_STATES,
+            starts_at__gte=now - WINDOW,
+            starts_at__lt=now,
+        )
+        .select_related("cell")
+        .only("id", "starts_at", "cell__id", "cell__path")
+    )
+    if not meetings:
+        return []
+    rules = notify.rules_for_cells(
+        {m.cell for m in meetings}, on=today, keys=(RuleKey.REPORT_DEADLINE_DAY,)
+    )
+    supervisors = {}
+    for cell_id, member_id in SupervisionAssignment.objects.filter(
+        member_selectors.current_q(on=today),
+        cell_id__in={m.cell_id for m in meetings},
+    ).values_list("cell_id", "supervisor_id"):
+        supervisors.setdefault(cell_id, []).append(member_id)
+    due = []
+    for meeting in meetings:
+        deadline = report_due_date(
+            timezone.localtime(meeting.starts_at).date(),
+            deadline_day=int(rules[meeting.cell_id][RuleKey.REPORT_DEADLINE_DAY]),
+        )
+        kind = report_kind(today=today, deadline=deadline)
+        if kind:
+            due += [(meeting.pk, s, kind) for s in supervisors.get(meeting.cell_id, ())]
+    filed = _filed({(m, s) for m, s, _k in due})
+    return [
+        notify.Work(kind, report_subject(m, s), None, (s,))
+        for m, s, kind in due
+        if (m, s) not in filed
+    ]
+
+
+def report_contexts(subjects):
+    """{subject: template context}: the meeting, its cell and the deadline."""
+    from evaluations.domain import report_due_date
+
+    parsed = {s: parse_subject(s) for s in subjects}
+    meetings = Meeting.objects.select_related("cell").in_bulk(
+        [p[0] for p in parsed.values() if p]
+    )
+    rules = notify.rules_for_cells(
+        {m.cell for m in meetings.values()},
+        on=timezone.localdate(),
+        keys=(RuleKey.REPORT_DEADLINE_DAY,),
+    )
+    contexts = {}
+    for subject, found in parsed.items():
+        meeting = meetings.get(found[0]) if found else None
+        if meeting is None:
+            continue
+        when = timezone.localtime(meeting.starts_at)
+        contexts[subject] = {
+            "meeting": meeting,
+            "cell": meeting.cell,
+            "when": when,
+            "deadline": report_due_date(
+                when.date(),
+                deadline_day=int(rules[meeting.cell_id][RuleKey.REPORT_DEADLINE_DAY]),
+            ),
+            "path": reverse("evaluations:report-file", args=[meeting.pk]),
+        }
+    return contexts
+
+
+def still_unfiled(subjects):
+    """The subjects whose report is still not filed (one query)."""
+    parsed = {s: parse_subject(s) for s in subjects}
+    filed = _filed({p for p in parsed.values() if p})
+    return {s for s, p in parsed.items() if p and p not in filed}
+
+
+def register():
+    """Plug report reminders into the scanner when the Evaluations app is there."""
+    if not apps.is_installed("evaluations"):
+        return None
+    return notify.register(
+        (Kind.REPORT_DUE, Kind.REPORT_OVERDUE),
+        find=due_report_work,
+        context=report_contexts,
+        still_due=still_unfiled,
+    )

@@ -1,0 +1,105 @@
+"""Builders for the dashboard and rollup tests: meetings written straight to the
+tables with exactly the facts a test states (dates, attendance, minutes)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from meetings.models import Attendance, Meeting, MeetingKind, Minutes
+from tests.factories import MemberFactory, OrganizationFactory
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = date(2026, 11, 23)
+
+
+def at(day, hour=19, minute=30):
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
+
+
+def freeze(monkeypatch, day=TODAY, hour=9):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: day)
+    monkeypatch.setattr(
+        timezone,
+        "now",
+        lambda: datetime(day.year, day.month, day.day, hour, tzinfo=HANOI),
+    )
+
+
+def held(
+    cell,
+    day,
+    *,
+    kind=MeetingKind.REGULAR,
+    statuses=None,
+    spoke=(),
+    minutes=120,
+    locked_after_hours=24,
+    submitted_after_hours=None,
+    state="locked",
+    **flags,
+):
+    """A held meeting of `cell` on `day` (planned that day). `statuses` maps member →
+    status (default present for every active member of the cell); `spoke` the
+    members who spoke; minutes locked `locked_after_hours` after the end (None: not
+    locked)."""
+    start = at(day)
+    end = start + timedelta(minutes=minutes)
+    submitted = (
+        end + timedelta(hours=submitted_after_hours)
+        if submitted_after_hours is not None
+        else None
+    )
+    if locked_after_hours is None and state == "locked":
+        state = "held"
+    meeting = Meeting.objects.create(
+        cell=cell,
+        kind=kind,
+        state="submitted" if submitted else state,
+        planned_date=day,
+        starts_at=start,
+        submitted_at=submitted,
+        **flags,
+    )
+    members = list(cell.members.filter(is_active=True))
+    statuses = statuses or {}
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            member=member,
+            status=statuses.get(member, "present"),
+            spoke=member in spoke and statuses.get(member, "present") == "present",
+            was_official=member.status == "official",
+        )
+        for member in members
+    )
+    Minutes.objects.create(
+        meeting=meeting,
+        started_at=start,
+        ended_at=end,
+        locked_at=(
+            end + timedelta(hours=locked_after_hours)
+            if locked_after_hours is not None
+            else None
+        ),
+    )
+    return meeting
+
+
+def planned(cell, day, *, kind=MeetingKind.REGULAR, state="planned"):
+    return Meeting.objects.create(
+        cell=cell, kind=kind, state=state, planned_date=day, starts_at=at(day)
+    )
+
+
+def grow(parent, n_cells, *, members=4):
+    """`n_cells` more cells under `parent`, each with `members` official members and a
+    regular meeting held in September and October 2026."""
+    cells = []
+    for i in range(n_cells):
+        cell = OrganizationFactory(name=f"Chi bộ thêm {i}", parent=parent)
+        MemberFactory.create_batch(members, organization=cell)
+        held(cell, date(2026, 9, 3))
+        held(cell, date(2026, 10, 3), kind=MeetingKind.THEMATIC)
+        cells.append(cell)
+    return cells

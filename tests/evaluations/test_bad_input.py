@@ -1,0 +1,79 @@
+"""Hostile input on the evaluations forms: never a 500, nothing half stored, stored
+text is NFC without control characters."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evaluations.models import QualityScore, Recommendation, SupervisionReport, Task
+from tests.evaluations.helpers import close, held, url
+from tests.meetings.helpers import at
+from tests.test_bad_input import NUMBER, SETTINGS, TEXT, assert_clean
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(tree):
+    meeting, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    return meeting
+
+
+@SETTINGS
+@given(text=TEXT, deadline=TEXT, group=TEXT, pick=st.booleans())
+def test_task_form_survives_anything(
+    persona_client, tree, meeting, text, deadline, group, pick
+):
+    client = persona_client("secretary")
+    before = Task.objects.count()
+    data = {"text": text, "deadline": deadline, "party_group": group}
+    if pick:
+        data["assignees"] = [tree.member.pk]
+    response = client.post(url("task-add", meeting.pk), data)
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert Task.objects.count() == before
+    else:
+        assert_clean(Task.objects.latest("pk").text)
+
+
+@SETTINGS
+@given(observations=TEXT, rec=TEXT, addressee=TEXT, responsible=TEXT)
+def test_report_form_survives_anything(
+    persona_client, tree, meeting, observations, rec, addressee, responsible
+):
+    if not meeting.minutes.adopted_at:
+        close(meeting)
+    client = persona_client("supervisor")
+    reports, recs = SupervisionReport.objects.count(), Recommendation.objects.count()
+    response = client.post(
+        url("report-file", meeting.pk),
+        {
+            "observations": observations,
+            "rec-0-text": rec,
+            "rec-0-addressee": addressee,
+            "rec-0-responsible": responsible,
+        },
+    )
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert SupervisionReport.objects.count() == reports
+        assert Recommendation.objects.count() == recs
+    else:
+        assert_clean(SupervisionReport.objects.latest("pk").observations)
+
+
+@SETTINGS
+@given(content=NUMBER, steps=NUMBER, note=TEXT)
+def test_score_form_survives_anything(persona_client, meeting, content, steps, note):
+    client = persona_client("secretary")
+    before = QualityScore.objects.count()
+    response = client.post(
+        url("score-edit", meeting.pk, "self"),
+        {"item-content": content, "item-steps": steps, "note": note},
+    )
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert QualityScore.objects.count() == before

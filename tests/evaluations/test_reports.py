@@ -1,0 +1,227 @@
+"""Supervisors' reports (deadline, late/missing flags) and recommendations worked by
+the committee."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from evaluations import selectors, services
+from evaluations.models import Recommendation, SupervisionReport
+from tests.evaluations.helpers import close, held, url
+from tests.factories import MemberFactory, OrganizationFactory, SupervisionFactory
+from tests.meetings.helpers import at
+
+pytestmark = pytest.mark.django_db
+
+REC = {
+    "text": "Tăng cường sinh hoạt chuyên đề",
+    "addressee": "Đảng ủy phường",
+    "responsible": "Chi ủy chi bộ",
+}
+
+
+def november(tree):
+    meeting, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    close(meeting)
+    return meeting
+
+
+def freeze(monkeypatch, day, hour=9):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: day)
+    monkeypatch.setattr(timezone, "now", lambda: at(day.year, day.month, day.day, hour))
+
+
+def test_file_report_due_on_the_tenth_of_next_month(tree, monkeypatch):
+    meeting = november(tree)
+    freeze(monkeypatch, date(2026, 12, 10))
+    report = services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="Sinh hoạt nghiêm túc",
+        recommendations=[REC],
+    )
+    assert report.due_on == date(2026, 12, 10)
+    rec = Recommendation.objects.get()
+    assert (rec.cell, rec.meeting, rec.report, rec.status) == (
+        tree.cell,
+        meeting,
+        report,
+        "open",
+    )
+    assert rec.raised_on == date(2026, 12, 10)
+    overview = selectors.reports_overview(tree.ward, year=2026, month=11)
+    assert [row["status"] for row in overview["rows"]] == ["on_time"]
+
+
+def test_late_and_missing_reports_flagged(tree, monkeypatch):
+    meeting = november(tree)
+    second = MemberFactory(organization=tree.cell2, full_name="Đỗ Văn Giám Sát")
+    SupervisionFactory(supervisor=second, cell=tree.cell)
+    freeze(monkeypatch, date(2026, 12, 11))
+    services.file_report(
+        meeting=meeting, supervisor=tree.supervisor, attended=True, observations="Muộn"
+    )
+    overview = selectors.reports_overview(tree.ward, year=2026, month=11)
+    statuses = {row["supervisor"].full_name: row["status"] for row in overview["rows"]}
+    assert statuses == {"Hoàng Văn Theo Dõi": "late", "Đỗ Văn Giám Sát": "missing"}
+    assert overview["flagged"] == 2
+
+
+def test_report_deadline_day_is_a_setting(tree, monkeypatch):
+    from members.models import RuleSetting
+
+    RuleSetting.objects.create(
+        organization=tree.ward,
+        key="report_deadline_day",
+        value=5,
+        valid_from=date(2020, 1, 1),
+    )
+    meeting = november(tree)
+    report = services.file_report(
+        meeting=meeting, supervisor=tree.supervisor, attended=False, observations="x"
+    )
+    assert report.due_on == date(2026, 12, 5)
+
+
+def test_only_assigned_supervisor_files(tree):
+    meeting = november(tree)
+    with pytest.raises(ValidationError):
+        services.file_report(
+            meeting=meeting, supervisor=tree.official, attended=True, observations="x"
+        )
+    with pytest.raises(ValidationError) as error:
+        services.file_report(
+            meeting=meeting,
+            supervisor=tree.supervisor,
+            attended=True,
+            observations="x",
+            recommendations=[
+                {"text": "Thiếu người phụ trách", "addressee": "", "responsible": ""}
+            ],
+        )
+    assert "recommendations" in error.value.error_dict
+    assert not SupervisionReport.objects.exists()
+    assert not Recommendation.objects.exists()
+
+
+def test_recommendation_lifecycle(tree):
+    meeting = november(tree)
+    services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="x",
+        recommendations=[REC],
+    )
+    rec = Recommendation.objects.get()
+    with pytest.raises(ValidationError):
+        services.respond_recommendation(
+            recommendation=rec, status="resolved", response=""
+        )
+    rec = services.respond_recommendation(
+        recommendation=rec, status="in_progress", response="Đang triển khai"
+    )
+    assert rec.responded_on is not None
+    assert rec.closed_on is None
+    rec = services.respond_recommendation(
+        recommendation=rec, status="resolved", response="Đã tổ chức chuyên đề"
+    )
+    assert rec.closed_on is not None
+    with pytest.raises(ValidationError):
+        services.respond_recommendation(recommendation=rec, status="open", response="x")
+
+
+def test_overdue_recommendations_flagged(tree, monkeypatch):
+    meeting = november(tree)
+    services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="x",
+        recommendations=[REC],
+    )
+    rec = Recommendation.objects.get()
+    Recommendation.objects.filter(pk=rec.pk).update(raised_on=date(2026, 10, 1))
+    freeze(monkeypatch, date(2026, 10, 31))
+    assert selectors.recommendations_for_org(tree.ward)["overdue"] == 0  # day 30
+    freeze(monkeypatch, date(2026, 11, 1))
+    assert selectors.recommendations_for_org(tree.ward)["overdue"] == 1
+
+
+def test_report_and_recommendation_pages(
+    tree, supervisor_client, committee_client, secretary_client
+):
+    meeting = november(tree)
+    page = supervisor_client.get(url("report-file", meeting.pk))
+    assert page.status_code == 200
+    bad = supervisor_client.post(url("report-file", meeting.pk), {"summary": "Đã gõ"})
+    assert bad.status_code == 422
+    assert "Đã gõ" in bad.content.decode()
+    response = supervisor_client.post(
+        url("report-file", meeting.pk),
+        {
+            "attended": "on",
+            "observations": "Tốt",
+            "rec-0-text": REC["text"],
+            "rec-0-addressee": REC["addressee"],
+            "rec-0-responsible": REC["responsible"],
+        },
+    )
+    assert response.status_code == 302
+    rec = Recommendation.objects.get()
+    listing = committee_client.get(
+        url("recommendation-list", tree.ward.pk)
+    ).content.decode()
+    assert REC["text"] in listing
+    response = committee_client.post(
+        url("recommendation-detail", rec.pk),
+        {"status": "resolved", "response": "Đã xử lý"},
+    )
+    assert response.status_code == 302
+    rec.refresh_from_db()
+    assert (rec.status, rec.response) == ("resolved", "Đã xử lý")
+    assert (
+        secretary_client.post(
+            url("recommendation-detail", rec.pk), {"status": "open", "response": ""}
+        ).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("cells", [1, 4])
+def test_report_pages_query_count_constant(
+    tree, committee_client, django_assert_num_queries, cells
+):
+    meetings = [november(tree)]
+    for index in range(cells - 1):
+        cell = OrganizationFactory(name=f"Chi bộ {index}", parent=tree.ward)
+        secretary = MemberFactory(organization=cell)
+        MemberFactory.create_batch(3, organization=cell)
+        SupervisionFactory(supervisor=tree.supervisor, cell=cell)
+        m, _ = held(cell, starts_at=at(2026, 11, 3), chair=secretary, taker=secretary)
+        close(m)
+        meetings.append(m)
+    for m in meetings:
+        services.file_report(
+            meeting=m,
+            supervisor=tree.supervisor,
+            attended=True,
+            observations="x",
+            recommendations=[REC],
+        )
+    committee_client.get(url("reports-overview", tree.ward.pk) + "?month=2026-11")
+    with django_assert_num_queries(11):
+        page = committee_client.get(
+            url("reports-overview", tree.ward.pk) + "?month=2026-11"
+        )
+    assert page.content.decode().count("table-danger") == 0
+    with django_assert_num_queries(9):
+        committee_client.get(url("recommendation-list", tree.ward.pk))
+    report = SupervisionReport.objects.first()
+    with django_assert_num_queries(9):
+        committee_client.get(url("report-detail", report.pk))

@@ -1,0 +1,206 @@
+"""The dashboards' rollup: refreshed on commit by a real Celery worker, caught up by
+the sweep when the broker is down, always equal to a from-scratch recompute."""
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection, transaction
+from django.utils import timezone
+
+from chibo.celery import app as celery_app
+from evaluations import rollup
+from evaluations import services as eval_services
+from evaluations.models import CellMonth, RollupDirty
+from meetings import services
+from meetings.models import AttendanceStatus, MeetingKind
+from tests.evaluations.dashboard_fixtures import held
+from tests.meetings.helpers import (
+    adopt_and_sign,
+    at,
+    fill_minutes,
+    make_meeting,
+    start,
+)
+from tests.meetings.notify_helpers import broker_at, reset_broker_pools
+
+
+def _close(**kwargs):
+    if threading.current_thread() is not threading.main_thread():
+        connection.close()
+
+
+@contextmanager
+def rollup_worker():
+    """A real worker (solo pool, in a thread) on the test Redis, "default" queue."""
+    celery_app.conf.broker_url = os.environ["REDIS_URL"]
+    celery_app.conf.worker_hijack_root_logger = False
+    reset_broker_pools()
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("default")
+    task_postrun.connect(_close, weak=False)
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            queues=["default"],
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close)
+
+
+def wait_clean(timeout=20):
+    """Until the worker has recomputed every cell-month marked dirty."""
+    deadline = time.monotonic() + timeout
+    while RollupDirty.objects.exists():
+        assert time.monotonic() < deadline, list(RollupDirty.objects.values())
+        time.sleep(0.1)
+
+
+def last_month():
+    return rollup.add_months(rollup.current_month(), -1)
+
+
+def _row(cell, month):
+    return CellMonth.objects.get(cell=cell, month=month)
+
+
+def test_rollups_equal_a_recompute_after_a_series_of_edits(transactional_db, tree):
+    month = last_month()
+    secretary, member = tree.secretary, tree.member
+    with rollup_worker():
+        meeting = make_meeting(
+            tree.cell, starts_at=at(month.year, month.month, 3, 19, 30)
+        )
+        minutes = start(meeting)
+        wait_clean()
+        assert _row(tree.cell, month).regular_held == 1
+        services.record_attendance(
+            meeting=meeting,
+            rows={
+                member.pk: {"status": AttendanceStatus.ABSENT_UNEXCUSED},
+                secretary.pk: {"status": AttendanceStatus.PRESENT, "spoke": True},
+            },
+            by=None,
+        )
+        wait_clean()
+        row = _row(tree.cell, month)
+        assert (
+            row.att_required,
+            row.att_present,
+            row.att_unexcused,
+            row.att_spoke,
+        ) == (
+            5,
+            4,
+            1,
+            1,
+        )
+        eval_services.assign_task(
+            meeting=meeting,
+            text="Vận động đóng góp quỹ",
+            deadline=month + timedelta(days=20),
+            assignees=[secretary],
+        )
+        minutes = fill_minutes(minutes, chair=secretary, taker=member)
+        adopt_and_sign(minutes, chair=secretary, taker=member)
+        services.lock_minutes(minutes=minutes, by=None)
+        services.submit_minutes(meeting=meeting, by=None)
+        wait_clean()
+        row = _row(tree.cell, month)
+        assert (row.duration_recorded, row.duration_ok, row.minutes_due) == (1, 1, 1)
+        assert row.tasks_total == 1
+        assert row.tasks_done == 0
+        # A thematic meeting, then moved and cancelled: nothing counts for it.
+        thematic = make_meeting(
+            tree.cell2,
+            kind=MeetingKind.THEMATIC,
+            starts_at=at(month.year, month.month, 15, 19, 30),
+        )
+        services.reschedule_meeting(
+            meeting=thematic,
+            starts_at=at(month.year, month.month, 16, 19, 30),
+            reason="Trùng lịch họp khối",
+            by=None,
+        )
+        services.cancel_meeting(meeting=thematic, reason="Bão lũ", by=None)
+        wait_clean()
+        assert _row(tree.cell2, month).thematic_held == 0
+    assert RollupDirty.objects.count() == 0
+    assert rollup.rebuild(dry_run=True) == 0
+
+
+def test_a_broker_outage_never_fails_the_write(transactional_db, tree):
+    month = last_month()
+    with broker_at("redis://127.0.0.1:1/0"):
+        meeting = make_meeting(
+            tree.cell, starts_at=at(month.year, month.month, 3, 19, 30)
+        )
+        start(meeting)  # the service call succeeds without a broker
+    assert meeting.cell.meetings.get().state == "held"
+    assert RollupDirty.objects.filter(cell=tree.cell, month=month).exists()
+    assert not CellMonth.objects.filter(cell=tree.cell, month=month).exists()
+    handled = rollup.sweep_dirty()  # what the periodic task does
+    assert handled >= 1
+    assert _row(tree.cell, month).regular_held == 1
+    assert RollupDirty.objects.count() == 0
+    assert rollup.rebuild(dry_run=True) == 0
+
+
+def test_schedule_refresh_marks_in_the_same_transaction(
+    db, tree, django_capture_on_commit_callbacks
+):
+    month = last_month()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        rollup.schedule_refresh(tree.cell.pk, month + timedelta(days=9))
+        rollup.schedule_refresh(tree.cell.pk, timezone.now() - timedelta(days=40))
+    assert RollupDirty.objects.filter(cell=tree.cell, month=month).exists()
+    assert len(callbacks) == 2  # published only after commit
+    with transaction.atomic():
+        rollup.schedule_refresh(tree.cell2.pk, month)
+        transaction.set_rollback(True)
+    assert not RollupDirty.objects.filter(cell=tree.cell2).exists()
+
+
+def test_refresh_is_idempotent_and_matches_rebuild(db, tree):
+    held(tree.cell, date(2026, 3, 3), statuses={tree.member: "absent_unexcused"})
+    rollup.refresh_cell_month(tree.cell.pk, date(2026, 3, 1))
+    first = list(CellMonth.objects.filter(cell=tree.cell).values())
+    rollup.refresh_cell_month(tree.cell.pk, date(2026, 3, 1))
+    again = list(CellMonth.objects.filter(cell=tree.cell).values())
+
+    def strip(rows):
+        return [{k: v for k, v in r.items() if k != "computed_at"} for r in rows]
+
+    assert strip(first) == strip(again)
+    assert rollup.recompute([tree.cell.pk], [date(2026, 3, 1)], dry_run=True) == 0
+    march = _row(tree.cell, date(2026, 3, 1))
+    assert (march.regular_held, march.att_unexcused, march.path) == (
+        1,
+        1,
+        tree.cell.path,
+    )
+
+
+def test_rebuild_command_prints_the_difference_count(db, tree, capsys):
+    from django.core.management import call_command
+
+    held(tree.cell, date(2026, 2, 3))
+    call_command("rebuild_rollups", "--year", "2026", "--check")
+    assert "differences: " in capsys.readouterr().out
+    call_command("rebuild_rollups", "--year", "2026", "--org", str(tree.ward.pk))
+    call_command("rebuild_rollups", "--year", "2026", "--check")
+    assert "differences: 0 " in capsys.readouterr().out.splitlines()[-1] + " "
+    CellMonth.objects.filter(cell=tree.cell, month=date(2026, 2, 1)).update(
+        regular_held=0
+    )
+    call_command("rebuild_rollups", "--year", "2026", "--check")
+    assert capsys.readouterr().out.startswith("differences: 1 ")
