@@ -32,7 +32,7 @@ run-prod-like: venv
 
 ## Rebuild the translation catalogues (needs GNU gettext) after changing msgids.
 messages: venv
-	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -601,7 +601,7 @@ def test_render_failure_is_visible_to_the_secretary_and_retried(
     assert record.status == MinutesPdf.Status.FAILED
     assert Minutes.objects.get(meeting=meeting).is_locked
     page = persona_client("secretary").get(url).content.decode()
-    assert "Không thể tạo" in page or "could not be prepared" in page
+    assert "Không tạo được bản PDF của biên bản đã khóa" in page
     assert "NotADirectoryError" in page
     assert reverse("meetings:minutes-pdf-retry", args=[meeting.pk]) in page
     member_page = persona_client("member").get(url).content.decode()
@@ -916,5 +916,4 @@ def test_pdf_pages_queries_do_not_grow(
         assert page.content.decode().count("?version=") == (
             versions if versions > 1 else 0
         )
-        noun = "files" if versions > 1 else "file"
-        assert f"{versions} {noun} checked" in chain.content.decode()
+        assert f"đã kiểm tra {versions} tệp" in chain.content.decode()
