@@ -34,7 +34,7 @@ class RubricAdmin(admin.ModelAdmin):
 
 @admin.register(RubricChoice)
 class RubricChoiceAdmin(admin.ModelAdmin):
-    list_display = ["organization", "rubric_code", "recommendation_days", "valid_from"]
+    list_display = ["organization", "rubric_code", "valid_from"]
     raw_id_fields = ["organization"]
 
 

@@ -9,12 +9,12 @@ one over open recommendations, plus the node and its children.
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -32,8 +32,6 @@ from .rollup import add_months, current_month
 ATTENDANCE_THRESHOLD = Fraction(85, 100)
 # Fewer official members than this cannot elect a committee or pass resolutions well.
 MIN_OFFICIAL_MEMBERS = 3
-# Default days before an open recommendation is overdue (evaluations RubricChoice).
-RECOMMENDATION_DAYS = 30
 
 
 # --- access -------------------------------------------------------------------------
@@ -295,7 +293,8 @@ FIGURES = [
         _("Open / overdue recommendations"),
         _(
             "Recommendations raised in the period that are still open or in progress; "
-            "overdue when still open more than 30 days after they were raised."
+            "overdue when still open more than the cell's setting "
+            "recommendation_days (30 by default) after they were raised."
         ),
     ),
     Figure(
@@ -552,8 +551,8 @@ def flagged_cells(stats):
 def _recommendations(path, period, today):
     """{cell_id: (open, overdue)} for recommendations raised in the period."""
     from .models import Recommendation
+    from .selectors import overdue_recommendation_q
 
-    overdue_before = today - timedelta(days=RECOMMENDATION_DAYS)
     rows = (
         Recommendation.objects.filter(
             cell__path__startswith=path,
@@ -564,7 +563,7 @@ def _recommendations(path, period, today):
         .values("cell_id")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(raised_on__lt=overdue_before)),
+            overdue=Count("pk", filter=overdue_recommendation_q(today)),
         )
         .order_by()
     )
@@ -702,8 +701,8 @@ def _child_rows(node, period, this_month, today, prefix):
 
 def _recommendations_by_child(node, period, today, prefix):
     from .models import Recommendation
+    from .selectors import overdue_recommendation_q
 
-    overdue_before = today - timedelta(days=RECOMMENDATION_DAYS)
     rows = (
         Recommendation.objects.filter(
             cell__path__startswith=node.path,
@@ -715,7 +714,7 @@ def _recommendations_by_child(node, period, today, prefix):
         .values("child")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(raised_on__lt=overdue_before)),
+            overdue=Count("pk", filter=overdue_recommendation_q(today)),
         )
         .order_by()
     )

@@ -210,12 +210,6 @@ class MonthForm(forms.Form):
 
 class RubricChoiceForm(forms.Form):
     rubric_code = forms.ChoiceField(label=_("Scoring rubric"))
-    recommendation_days = forms.IntegerField(
-        label=_("Days before an open recommendation is overdue"),
-        min_value=1,
-        max_value=365,
-        initial=30,
-    )
     valid_from = date_field(_("Valid from"), required=True)
 
     def __init__(self, *args, rubrics, **kwargs):

@@ -112,9 +112,6 @@ class RubricChoice(TimeStamped):
         Organization, on_delete=models.CASCADE, related_name="rubric_choices"
     )
     rubric_code = models.SlugField(_("rubric"), max_length=40)
-    recommendation_days = models.PositiveSmallIntegerField(
-        _("days before an open recommendation is overdue"), default=30
-    )
     valid_from = models.DateField(_("valid from"))
 
     class Meta:

@@ -5,13 +5,35 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan, StartsWith
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
 from members import permissions
 from members import selectors as member_selectors
-from members.models import Member, Organization, OrgKind, RuleKey, SupervisionAssignment
+from members.models import (
+    Member,
+    Organization,
+    OrgKind,
+    RuleKey,
+    RuleSetting,
+    SupervisionAssignment,
+)
+from members.org_settings import default_value
 
 from . import domain
 from .models import (
@@ -232,20 +254,53 @@ def score_rows(rubric, *, thematic, self_score=None, supervisor_score=None, fact
 
 # --- reports and recommendations ------------------------------------------------------
 
-DEFAULT_RECOMMENDATION_DAYS = 30
+
+class _RuleInt(Func):
+    """A rule setting's JSON value as an integer (a number or a numeric string)."""
+
+    template = "(%(expressions)s #>> '{}')::integer"
+    output_field = IntegerField()
 
 
-def recommendation_days(org):
-    """Days after which an open recommendation is overdue, for `org`'s subtree: the
-    deepest evaluation choice on its path, 30 by default (one query)."""
+def recommendation_days(org, on=None):
+    """Days after which an open recommendation about `org` is overdue: the rule
+    recommendation_days in force on `on` (today by default), inherited down the tree
+    (one query)."""
+    return int(member_selectors.rule_value(org, RuleKey.RECOMMENDATION_DAYS, on))
 
-    ancestors = org.ancestor_ids or [org.pk]
-    depth = {pk: index for index, pk in enumerate(ancestors)}
-    rows = RubricChoice.objects.filter(
-        organization_id__in=ancestors, valid_from__lte=timezone.localdate()
-    ).values_list("organization_id", "valid_from", "recommendation_days")
-    best = max(((depth[o], v, d) for o, v, d in rows), default=None)
-    return best[2] if best else DEFAULT_RECOMMENDATION_DAYS
+
+def recommendation_days_sql(on, cell_path="cell__path"):
+    """SQL for the recommendation_days rule of the cell whose path is the outer
+    query's `cell_path`, resolved like `effective_rules` (the deepest node on its path
+    with a value valid on `on` wins, the default otherwise): a correlated subquery, so
+    a figure per cell costs no extra query whatever the number of cells."""
+    setting = (
+        RuleSetting.objects.filter(
+            StartsWith(OuterRef(cell_path), F("organization__path")),
+            key=RuleKey.RECOMMENDATION_DAYS,
+            valid_from__lte=on,
+        )
+        .order_by("-organization__depth", "-valid_from")
+        .annotate(days=_RuleInt("value"))
+        .values("days")[:1]
+    )
+    return Coalesce(
+        Subquery(setting, output_field=IntegerField()),
+        Value(int(default_value(RuleKey.RECOMMENDATION_DAYS))),
+    )
+
+
+def overdue_recommendation_q(today, cell_path="cell__path"):
+    """Recommendations still open more than their cell's recommendation_days after
+    they were raised (as `domain.recommendation_overdue`), as a boolean expression
+    usable in filter() and in an aggregate's filter."""
+    overdue_on = ExpressionWrapper(
+        F("raised_on") + recommendation_days_sql(today, cell_path),
+        output_field=DateField(),
+    )
+    return Q(status__in=["open", "in_progress"]) & Q(
+        LessThan(overdue_on, Value(today, output_field=DateField()))
+    )
 
 
 def report_access(user, meeting):
@@ -328,18 +383,20 @@ def recommendations_for_org(org, *, status=""):
     """Recommendations about cells in `org`'s subtree with their overdue flag, open
     and oldest first. Two queries."""
 
+    today = timezone.localdate()
     days = recommendation_days(org)
-    recs = Recommendation.objects.filter(
-        cell__path__startswith=org.path
-    ).select_related("cell", "meeting", "report__supervisor")
+    recs = (
+        Recommendation.objects.filter(cell__path__startswith=org.path)
+        .select_related("cell", "meeting", "report__supervisor")
+        .annotate(
+            is_overdue=ExpressionWrapper(
+                overdue_recommendation_q(today), output_field=BooleanField()
+            ),
+        )
+    )
     if status:
         recs = recs.filter(status=status)
-    today = timezone.localdate()
     rows = list(recs.order_by("raised_on", "pk")[:500])
-    for rec in rows:
-        rec.is_overdue = domain.recommendation_overdue(
-            status=rec.status, raised_on=rec.raised_on, today=today, days=days
-        )
     rows.sort(
         key=lambda r: (
             r.status in domain.RECOMMENDATION_CLOSED,

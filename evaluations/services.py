@@ -571,17 +571,14 @@ def domain_level(score, row):
 
 
 @transaction.atomic
-def choose_rubric(*, org, rubric_code, recommendation_days, valid_from):
-    """Set the rubric (and the recommendation overdue days) for `org` and its subtree
-    from `valid_from`; a choice on the same day is replaced."""
+def choose_rubric(*, org, rubric_code, valid_from):
+    """Set the rubric for `org` and its subtree from `valid_from`; a choice on the
+    same day is replaced."""
     if not Rubric.objects.filter(code=rubric_code).exists():
         raise ValidationError({"rubric_code": _("Choose a rubric from the list.")})
     choice, _created = RubricChoice.objects.update_or_create(
         organization=org,
         valid_from=valid_from,
-        defaults={
-            "rubric_code": rubric_code,
-            "recommendation_days": recommendation_days,
-        },
+        defaults={"rubric_code": rubric_code},
     )
     return choice

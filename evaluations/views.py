@@ -612,7 +612,7 @@ def rubric_settings(request, pk):
     form = RubricChoiceForm(
         request.POST or None,
         rubrics=data["latest"],
-        initial={"recommendation_days": 30, "valid_from": timezone.localdate()},
+        initial={"valid_from": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:

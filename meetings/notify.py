@@ -205,13 +205,10 @@ def report_deadline(held_on, *, deadline_day):
     return date(year, month, deadline_day)
 
 
-REPORT_DUE_DAYS_BEFORE = 3
-
-
-def report_reminder_kind(*, today, deadline, filed):
-    """REPORT_DUE from 3 days before the deadline, REPORT_OVERDUE after it, None
-    when filed or not yet due."""
-    if filed or today < deadline - timedelta(days=REPORT_DUE_DAYS_BEFORE):
+def report_reminder_kind(*, today, deadline, filed, days_before):
+    """REPORT_DUE from `days_before` days before the deadline (rule
+    report_reminder_days), REPORT_OVERDUE after it, None when filed or not yet due."""
+    if filed or today < deadline - timedelta(days=days_before):
         return None
     return Kind.REPORT_OVERDUE if today > deadline else Kind.REPORT_DUE
 

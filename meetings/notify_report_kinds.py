@@ -1,9 +1,10 @@
 """Supervisor report reminders (issue 5 with the Evaluations issue's
-`SupervisionReport`): "due" to each superior member assigned to a cell from 3 days
-before the report deadline (rule `report_deadline_day` of the month after the
-meeting, default the 10th, computed by `evaluations.domain.report_due_date`) until
-the deadline, "overdue" from the day after for two weeks, while no report on that
-meeting by that supervisor was filed. Registered by `MeetingsConfig.ready()`.
+`SupervisionReport`): "due" to each superior member assigned to a cell from
+`report_reminder_days` days (a rule, default 3) before the report deadline (rule
+`report_deadline_day` of the month after the meeting, default the 10th, computed by
+`evaluations.domain.report_due_date`) until the deadline, "overdue" from the day after
+for two weeks, while no report on that meeting by that supervisor was filed.
+Registered by `MeetingsConfig.ready()`.
 """
 
 from datetime import timedelta
@@ -48,11 +49,13 @@ def parse_subject(subject):
         return None
 
 
-def report_kind(*, today, deadline):
+def report_kind(*, today, deadline, days_before):
     """REPORT_DUE / REPORT_OVERDUE for an unfiled report, capped at LOOKBACK."""
     if today > deadline + LOOKBACK:
         return None
-    return notify.report_reminder_kind(today=today, deadline=deadline, filed=False)
+    return notify.report_reminder_kind(
+        today=today, deadline=deadline, filed=False, days_before=days_before
+    )
 
 
 def _report_model():
@@ -92,7 +95,9 @@ def due_report_work(now):
     if not meetings:
         return []
     rules = notify.rules_for_cells(
-        {m.cell for m in meetings}, on=today, keys=(RuleKey.REPORT_DEADLINE_DAY,)
+        {m.cell for m in meetings},
+        on=today,
+        keys=(RuleKey.REPORT_DEADLINE_DAY, RuleKey.REPORT_REMINDER_DAYS),
     )
     supervisors = {}
     for cell_id, member_id in SupervisionAssignment.objects.filter(
@@ -102,11 +107,16 @@ def due_report_work(now):
         supervisors.setdefault(cell_id, []).append(member_id)
     due = []
     for meeting in meetings:
+        cell_rules = rules[meeting.cell_id]
         deadline = report_due_date(
             timezone.localtime(meeting.starts_at).date(),
-            deadline_day=int(rules[meeting.cell_id][RuleKey.REPORT_DEADLINE_DAY]),
+            deadline_day=int(cell_rules[RuleKey.REPORT_DEADLINE_DAY]),
         )
-        kind = report_kind(today=today, deadline=deadline)
+        kind = report_kind(
+            today=today,
+            deadline=deadline,
+            days_before=int(cell_rules[RuleKey.REPORT_REMINDER_DAYS]),
+        )
         if kind:
             due += [(meeting.pk, s, kind) for s in supervisors.get(meeting.cell_id, ())]
     filed = _filed({(m, s) for m, s, _k in due})

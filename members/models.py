@@ -159,6 +159,14 @@ class RuleKey(models.TextChoices):
         "task_reminder_days",
         _("Days before a task's deadline the assignees are reminded"),
     )
+    RECOMMENDATION_DAYS = (
+        "recommendation_days",
+        _("Days before an open recommendation is overdue"),
+    )
+    REPORT_REMINDER_DAYS = (
+        "report_reminder_days",
+        _("Days before the report deadline the supervisors are reminded"),
+    )
 
 
 class RuleSetting(TimeStamped):

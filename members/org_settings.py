@@ -56,6 +56,8 @@ RULES = {
         Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
         Rule(RuleKey.MINUTES_NAG_DAYS, 2, "int", "[unconfirmed] DOMAIN §3.2", 0, 30),
         Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
+        Rule(RuleKey.RECOMMENDATION_DAYS, 30, "int", "[local] DOMAIN §7", 1, 365),
+        Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", "[local]", 0, 28),
     ]
 }
 

@@ -19,6 +19,8 @@ from evaluations.models import (
     Task,
 )
 from meetings.models import MeetingKind
+from members import services as member_services
+from members.models import RuleKey
 from tests.evaluations.dashboard_fixtures import HANOI, TODAY, freeze, grow, held
 
 Q3 = dash.Period("quarter", 2026, 3)
@@ -178,6 +180,38 @@ def test_every_flag_exactly(facts):
     cell2 = cells[facts.cell2.pk][1].flags
     assert {k for k, n in cell2.items() if n} == {"minutes_late", "few_officials"}
     assert cell2["minutes_late"] == 3
+
+
+@pytest.mark.parametrize(("days", "overdue"), [(106, 0), (105, 1)])
+def test_recommendation_days_setting_inherited_by_the_figures(facts, days, overdue):
+    """The open recommendation of the cell was raised on 09/08, 106 days before
+    TODAY: recommendation_days set on the province decides whether it is overdue, in
+    the rolled-up total, the children rows and the per-cell figures alike."""
+    member_services.set_rule(
+        org=facts.province,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days,
+        valid_from=date(2026, 1, 1),
+    )
+    board = dash.build(facts.ward, Q3, today=TODAY)
+    assert (board.total.recs_open, board.total.recs_overdue) == (1, overdue)
+    by_child = {child.pk: stats for child, stats in board.rows}
+    assert by_child[facts.cell.pk].recs_overdue == overdue
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].recs_overdue == overdue
+    own = dash.build(facts.cell, Q3, today=TODAY)
+    assert own.total.recs_overdue == overdue
+    # A value on the cell itself overrides the province's; its sibling keeps it.
+    member_services.set_rule(
+        org=facts.cell,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days - 10 if not overdue else 200,
+        valid_from=date(2026, 1, 1),
+    )
+    flipped = 1 - overdue
+    assert dash.build(facts.ward, Q3, today=TODAY).total.recs_overdue == flipped
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].recs_overdue == flipped
 
 
 def test_no_thematic_flag_only_for_a_closed_quarter(tree, monkeypatch):

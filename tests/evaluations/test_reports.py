@@ -1,7 +1,7 @@
 """Supervisors' reports (deadline, late/missing flags) and recommendations worked by
 the committee."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from evaluations import selectors, services
 from evaluations.models import Recommendation, SupervisionReport
+from members import services as member_services
+from members.models import RuleKey
 from tests.evaluations.helpers import close, held, url
 from tests.factories import MemberFactory, OrganizationFactory, SupervisionFactory
 from tests.meetings.helpers import at
@@ -151,6 +153,52 @@ def test_overdue_recommendations_flagged(tree, monkeypatch):
     assert selectors.recommendations_for_org(tree.ward)["overdue"] == 0  # day 30
     freeze(monkeypatch, date(2026, 11, 1))
     assert selectors.recommendations_for_org(tree.ward)["overdue"] == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "overdue_on"),
+    [(10, date(2026, 10, 12)), (45, date(2026, 11, 16))],
+)
+def test_recommendation_days_is_a_setting_inherited_from_above(
+    tree, monkeypatch, days, overdue_on
+):
+    """recommendation_days set on the province applies to its cells (list flag and
+    detail page alike); a value set lower down wins."""
+    meeting = november(tree)
+    services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="x",
+        recommendations=[REC],
+    )
+    rec = Recommendation.objects.get()
+    Recommendation.objects.filter(pk=rec.pk).update(raised_on=date(2026, 10, 1))
+    member_services.set_rule(
+        org=tree.province,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days,
+        valid_from=date(2026, 1, 1),
+    )
+    assert selectors.recommendation_days(tree.cell) == days
+    freeze(monkeypatch, overdue_on - timedelta(days=1))  # day `days`: not yet
+    listed = selectors.recommendations_for_org(tree.ward)
+    assert (listed["overdue"], listed["days"]) == (0, days)
+    assert listed["recommendations"][0].is_overdue is False
+    freeze(monkeypatch, overdue_on)
+    listed = selectors.recommendations_for_org(tree.ward)
+    assert listed["overdue"] == 1
+    assert listed["recommendations"][0].is_overdue is True
+    # The cell's own value overrides the province's.
+    member_services.set_rule(
+        org=tree.cell,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days + 1,
+        valid_from=date(2026, 1, 1),
+    )
+    assert selectors.recommendations_for_org(tree.ward)["overdue"] == 0
+    assert selectors.recommendation_days(tree.cell) == days + 1
+    assert selectors.recommendation_days(tree.cell2) == days
 
 
 def test_report_and_recommendation_pages(

@@ -204,3 +204,58 @@ def test_rebuild_command_prints_the_difference_count(db, tree, capsys):
     )
     call_command("rebuild_rollups", "--year", "2026", "--check")
     assert capsys.readouterr().out.startswith("differences: 1 ")
+
+
+def test_recommendation_days_applies_at_once_without_a_rebuild(db, tree):
+    """Open/overdue recommendations are read live with each cell's inherited
+    recommendation_days: changing the setting on the ward changes the dashboard at
+    once, nothing is left to recompute, and cells keep their own value."""
+    from evaluations import dashboard as dash
+    from evaluations.models import Recommendation
+    from members import services as member_services
+    from members.models import RuleKey
+
+    meeting = held(tree.cell, date(2026, 3, 3))
+    for cell in (tree.cell, tree.cell2):
+        Recommendation.objects.create(
+            cell=cell,
+            meeting=meeting,
+            text="Kiện toàn chi ủy",
+            addressee="Chi bộ",
+            responsible="Bí thư",
+            raised_on=date(2026, 3, 10),
+        )
+    rollup.rebuild(years=[2026])
+    today = date(2026, 4, 30)  # 51 days after they were raised
+    period = dash.Period("year", 2026, 0)
+
+    def overdue():
+        board = dash.build(tree.ward, period, today=today)
+        by_child = {child.pk: stats.recs_overdue for child, stats in board.rows}
+        return board.total.recs_overdue, by_child[tree.cell.pk], by_child[tree.cell2.pk]
+
+    assert overdue() == (2, 1, 1)  # the default: 30 days
+    for days, expected in ((60, (0, 0, 0)), (50, (2, 1, 1))):
+        member_services.set_rule(
+            org=tree.ward,
+            key=RuleKey.RECOMMENDATION_DAYS,
+            value=days,
+            valid_from=date(2026, 1, 1),
+        )
+        assert not RollupDirty.objects.exists()
+        assert overdue() == expected
+    member_services.set_rule(
+        org=tree.cell2,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=90,
+        valid_from=date(2026, 1, 1),
+    )
+    assert overdue() == (1, 1, 0)
+    # A value valid only from later does not apply yet.
+    member_services.set_rule(
+        org=tree.cell,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=90,
+        valid_from=date(2026, 5, 1),
+    )
+    assert overdue() == (1, 1, 0)

@@ -400,19 +400,14 @@ def test_rubric_settings_page_chooses_checklist(
     assert page.status_code == 200
     response = committee_client.post(
         url("rubric-settings", tree.ward.pk),
-        {
-            "rubric_code": CHECKLIST_CODE,
-            "recommendation_days": "45",
-            "valid_from": "01/01/2026",
-        },
+        {"rubric_code": CHECKLIST_CODE, "valid_from": "01/01/2026"},
     )
     assert response.status_code == 302
     choice = RubricChoice.objects.get(organization=tree.ward)
-    assert (choice.rubric_code, choice.recommendation_days) == (CHECKLIST_CODE, 45)
-    assert selectors.recommendation_days(tree.cell) == 45
+    assert (choice.rubric_code, choice.valid_from) == (CHECKLIST_CODE, date(2026, 1, 1))
     bad = secretary_client.post(
         url("rubric-settings", tree.cell.pk),
-        {"rubric_code": "nope", "recommendation_days": "0", "valid_from": "31/02/2026"},
+        {"rubric_code": "nope", "valid_from": "31/02/2026"},
     )
     assert bad.status_code == 422
     assert RubricChoice.objects.count() == 1

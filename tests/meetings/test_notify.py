@@ -161,18 +161,22 @@ def test_supervisor_report_deadline_and_reminder():
     assert notify.report_deadline(date(2026, 5, 3), deadline_day=10) == date(
         2026, 6, 10
     )
-    kind = notify.report_reminder_kind
-    assert kind(today=date(2027, 1, 6), deadline=deadline, filed=False) is None
-    assert kind(today=date(2027, 1, 7), deadline=deadline, filed=False) == (
-        Kind.REPORT_DUE
-    )
-    assert kind(today=date(2027, 1, 10), deadline=deadline, filed=False) == (
-        Kind.REPORT_DUE
-    )
-    assert kind(today=date(2027, 1, 11), deadline=deadline, filed=False) == (
-        Kind.REPORT_OVERDUE
-    )
-    assert kind(today=date(2027, 1, 11), deadline=deadline, filed=True) is None
+
+    def kind(today, filed=False, days_before=3):
+        return notify.report_reminder_kind(
+            today=today, deadline=deadline, filed=filed, days_before=days_before
+        )
+
+    assert kind(date(2027, 1, 6)) is None
+    assert kind(date(2027, 1, 7)) == Kind.REPORT_DUE
+    assert kind(date(2027, 1, 10)) == Kind.REPORT_DUE
+    assert kind(date(2027, 1, 11)) == Kind.REPORT_OVERDUE
+    assert kind(date(2027, 1, 11), filed=True) is None
+    # The setting report_reminder_days moves the start: 7 days, or only on the day.
+    assert kind(date(2027, 1, 2), days_before=7) is None
+    assert kind(date(2027, 1, 3), days_before=7) == Kind.REPORT_DUE
+    assert kind(date(2027, 1, 9), days_before=0) is None
+    assert kind(date(2027, 1, 10), days_before=0) == Kind.REPORT_DUE
 
 
 def test_task_reminder_kind_from_days_before_to_lookback():
@@ -1035,6 +1039,43 @@ def test_report_reminders_due_overdue_and_filed(tree, people, settings, mailoutb
     )
     assert (result.sent, result.skipped) == (0, 2)
     assert notify.registered_works(now=local(deadline + timedelta(days=2), 9)) == []
+
+
+@pytest.mark.parametrize("days", [1, 6])
+def test_report_reminder_days_is_inherited_from_the_province(tree, people, days):
+    """report_reminder_days set on the province decides when the supervisor's
+    reminder starts for a cell of its ward; a value on the cell itself wins."""
+    from evaluations.domain import report_due_date
+
+    meeting = upcoming_meeting(tree.cell)
+    Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
+    deadline = report_due_date(
+        timezone.localtime(meeting.starts_at).date(), deadline_day=10
+    )
+    RuleSetting.objects.create(
+        organization=tree.province,
+        key=RuleKey.REPORT_REMINDER_DAYS,
+        value=days,
+        valid_from=LONG_AGO,
+    )
+    first_day = local(deadline - timedelta(days=days), 9)
+    assert notify.registered_works(now=first_day - timedelta(days=1)) == []
+    works = notify.registered_works(now=first_day)
+    assert [(w.kind, w.subject, w.member_ids) for w in works] == [
+        (
+            Kind.REPORT_DUE,
+            notify_report_kinds.report_subject(meeting.pk, tree.supervisor.pk),
+            (tree.supervisor.pk,),
+        )
+    ]
+    RuleSetting.objects.create(
+        organization=tree.cell,
+        key=RuleKey.REPORT_REMINDER_DAYS,
+        value=days - 1,
+        valid_from=LONG_AGO,
+    )
+    assert notify.registered_works(now=first_day) == []
+    assert len(notify.registered_works(now=first_day + timedelta(days=1))) == 1
 
 
 def test_raw_smtp_bytes_carry_each_recipient_and_fall_back_on_long_lines(
