@@ -26,7 +26,7 @@ from members.models import PATH_STEP, Organization, OrgKind
 from members.selectors import get_scope, organizations_for_user
 
 from .models_rollup import CellMonth
-from .rollup import add_months, current_month
+from .rollup import PERIOD_SUMS, add_months, current_month
 
 # HD 12 quality criterion: attendance above 85% (DOMAIN.md §3.3).
 ATTENDANCE_THRESHOLD = Fraction(85, 100)
@@ -375,34 +375,8 @@ FLAGS = [
 ]
 FLAG_BY_KEY = {flag.key: flag for flag in FLAGS}
 
-SUM_FIELDS = [
-    "regular_held",
-    "regular_on_plan",
-    "meetings_held",
-    "duration_recorded",
-    "duration_ok",
-    "thematic_held",
-    "hcm_held",
-    "att_required",
-    "att_present",
-    "att_unexcused",
-    "att_attendees",
-    "att_spoke",
-    "minutes_due",
-    "minutes_locked_on_time",
-    "minutes_submitted_on_time",
-    "minutes_late",
-    "scored",
-    "band_good",
-    "band_fair",
-    "band_average",
-    "band_poor",
-    "reports",
-    "reports_on_time",
-    "reports_filed_late",
-    "tasks_total",
-    "tasks_done",
-]
+# The counts a period sums, the same as the period rows the rollup stores.
+SUM_FIELDS = PERIOD_SUMS
 
 
 def ratio(numerator, denominator):

@@ -4,18 +4,16 @@ Liberation Serif of the minutes, with a small print stylesheet of its own)."""
 
 import atexit
 import io
-import shutil
 from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meetings.pdf import STATIC_DIR, forget_font_folder, static_url_fetcher
+
 from . import dashboard as dash
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
 PRINT_CSS = STATIC_DIR / "evaluations" / "dashboard_print.css"
 
 
@@ -118,26 +116,8 @@ def _engine():
     )
 
     font_config = FontConfiguration()
-    atexit.register(_forget_font_folder, font_config)
+    atexit.register(forget_font_folder, font_config)
     return font_config, CSS(filename=str(PRINT_CSS), font_config=font_config)
-
-
-def _forget_font_folder(font_config):
-    """Remove the font configuration's temporary folder while the interpreter is
-    still whole (its own __del__ runs too late at exit and prints an error)."""
-    folder = getattr(font_config, "_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        font_config._folder = None
-
-
-def _url_fetcher(url, *args, **kwargs):
-    """Only our own static files (fonts) may be fetched while rendering."""
-    from weasyprint import default_url_fetcher  # noqa: TID251 — imported when rendering
-
-    if not url.startswith(STATIC_DIR.as_uri()):
-        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
-    return default_url_fetcher(url, *args, **kwargs)
 
 
 def dashboard_pdf_bytes(request, board):
@@ -172,6 +152,8 @@ def dashboard_pdf_bytes(request, board):
             },
         )
     html = HTML(
-        string=markup, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher
+        string=markup,
+        base_url=STATIC_DIR.as_uri() + "/",
+        url_fetcher=static_url_fetcher,
     )
     return html.write_pdf(stylesheets=[stylesheet], font_config=font_config)

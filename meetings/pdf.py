@@ -426,7 +426,7 @@ def _engine():
     )
 
     font_config = FontConfiguration()
-    atexit.register(_forget_font_folder, font_config)
+    atexit.register(forget_font_folder, font_config)
     stylesheet = CSS(filename=str(STYLESHEET), font_config=font_config)
     with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as icc:
         srgb = ColorProfile(
@@ -435,7 +435,7 @@ def _engine():
     return font_config, stylesheet, {OUTPUT_INTENT: srgb}
 
 
-def _forget_font_folder(font_config):
+def forget_font_folder(font_config):
     """Remove the font configuration's temporary folder while the interpreter is
     still whole (its own __del__ runs too late at exit and prints an error)."""
     folder = getattr(font_config, "_folder", None)
@@ -444,7 +444,7 @@ def _forget_font_folder(font_config):
         font_config._folder = None
 
 
-def _url_fetcher(url, *args, **kwargs):
+def static_url_fetcher(url, *args, **kwargs):
     """Only our own static files (fonts) may be fetched while rendering."""
     from weasyprint import default_url_fetcher  # noqa: TID251 — imported when rendering
 
@@ -466,7 +466,7 @@ def _document(template, context):
     html = HTML(
         string=_html(template, context),
         base_url=STATIC_DIR.as_uri() + "/",
-        url_fetcher=_url_fetcher,
+        url_fetcher=static_url_fetcher,
     )
     return html.render(
         stylesheets=[stylesheet], font_config=font_config, color_profiles=color_profiles

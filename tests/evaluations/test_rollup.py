@@ -1,18 +1,12 @@
 """The dashboards' rollup: refreshed on commit by a real Celery worker, caught up by
 the sweep when the broker is down, always equal to a from-scratch recompute."""
 
-import os
-import threading
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from chibo.celery import app as celery_app
 from evaluations import rollup
 from evaluations import services as eval_services
 from evaluations.models import CellMonth, RollupDirty
@@ -26,35 +20,12 @@ from tests.meetings.helpers import (
     make_meeting,
     start,
 )
-from tests.meetings.notify_helpers import broker_at, reset_broker_pools
+from tests.meetings.notify_helpers import broker_at, celery_worker
 
 
-def _close(**kwargs):
-    if threading.current_thread() is not threading.main_thread():
-        connection.close()
-
-
-@contextmanager
 def rollup_worker():
     """A real worker (solo pool, in a thread) on the test Redis, "default" queue."""
-    celery_app.conf.broker_url = os.environ["REDIS_URL"]
-    celery_app.conf.worker_hijack_root_logger = False
-    reset_broker_pools()
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("default")
-    task_postrun.connect(_close, weak=False)
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            queues=["default"],
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close)
+    return celery_worker("default")
 
 
 def wait_clean(timeout=20):

@@ -84,22 +84,22 @@ def delivery_id(message):
 
 
 @contextmanager
-def celery_worker():
-    """A real worker (solo pool, in a thread) consuming the "notify" queue of the test
-    Redis. The thread opens its own connection to the test database, so tests using
-    it need `transactional_db`; connections are closed after each task so that the
-    test database can be dropped."""
+def celery_worker(queue="notify"):
+    """A real worker (solo pool, in a thread) consuming one queue of the test Redis
+    ("notify", "pdf" or "default"). The thread opens its own connection to the test
+    database, so tests using it need `transactional_db`; connections are closed after
+    each task so that the test database can be dropped."""
     celery_app.conf.broker_url = os.environ["REDIS_URL"]
     celery_app.conf.worker_hijack_root_logger = False
     reset_broker_pools()
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("notify")
+        conn.default_channel.queue_purge(queue)
     task_postrun.connect(_close_worker_connection, weak=False)
     try:
         with start_worker(
             celery_app,
             pool="solo",
-            queues=["notify"],
+            queues=[queue],
             perform_ping_check=False,
             loglevel="WARNING",
             shutdown_timeout=30,

@@ -17,14 +17,11 @@ import sys
 import time
 import unicodedata
 import zipfile
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -45,8 +42,8 @@ from meetings.models import (
 )
 from meetings.pdf_tasks import sweep_pdfs
 from tests.meetings.notify_helpers import (
-    _close_worker_connection,
     broker_at,
+    celery_worker,
     reset_broker_pools,
     wait_until,
 )
@@ -457,28 +454,9 @@ def test_page_one_renders_to_png_artifact(tree, users, place, tmp_path):
 # --- render once, through a real worker on the "pdf" queue ----------------------------
 
 
-@contextmanager
 def pdf_worker():
-    """A real worker (solo pool, in a thread) consuming the "pdf" queue of the test
-    Redis, like notify_helpers.celery_worker does for "notify"."""
-    celery_app.conf.broker_url = os.environ["REDIS_URL"]
-    celery_app.conf.worker_hijack_root_logger = False
-    reset_broker_pools()
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("pdf")
-    task_postrun.connect(_close_worker_connection, weak=False)
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            queues=["pdf"],
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close_worker_connection)
+    """A real worker (solo pool, in a thread) consuming the "pdf" queue."""
+    return celery_worker("pdf")
 
 
 def stored(meeting, version=1):
