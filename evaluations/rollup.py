@@ -28,15 +28,14 @@ from meetings.models import (
     MeetingKind,
     Minutes,
 )
+from members import selectors as member_selectors
 from members.models import (
     Member,
     MemberStatus,
     Organization,
     OrgKind,
     RuleKey,
-    RuleSetting,
 )
-from members.org_settings import default_value
 
 from . import domain as eval_domain
 from .models_rollup import FIGURE_FIELDS, CellMonth, RollupDirty
@@ -179,22 +178,10 @@ def sweep_dirty(limit=5000):
 
 def _rules_for_cells(cells, key, today):
     """{cell_id: value} of one inherited rule for many cells in one query."""
-    ancestors = {pk for cell in cells for pk in cell["ancestors"]}
-    best = {}
-    rows = RuleSetting.objects.filter(
-        organization_id__in=ancestors, key=key, valid_from__lte=today
-    ).values_list("organization_id", "value", "valid_from")
-    settings_by_org = defaultdict(list)
-    for org_id, value, valid_from in rows:
-        settings_by_org[org_id].append((valid_from, value))
-    default = default_value(key)
-    for cell in cells:
-        value = default
-        for org_id in cell["ancestors"]:  # root first: the deepest node wins
-            if settings_by_org.get(org_id):
-                value = max(settings_by_org[org_id], key=lambda row: row[0])[1]
-        best[cell["id"]] = value
-    return best
+    resolved = member_selectors.rules_for_paths(
+        {cell["id"]: cell["ancestors"] for cell in cells}, [key], today
+    )
+    return {cell_id: rules[key] for cell_id, rules in resolved.items()}
 
 
 def _empty():

@@ -342,10 +342,15 @@ def reports_overview(org, *, year, month):
         for r in SupervisionReport.objects.filter(meeting__in=meetings)
     }
     today = timezone.localdate()
-    deadline_day = member_selectors.rule_value(org, "report_deadline_day")
+    deadline_days = member_selectors.rules_for_paths(
+        {m.cell_id: m.cell.ancestor_ids or [m.cell_id] for m in meetings},
+        ["report_deadline_day"],
+        today,
+    )
     rows = []
     for meeting in meetings:
         day = timezone.localtime(meeting.starts_at).date()
+        deadline_day = deadline_days[meeting.cell_id]["report_deadline_day"]
         for assignment in assignments:
             if (
                 assignment.cell_id != meeting.cell_id

@@ -45,10 +45,8 @@ from members.models import (
     Position,
     PositionRole,
     RuleKey,
-    RuleSetting,
     SupervisionAssignment,
 )
-from members.org_settings import default_value
 
 from .models import (
     MANDATORY_KINDS,
@@ -227,27 +225,11 @@ def meeting_subject(meeting_id, *, version=None, cancelled=False):
 
 
 def rules_for_cells(cells, *, on, keys=OFFSET_KEYS):
-    """{cell id: {key: value}} for `keys`, resolved exactly like
-    `members.selectors.effective_rules` (deepest node with a value valid on `on`
-    wins, the default otherwise) but for any number of cells in one query."""
-    ancestors = {cell.pk: cell.ancestor_ids or [cell.pk] for cell in cells}
-    nodes = {pk for path in ancestors.values() for pk in path}
-    settings_by_org = defaultdict(list)
-    for row in RuleSetting.objects.filter(
-        organization_id__in=nodes, key__in=list(keys), valid_from__lte=on
-    ).values_list("organization_id", "key", "value", "valid_from"):
-        settings_by_org[row[0]].append(row[1:])
-    defaults = {key: default_value(key) for key in keys}
-    resolved = {}
-    for cell_id, path in ancestors.items():
-        best = {}
-        for depth, org_id in enumerate(path):
-            for key, value, valid_from in settings_by_org.get(org_id, ()):
-                rank = (depth, valid_from)
-                if key not in best or rank > best[key][0]:
-                    best[key] = (rank, value)
-        resolved[cell_id] = defaults | {key: found[1] for key, found in best.items()}
-    return resolved
+    """{cell id: {key: value}} for `keys`, resolved like
+    `members.selectors.effective_rules` for any number of cells in one query."""
+    return member_selectors.rules_for_paths(
+        {cell.pk: cell.ancestor_ids or [cell.pk] for cell in cells}, keys, on
+    )
 
 
 # --- who receives what ---------------------------------------------------------------

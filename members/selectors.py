@@ -187,6 +187,31 @@ def rule_value(org, key, on=None):
     return effective_rules(org, on)[key]["value"]
 
 
+def rules_for_paths(ancestors, keys, on):
+    """{org id: {key: value}} for many organisations in one query, resolved exactly
+    like `effective_rules` (deepest node with a value valid on `on` wins, the latest
+    valid_from within a node, the default otherwise). `ancestors` maps each org id to
+    its ancestor ids, root first, itself last."""
+    keys = list(keys)
+    nodes = {pk for path in ancestors.values() for pk in path}
+    settings_by_org = defaultdict(list)
+    for org_id, key, value, valid_from in RuleSetting.objects.filter(
+        organization_id__in=nodes, key__in=keys, valid_from__lte=on
+    ).values_list("organization_id", "key", "value", "valid_from"):
+        settings_by_org[org_id].append((key, value, valid_from))
+    defaults = {key: default_value(key) for key in keys}
+    resolved = {}
+    for org_id, path in ancestors.items():
+        best = {}
+        for depth, node in enumerate(path):
+            for key, value, valid_from in settings_by_org.get(node, ()):
+                rank = (depth, valid_from)
+                if key not in best or rank > best[key][0]:
+                    best[key] = (rank, value)
+        resolved[org_id] = defaults | {key: found[1] for key, found in best.items()}
+    return resolved
+
+
 # --- cells and members ---------------------------------------------------------------
 
 

@@ -90,6 +90,26 @@ def test_report_deadline_day_is_a_setting(tree, monkeypatch):
     assert report.due_on == date(2026, 12, 5)
 
 
+def test_overview_of_a_ward_uses_each_cells_own_deadline(tree, monkeypatch):
+    """The ward keeps the 10th; the cell below sets the 5th: a missing report of the
+    cell is missing from 6 December, judged by the cell's rule, not the ward's."""
+    from members.models import RuleSetting
+
+    RuleSetting.objects.create(
+        organization=tree.cell,
+        key="report_deadline_day",
+        value=5,
+        valid_from=date(2020, 1, 1),
+    )
+    november(tree)
+    freeze(monkeypatch, date(2026, 12, 5))
+    overview = selectors.reports_overview(tree.ward, year=2026, month=11)
+    assert [row["status"] for row in overview["rows"]] == ["pending"]
+    freeze(monkeypatch, date(2026, 12, 6))
+    overview = selectors.reports_overview(tree.ward, year=2026, month=11)
+    assert [row["status"] for row in overview["rows"]] == ["missing"]
+
+
 def test_only_assigned_supervisor_files(tree):
     meeting = november(tree)
     with pytest.raises(ValidationError):
