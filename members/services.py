@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, domain
 from .models import (
     PATH_STEP,
     EventKind,
@@ -145,6 +145,17 @@ def check_member(member):
     ):
         raise ValidationError(
             {"official_date": _("Recognition cannot precede admission.")}
+        )
+    ends = member.admission_date and domain.probation_end(member.admission_date)
+    if member.official_date and ends and member.official_date < ends:
+        raise ValidationError(
+            {
+                "official_date": _(
+                    "Recognition comes after the 12-month probation, on or after "
+                    "%(day)s."
+                )
+                % {"day": ends.strftime("%d/%m/%Y")}
+            }
         )
     if member.party_group_id and member.party_group.parent_id != member.organization_id:
         raise ValidationError(

@@ -1305,11 +1305,6 @@ def test_member_create_bad_data_rerenders_with_typed_values(
     assert (Member.objects.count(), MemberEvent.objects.count()) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: check_member only requires official_date >= admission_date, so a "
-    "recognition inside the 12-month probation (DOMAIN §2) is accepted",
-)
 def test_member_create_refuses_recognition_before_probation_ends(tree, persona_client):
     # Arrange
     url = reverse("members:member-create", args=[tree.cell.pk])
@@ -1326,6 +1321,7 @@ def test_member_create_refuses_recognition_before_probation_ends(tree, persona_c
     # Assert
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"official_date"}
+    assert "15/01/2026" in response.context["form"].errors["official_date"][0]
     assert not Member.objects.filter(full_name="Đỗ Văn Mới").exists()
 
 
