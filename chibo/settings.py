@@ -167,7 +167,7 @@ STORAGES = {
 }
 # Stored files (uploads, locked minutes PDFs, minute books) go through Django's storage
 # API: local files under MEDIA_ROOT by default; FILE_STORAGE=s3 switches to any
-# S3-compatible object store via django-storages (pip install "django-storages[s3]").
+# S3-compatible object store via django-storages (in requirements.txt).
 if os.environ.get("FILE_STORAGE", "local") == "s3":
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -177,8 +177,14 @@ if os.environ.get("FILE_STORAGE", "local") == "s3":
             "region_name": os.environ.get("S3_REGION") or None,
             "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
             "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
-            "default_acl": None,
+            # Path-style for MinIO/Ceph behind one host name; "virtual" for AWS.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Objects are private; downloads stream through the authorising views.
+            # Any url() a library asks for is a short-lived signed URL, never public.
+            "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": 300,
             "file_overwrite": False,
         },
     }
