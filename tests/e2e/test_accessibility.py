@@ -58,6 +58,43 @@ def vnu_jar():
     return jar
 
 
+def axe_problems(tab, axe_source, label):
+    """Serious and critical axe-core violations of the page open in `tab`."""
+    tab.evaluate(axe_source)
+    result = tab.evaluate(
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    return [f"{label}: {v}" for v in result if v["impact"] in SERIOUS]
+
+
+def html_errors(jar, saved):
+    """Nu HTML Checker errors of the saved pages [(file, label)], one java run."""
+    checked = subprocess.run(  # noqa: S603 — our own files through java
+        [
+            shutil.which("java"),
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            *[str(f) for f, _label in saved],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    labels = {f.as_uri(): label for f, label in saved}
+    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')
+    return [
+        f"HTML {labels.get(m.get('url'), m.get('url'))}: {m.get('message')}"
+        for m in messages.get("messages", [])
+        if m.get("type") == "error"
+    ]
+
+
 def test_every_page_passes_axe_and_the_html_checker(
     page,
     browser,
@@ -88,43 +125,13 @@ def test_every_page_passes_axe_and_the_html_checker(
             response = tab.goto(url)
             if "text/html" not in response.headers.get("content-type", ""):
                 continue
-            tab.evaluate(axe_source)
-            result = tab.evaluate(
-                "axe.run(document, {resultTypes: ['violations']})"
-                ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
-                " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
-            )
-            problems.extend(
-                f"{persona} {url}: {violation}"
-                for violation in result
-                if violation["impact"] in SERIOUS
-            )
+            problems.extend(axe_problems(tab, axe_source, f"{persona} {url}"))
             html_file = tmp_path / f"{persona}-{name.replace(':', '-')}.html"
             html_file.write_text(tab.content())
             saved.append((html_file, f"{persona} {url}"))
         context.close()
 
-    checked = subprocess.run(  # noqa: S603 — our own files through java
-        [
-            shutil.which("java"),
-            "-jar",
-            str(jar),
-            "--errors-only",
-            "--format",
-            "json",
-            *[str(f) for f, _label in saved],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    labels = {f.as_uri(): label for f, label in saved}
-    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')
-    for message in messages.get("messages", []):
-        if message.get("type") == "error":
-            where = labels.get(message.get("url"), message.get("url"))
-            problems.append(f"HTML {where}: {message.get('message')}")
+    problems.extend(html_errors(jar, saved))
 
     assert len(saved) > 40
     assert problems == [], "\n".join(problems)

@@ -135,14 +135,11 @@ def test_evaluation_pages_with_data_pass_axe_and_html_checker(
     browser, live_server, tree, users, tmp_path, transactional_db
 ):
     """The matrix walk sees these pages nearly empty; here they hold real rows."""
-    import json
-    import shutil
-    import subprocess
 
     from django.urls import reverse
 
     from evaluations import selectors, services
-    from tests.e2e.test_accessibility import AXE, SERIOUS, vnu_jar
+    from tests.e2e.test_accessibility import AXE, axe_problems, html_errors, vnu_jar
     from tests.evaluations.helpers import october_and_november
 
     _october, november, first, second = october_and_november(tree)
@@ -207,38 +204,10 @@ def test_evaluation_pages_with_data_pass_axe_and_html_checker(
         for index, url in enumerate(urls):
             response = tab.goto(url)
             assert response.status == 200, url
-            tab.evaluate(axe_source)
-            result = tab.evaluate(
-                "axe.run(document, {resultTypes: ['violations']})"
-                ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
-                " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
-            )
-            problems.extend(
-                f"{persona} {url}: {v}" for v in result if v["impact"] in SERIOUS
-            )
+            problems.extend(axe_problems(tab, axe_source, f"{persona} {url}"))
             html_file = tmp_path / f"{persona}-{index}.html"
             html_file.write_text(tab.content())
             saved.append((html_file, f"{persona} {url}"))
         context.close()
-    checked = subprocess.run(  # noqa: S603 — our own files through java
-        [
-            shutil.which("java"),
-            "-jar",
-            str(jar),
-            "--errors-only",
-            "--format",
-            "json",
-            *[str(f) for f, _label in saved],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    labels = {f.as_uri(): label for f, label in saved}
-    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')
-    for message in messages.get("messages", []):
-        if message.get("type") == "error":
-            where = labels.get(message.get("url"), message.get("url"))
-            problems.append(f"HTML {where}: {message.get('message')}")
+    problems.extend(html_errors(jar, saved))
     assert problems == [], "\n".join(problems)
