@@ -25,11 +25,12 @@ from members import permissions
 from members.models import PATH_STEP, Organization, OrgKind
 from members.selectors import get_scope, organizations_for_user
 
+from . import domain as eval_domain
 from .models_rollup import CellMonth
 from .rollup import PERIOD_SUMS, add_months, current_month
 
-# HD 12 quality criterion: attendance above 85% (DOMAIN.md §3.3).
-ATTENDANCE_THRESHOLD = Fraction(85, 100)
+# HD 12 quality criterion: attendance above 85% (DOMAIN.md §3.3), as the rubric has it.
+ATTENDANCE_THRESHOLD = eval_domain.HD12_ATTENDANCE
 # Fewer official members than this cannot elect a committee or pass resolutions well.
 MIN_OFFICIAL_MEMBERS = 3
 
@@ -614,7 +615,8 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
        count(*) FILTER (WHERE no_thematic > 0) AS f_no_thematic,
        count(*) FILTER (WHERE att_unexcused > 0) AS f_unexcused,
        count(*) FILTER (WHERE att_required > 0
-                        AND att_present * 100 <= 85 * att_required) AS f_low_attendance,
+                        AND att_present * {att_den} <= {att_num} * att_required)
+                        AS f_low_attendance,
        count(*) FILTER (WHERE streak > 0) AS f_absent_streak,
        count(*) FILTER (WHERE minutes_late > 0) AS f_minutes_late,
        count(*) FILTER (WHERE reports_late > 0) AS f_report_late,
@@ -646,7 +648,11 @@ def _child_sql():
         f"sum((held_months >> {m - 1}) & 1) AS h{m}" for m in range(1, 13)
     )
     return CHILD_SQL.format(
-        sums=sums, child_sums=child_sums, held_by_month=held_by_month
+        sums=sums,
+        child_sums=child_sums,
+        held_by_month=held_by_month,
+        att_num=ATTENDANCE_THRESHOLD.numerator,
+        att_den=ATTENDANCE_THRESHOLD.denominator,
     )
 
 

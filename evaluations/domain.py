@@ -15,6 +15,7 @@ from fractions import Fraction
 
 __all__ = [
     "AUTO_SOURCES",
+    "HD12_ATTENDANCE",
     "QUALITY_BANDS",
     "RATINGS",
     "RECOMMENDATION_STATUSES",
@@ -398,7 +399,7 @@ AUTO_SOURCES = (
 )
 
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"
-_HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
+HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
 
 
 def _all_or_nothing(condition: bool, maximum: Fraction) -> Fraction:
@@ -444,7 +445,7 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
     elif source == "attendance_above_85":
         points = _all_or_nothing(
             facts.required == 0
-            or Fraction(facts.present, facts.required) > _HD12_ATTENDANCE,
+            or Fraction(facts.present, facts.required) > HD12_ATTENDANCE,
             top,
         )
     elif source == "speaking_majority":
