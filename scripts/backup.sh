@@ -14,18 +14,7 @@ PY=${PY:-.venv/bin/python}
 [ -x "$PY" ] || PY=python3
 
 # Where the data lives, from the same settings the application uses.
-eval "$("$PY" - <<'PYEOF'
-import os, shlex, sys
-sys.path.insert(0, os.getcwd())
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
-from django.conf import settings
-db = settings.DATABASES["default"]
-print("ENGINE=" + shlex.quote(db["ENGINE"].rsplit(".", 1)[-1]))
-print("DB_NAME=" + shlex.quote(str(db["NAME"])))
-print("MEDIA_ROOT=" + shlex.quote(str(settings.MEDIA_ROOT)))
-print("VAR_DIR=" + shlex.quote(str(settings.VAR_DIR)))
-PYEOF
-)"
+source scripts/data_locations.sh
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 DIR=${1:-$VAR_DIR/backups/$STAMP}

@@ -30,17 +30,7 @@ if [ "$LISTED" != "$PRESENT" ]; then
     exit 3
 fi
 
-eval "$("$PY" - <<'PYEOF'
-import os, shlex, sys
-sys.path.insert(0, os.getcwd())
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
-from django.conf import settings
-db = settings.DATABASES["default"]
-print("ENGINE=" + shlex.quote(db["ENGINE"].rsplit(".", 1)[-1]))
-print("DB_NAME=" + shlex.quote(str(db["NAME"])))
-print("MEDIA_ROOT=" + shlex.quote(str(settings.MEDIA_ROOT)))
-PYEOF
-)"
+source scripts/data_locations.sh
 
 # 2. Refuse to overwrite data unless told to.
 if [ -d "$MEDIA_ROOT" ] && [ -n "$(find "$MEDIA_ROOT" -type f -print -quit)" ] \
