@@ -10,7 +10,6 @@ from django.db.models import (
     DateField,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -19,9 +18,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan, StartsWith
+from django.db.models.lookups import GreaterThan, StartsWith
 from django.utils import timezone
 
+from chibo.dbfunctions import DaysBetween, JsonInt
 from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
 from members import permissions
 from members import selectors as member_selectors
@@ -255,13 +255,6 @@ def score_rows(rubric, *, thematic, self_score=None, supervisor_score=None, fact
 # --- reports and recommendations ------------------------------------------------------
 
 
-class _RuleInt(Func):
-    """A rule setting's JSON value as an integer (a number or a numeric string)."""
-
-    template = "(%(expressions)s #>> '{}')::integer"
-    output_field = IntegerField()
-
-
 def recommendation_days(org, on=None):
     """Days after which an open recommendation about `org` is overdue: the rule
     recommendation_days in force on `on` (today by default), inherited down the tree
@@ -281,7 +274,7 @@ def recommendation_days_sql(on, cell_path="cell__path"):
             valid_from__lte=on,
         )
         .order_by("-organization__depth", "-valid_from")
-        .annotate(days=_RuleInt("value"))
+        .annotate(days=JsonInt("value"))
         .values("days")[:1]
     )
     return Coalesce(
@@ -294,12 +287,9 @@ def overdue_recommendation_q(today, cell_path="cell__path"):
     """Recommendations still open more than their cell's recommendation_days after
     they were raised (as `domain.recommendation_overdue`), as a boolean expression
     usable in filter() and in an aggregate's filter."""
-    overdue_on = ExpressionWrapper(
-        F("raised_on") + recommendation_days_sql(today, cell_path),
-        output_field=DateField(),
-    )
+    days_open = DaysBetween(Value(today, output_field=DateField()), F("raised_on"))
     return Q(status__in=["open", "in_progress"]) & Q(
-        LessThan(overdue_on, Value(today, output_field=DateField()))
+        GreaterThan(days_open, recommendation_days_sql(today, cell_path))
     )
 
 
