@@ -146,16 +146,30 @@ class RedactSecretsFilter(logging.Filter):
     access lines."""
 
     def filter(self, record):
+        # A logging filter must never raise: a failure here would hide the record
+        # it was given (and, in the dev server, drop the connection it logs).
+        try:
+            self._redact(record)
+        except Exception:  # any record shape from any library
+            # Arguments that do not fit the format: keep both, as text.
+            try:
+                text = redact(f"{record.msg} {record.args!r}")
+            except Exception:  # an object whose str() itself fails
+                text = "[unprintable log record]"
+            record.msg, record.args = text, None
+        return True
+
+    @staticmethod
+    def _redact(record):
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
-        request = getattr(record, "request", None)
-        if request is not None and redact(request.path) != request.path:
-            # django.request attaches the request (its repr shows the URL) for
-            # error reporters; those never need the token.
+        # django.request attaches the HttpRequest (its repr shows the URL) for error
+        # reporters; django.server attaches the socket, which has no path.
+        path = getattr(getattr(record, "request", None), "path", None)
+        if isinstance(path, str) and redact(path) != path:
             del record.request
-        return True
 
 
 def _gunicorn_logger():
