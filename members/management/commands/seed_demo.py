@@ -137,6 +137,11 @@ class Command(BaseCommand):
         if Organization.objects.filter(name=ROOT_NAME, parent__isnull=True).exists():
             self.stdout.write("Demo data already present; logins refreshed.")
             self._refresh_passwords()
+            cell = Organization.objects.get(name="Chi bộ Khối phố 5")
+            if not cell.meetings.filter(starts_at__gt=timezone.now()).exists():
+                with transaction.atomic():
+                    self._meeting_due_now(cell)
+                self.stdout.write("An upcoming meeting was added to the demo cell.")
             return
         with transaction.atomic():
             self._seed()
@@ -145,6 +150,24 @@ class Command(BaseCommand):
                 f"Demo data created: {Organization.objects.count()} organisations, "
                 f"{Member.objects.count()} members."
             )
+        )
+
+    def _meeting_due_now(self, cell):
+        """An extraordinary meeting at the next 08:00 at least an hour away, so the
+        worker sends its notice on the first scan whatever the hour: by day notices
+        go out in sending hours, and a meeting less than 12 hours away is noticed
+        at night too (21:00 → 08:00 is 11 hours)."""
+        now = timezone.localtime()
+        starts_at = now.replace(hour=8, minute=0, second=0, microsecond=0)
+        if starts_at < now + timedelta(hours=1):
+            starts_at += timedelta(days=1)
+        meeting_services.create_meeting(
+            cell=cell,
+            kind=MeetingKind.EXTRAORDINARY,
+            starts_at=starts_at,
+            by=None,
+            place="Văn phòng khối phố 5",
+            topic="Bàn công tác phòng chống lụt bão của khối phố",
         )
 
     def _refresh_passwords(self):
@@ -420,6 +443,8 @@ class Command(BaseCommand):
             place="Nhà văn hóa khối phố 5",
             topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
         )
+
+        self._meeting_due_now(kp5)
 
         _, noi_members = cells["Chi bộ Khoa Nội"]
         self._user("outsider", noi_members[-1])
