@@ -2,6 +2,8 @@
 
 import os
 import uuid
+import zoneinfo
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -18,19 +20,108 @@ from tests.factories import (
 )
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=None,
+        help=(
+            "Run every test as if the local time were this (YYYY-MM-DDTHH:MM, "
+            "Asia/Ho_Chi_Minh), the clock ticking from there; tests that set their own "
+            "clock keep it. `make test` reruns the date-sensitive modules at 03:00 on "
+            "the 31st of a month."
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    """The clock of --clock, for every test of the run (see pytest_addoption)."""
+    value = request.config.getoption("--clock")
+    if not value:
+        yield None
+        return
+    import time_machine
+
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+@pytest.fixture
+def clock():
+    """clock(aware datetime) — the time is that from now on in this test, ticking (a
+    worker thread sees it too); clock(...) again moves it."""
+    import time_machine
+
+    travellers = []
+
+    def travel(moment):
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        travellers.append(traveller)
+        return moment
+
+    yield travel
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
 def pytest_configure(config):
     # Hashing real passwords is the slowest part of building personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine:
+    if not os.environ.get("DATABASE_URL"):
         raise pytest.UsageError(
-            "Tests run against real PostgreSQL: set DATABASE_URL or use `make test` "
-            f"(the database engine is {engine})."
+            "Tests run against a real database named by DATABASE_URL (PostgreSQL, or "
+            "sqlite:///… for the embedded default's pass): use `make test`."
         )
+    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+        _flush_past_sqlite_triggers()
     if not os.environ.get("REDIS_URL"):
         raise pytest.UsageError(
             "Tests run against real Redis: set REDIS_URL or use `make test`."
         )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, tests marked postgresql_only (each with its reason) are left out
+    and counted; the count and reasons are printed at the end of the run."""
+    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        embedded = [i for i in items if i.get_closest_marker("embedded_default")]
+        if embedded:
+            config.hook.pytest_deselected(items=embedded)
+            items[:] = [i for i in items if i not in embedded]
+        return
+    kept, left_out = [], []
+    for item in items:
+        marker = item.get_closest_marker("postgresql_only")
+        if marker is None:
+            kept.append(item)
+            continue
+        reason = marker.kwargs.get("reason") or (marker.args and marker.args[0])
+        if not reason:
+            raise pytest.UsageError(f"{item.nodeid}: postgresql_only needs a reason")
+        left_out.append((item.nodeid, reason))
+    if left_out:
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+    config.stash[_POSTGRESQL_ONLY] = left_out
+
+
+_POSTGRESQL_ONLY = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    left_out = config.stash.get(_POSTGRESQL_ONLY, None)
+    if left_out is None:
+        return
+    reasons = {}
+    for _nodeid, reason in left_out:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.write_sep("-", f"{len(left_out)} tests are PostgreSQL-only")
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"{count:4d}  {reason}")
 
 
 def _allow_test_flush(sender, connection, **kwargs):
@@ -42,6 +133,40 @@ def _allow_test_flush(sender, connection, **kwargs):
 
 
 connection_created.connect(_allow_test_flush, dispatch_uid="tests-allow-audit-flush")
+
+
+def _flush_past_sqlite_triggers():
+    """On SQLite, tests that commit are emptied by DELETE (there is no TRUNCATE),
+    which the append-only and lock triggers rightly refuse: the flush after such a
+    test sets them aside and puts them back at once."""
+    from django.test.testcases import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        from django.db import connections
+
+        saved = {}
+        for alias in self._databases_names(include_mirrors=False):
+            connection = connections[alias]
+            if connection.vendor != "sqlite":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type='trigger'"
+                )
+                saved[alias] = cursor.fetchall()
+                for name, _sql in saved[alias]:
+                    cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            original(self)
+        finally:
+            for alias, triggers in saved.items():
+                with connections[alias].cursor() as cursor:
+                    for _name, sql in triggers:
+                        cursor.execute(sql)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
 @pytest.fixture(autouse=True)

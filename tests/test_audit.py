@@ -344,6 +344,7 @@ def test_the_orm_cannot_delete_entries_either(tree):
         AuditEntry.objects.all().delete()
 
 
+@pytest.mark.postgresql_only(reason="SQLite has no TRUNCATE statement")
 def test_the_database_refuses_truncate(tree):
     MemberFactory(organization=tree.cell)
 

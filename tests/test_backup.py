@@ -77,6 +77,7 @@ def fresh_database():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgresql_only(reason="backs up with pg_dump, restores with pg_restore")
 def test_backup_and_restore_keep_locked_minutes_pdfs_and_chain(
     tree, users, tmp_path, media_root, fresh_database
 ):
@@ -148,6 +149,7 @@ def test_backup_and_restore_keep_locked_minutes_pdfs_and_chain(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgresql_only(reason="backs up with pg_dump, restores with pg_restore")
 def test_restore_refuses_a_non_empty_database_and_an_altered_backup(
     tree, tmp_path, media_root, fresh_database
 ):

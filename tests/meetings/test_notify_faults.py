@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,10 +51,20 @@ def unreachable():
 
 
 def test_pages_work_with_the_broker_down_and_notices_follow(
-    transactional_db, sink, tree, people, secretary_client, unreachable, monkeypatch
+    transactional_db,
+    sink,
+    tree,
+    people,
+    secretary_client,
+    unreachable,
+    monkeypatch,
+    clock,
 ):
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    day = timezone.localdate() + timedelta(days=10)
+    # The secretary works at 04:40: the scans below run at chosen times, and the
+    # reschedule notice is owed for a week from the real moment of the move.
+    moved_at = clock(local(date(2026, 10, 13), 4, 40))
+    day = moved_at.date() + timedelta(days=10)
     # 1. Redis is down: the secretary plans a meeting through the real form.
     with broker_at(unreachable):
         response = secretary_client.post(
@@ -109,7 +119,9 @@ def test_pages_work_with_the_broker_down_and_notices_follow(
 
     # 4. Back: the scanner catches up with the move; each notified person once.
     with celery_worker():
-        notify.scan_notifications(now=notice_time(meeting) - timedelta(days=1))
+        # The first scan after the move (minutes later, at night: a move is told at
+        # any hour).
+        notify.scan_notifications(now=timezone.now() + timedelta(minutes=5))
         wait_until(settled, message="reschedule notices sent")
     moves = by_kind(sink, Kind.RESCHEDULED)
     assert addressees(moves) == people.required_emails
