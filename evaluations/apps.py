@@ -16,3 +16,9 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         # The shipped rubrics are data; they are (re)loaded after migrate.
         post_migrate.connect(_load_rubrics, sender=self)
+        # Every change to a meeting marks its cell-month for the dashboards' rollup.
+        from meetings import hooks
+
+        from .rollup import schedule_refresh
+
+        hooks.on_meeting_changed(schedule_refresh)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from chibo.broker import send_to_broker
 from meetings import domain as meetings_domain
 from meetings.models import (
     Attendance,
@@ -88,8 +89,6 @@ def schedule_meeting_refresh(meeting) -> None:
 
 
 def _publish(cell_id, month):
-    from meetings.notify import send_to_broker
-
     send_to_broker(refresh_cell_month_task, cell_id=cell_id, month=month.isoformat())
 
 
@@ -143,11 +142,15 @@ def months_to_refresh(month, today=None):
 
 def refresh_cell_month(cell_id, month):
     """Recompute one cell-month (and its neighbours, see above); clear its marker."""
-    started = timezone.now()
+    marker = RollupDirty.objects.filter(cell_id=cell_id, month=month_start(month))
+    # The marker as committed before this recompute: a change whose transaction
+    # commits later re-marks the row (a newer marked_at) and must stay marked, even
+    # when it marked before this read (its upsert locks the row; the DELETE below
+    # waits for it and then sees the newer time).
+    seen = marker.values_list("marked_at", flat=True).first()
     recompute([cell_id], months_to_refresh(month_start(month)))
-    RollupDirty.objects.filter(
-        cell_id=cell_id, month=month_start(month), marked_at__lte=started
-    ).delete()
+    if seen is not None:
+        marker.filter(marked_at__lte=seen).delete()
 
 
 def sweep_dirty(limit=5000):

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from chibo.broker import send_on_commit, send_to_broker
 from members import audit
 from members import selectors as member_selectors
 from members.models import (
@@ -724,25 +725,12 @@ def scan_notifications(*, now=None, meeting_ids=None, batch_size=BATCH_SIZE):
 # --- the broker: never let it fail a request ------------------------------------------
 
 
-def send_to_broker(task, **kwargs):
-    """Publish `task` with keyword arguments; False (logged) when the broker is
-    unreachable. The database already holds the intent, so the scanner catches up."""
-    try:
-        task.apply_async(kwargs=kwargs, retry=False)
-    except Exception:  # any broker or network error: the scan will catch up
-        logger.warning("broker unreachable, %s left to the scanner", task.name)
-        return False
-    return True
-
-
 def scan_on_commit(meeting_id):
     """After the current transaction commits, ask a worker to scan one meeting
     (e.g. right after it was moved or cancelled). Never raises."""
     from .notify_tasks import scan_notifications_task
 
-    transaction.on_commit(
-        lambda: send_to_broker(scan_notifications_task, meeting_ids=[meeting_id])
-    )
+    send_on_commit(scan_notifications_task, meeting_ids=[meeting_id])
 
 
 # --- sending --------------------------------------------------------------------------

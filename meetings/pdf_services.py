@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from chibo.broker import send_to_broker
 from members.models import Organization
 
 from . import pdf
@@ -61,7 +62,6 @@ def queue_minutes_pdf(*, minutes):
 def enqueue_render(cell_id):
     """Ask a worker to render the cell's pending PDFs. Never raises: when the broker
     is unreachable the sweep catches up."""
-    from .notify import send_to_broker
     from .pdf_tasks import render_minutes_pdfs
 
     return send_to_broker(render_minutes_pdfs, cell_id=cell_id)
@@ -329,7 +329,6 @@ def request_minute_book(*, organization, year, scope, by):
 
 
 def enqueue_book(job_id):
-    from .notify import send_to_broker
     from .pdf_tasks import build_minute_book
 
     return send_to_broker(build_minute_book, job_id=job_id)

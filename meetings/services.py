@@ -8,12 +8,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.rollup import schedule_refresh
 from members import audit
 from members import selectors as member_selectors
 from members.models import MemberStatus, RuleKey
 
-from . import domain, notify, pdf_services, selectors
+from . import domain, hooks, notify, pdf_services, selectors
 from .agenda import DEFAULT_AGENDAS
 from .models import (
     Addendum,
@@ -179,7 +178,7 @@ def create_meeting(*, cell, kind, starts_at, by, **fields):
     meeting.full_clean()
     meeting.save()
     notify.scan_on_commit(meeting.pk)  # its notice may be due already
-    schedule_refresh(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
     return meeting
 
 
@@ -198,7 +197,7 @@ def update_meeting(*, meeting, by, contributors=None, **fields):
     meeting.save()
     if contributors is not None:
         meeting.contributors.set(contributors)
-    schedule_refresh(meeting.cell_id, meeting.planned_date)  # flags, e.g. combined
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)  # flags, e.g. combined
     return meeting
 
 
@@ -228,7 +227,7 @@ def reschedule_meeting(*, meeting, starts_at, reason, by, place=None):
         after=after,
         reason=reason,
     )
-    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
     # The change row is the intent to tell everyone already notified; a worker
     # picks it up on commit, or the next scan if the broker is down.
     notify.scan_on_commit(meeting.pk)
@@ -253,7 +252,7 @@ def _transition(meeting, target, by, *, reason=""):
         else MeetingChange.Kind.STATE
     )
     _log(meeting, kind, by, before=before, after=target, reason=reason)
-    schedule_refresh(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)  # dashboards' rollup
 
 
 @transaction.atomic
@@ -473,7 +472,7 @@ def record_attendance(*, meeting, rows, by):
         row.spoke = bool(data.get("spoke")) and row.status == AttendanceStatus.PRESENT
         changed.append(row)
     audit.bulk_update(changed, ["status", "reason", "late", "spoke"])
-    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
     return changed
 
 
@@ -549,7 +548,7 @@ def save_minutes(*, minutes, version, by, **fields):
     MinutesRevision.objects.create(
         minutes=minutes, version=minutes.version, data=_snapshot(minutes), by=by
     )
-    schedule_refresh(minutes.meeting.cell_id, minutes.meeting.planned_date)
+    hooks.meeting_changed(minutes.meeting.cell_id, minutes.meeting.planned_date)
     return minutes
 
 
@@ -677,7 +676,7 @@ def lock_minutes(*, minutes, by):
     _transition(meeting, MeetingState.LOCKED, by)
     minutes.locked_at = timezone.now()
     minutes.save(update_fields=["locked_at", "updated_at"])
-    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
     # The PDF/A is rendered once by a worker (meetings/pdf_services.py).
     pdf_services.queue_minutes_pdf(minutes=minutes)
     return minutes
@@ -696,7 +695,7 @@ def submit_minutes(*, meeting, by):
     _transition(meeting, MeetingState.SUBMITTED, by)
     meeting.submitted_at = timezone.now()
     meeting.save(update_fields=["submitted_at", "updated_at"])
-    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
     return meeting
 
 
