@@ -223,7 +223,7 @@ def test_make_run_serves_every_persona_sends_a_notice_and_stops_on_ctrl_c(runnin
     while group_alive(process):
         assert time.monotonic() < deadline, (
             "still running 15 s after Ctrl-C:\n"
-            + subprocess.run(
+            + subprocess.run(  # noqa: S603 — ps with our own arguments
                 ["ps", "-o", "pid,stat,etime,cmd", "-g", str(process.pid)],  # noqa: S607
                 capture_output=True,
                 text=True,
