@@ -261,6 +261,11 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Raw member-import files nobody confirmed (members/imports.py).
+    "members-purge-import-files": {
+        "task": "members.purge_import_files",
+        "schedule": crontab(minute=41),
+    },
     "members-heartbeat": {
         "task": "members.record_heartbeat",
         "schedule": crontab(minute="*/5"),
@@ -313,6 +318,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Per scope (requests, seconds); see chibo/ratelimit.py DEFAULT_RATES.
 CHIBO_RATE_LIMITS = {}
+
+# Hours an uploaded member file is kept while nobody confirms its preview; a
+# committed file is deleted at once.
+CHIBO_IMPORT_RETENTION_HOURS = int(os.environ.get("IMPORT_RETENTION_HOURS", "24"))
 
 # --- Party rules: defaults for settings inherited down the organisation tree --------
 # Every rule marked [local] or [unconfirmed] in DOMAIN.md is a setting. The registry in

@@ -4,15 +4,21 @@ updates members found again."""
 
 import csv
 import io
+import time
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import services
 from .models import EventKind, Gender, ImportBatch, Member, MemberStatus, OrgKind
@@ -74,7 +80,16 @@ STATUS_WORDS = {
 
 
 def normalise(text):
-    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+    """NFC, single spaces, and no invisible characters: control characters, bidi
+    overrides and zero-width marks (Unicode categories Cc and Cf) would make two
+    names that look the same differ, defeating de-duplication."""
+    text = unicodedata.normalize("NFC", str(text))
+    visible = "".join(
+        char
+        for char in text
+        if char.isspace() or unicodedata.category(char) not in {"Cc", "Cf"}
+    )
+    return " ".join(visible.split())
 
 
 def _header_key(text):
@@ -115,28 +130,113 @@ def stage_import(*, org, upload, by):
     )
 
 
-def read_table(filename, content):
-    """The file's rows as lists of cell values, header first. Raises ValueError."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+MAX_COLUMNS = 64  # far more than COLUMNS; anything to the right is ignored
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # a 5 MB workbook never unpacks past this
+PARSE_SECONDS = 30  # a file that takes longer to read is refused
 
+
+def _deadline_check(started, line):
+    if line % 1000 == 0 and time.monotonic() - started > PARSE_SECONDS:
+        raise ValueError(_("The file takes too long to read."))
+
+
+def _present_rows(sheet):
+    """(row number, values) of the rows the sheet's XML holds, in order. openpyxl's
+    own iter_rows pads every missing row up to the last one (a single cell at row
+    1,048,576 yields a million rows) and every row to the declared <dimension>;
+    its row parser (pinned openpyxl 3.1) yields only the rows that are there."""
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=sheet.parent.epoch,
+            date_formats=sheet.parent._date_formats,
+            timedelta_formats=sheet.parent._timedelta_formats,
+        )
+        for line, cells in parser.parse():
+            yield line, sheet._get_row(cells, 1, MAX_COLUMNS, values_only=True)
+
+
+def _read_xlsx(content):
+    """Streams the first sheet: the declared <dimension> is ignored, at most
+    MAX_COLUMNS columns and MAX_ROWS + 1 non-empty rows are read, XML entities are
+    refused (openpyxl parses with defusedxml when it is installed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValueError(_("The Excel file cannot be read.")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValueError(_("The Excel file is too large once unpacked."))
+    started = time.monotonic()
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            workbook = load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
-            )
-        except Exception as error:  # openpyxl raises many types on bad files
-            raise ValueError(_("The Excel file cannot be read.")) from error
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+            rows = []
+            for line, values in _present_rows(workbook.worksheets[0]):
+                _deadline_check(started, line)
+                if any(value not in (None, "") for value in values):
+                    rows.append((line, list(values)))
+                    if len(rows) > MAX_ROWS + 1:
+                        break
+        finally:
+            workbook.close()
+    except ValueError as error:
+        if str(error) == _("The file takes too long to read."):
+            raise
+        raise ValueError(_("The Excel file cannot be read.")) from error
+    except Exception as error:  # openpyxl and defusedxml raise many types
+        raise ValueError(_("The Excel file cannot be read.")) from error
+    return rows
+
+
+def _read_csv(content):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(_("The CSV file must be saved as UTF-8.")) from error
+    if "\x00" in text:
+        raise ValueError(
+            _("The CSV file contains a NUL character: it is not a text file.")
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    started = time.monotonic()
+    rows = []
+    try:
+        for values in reader:
+            _deadline_check(started, reader.line_num)
+            if any(value.strip() for value in values):
+                rows.append((reader.line_num, values[:MAX_COLUMNS]))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+    except csv.Error as error:
+        line = reader.line_num
+        if "field larger than field limit" in str(error):
+            raise ValueError(
+                _(
+                    "Line %(line)s of the CSV file cannot be read: a cell is longer "
+                    "than %(max)s characters."
+                )
+                % {"line": line, "max": f"{csv.field_size_limit():,}".replace(",", ".")}
+            ) from error
+        raise ValueError(
+            _("Line %(line)s of the CSV file cannot be read.") % {"line": line}
+        ) from error
+    return rows
+
+
+def read_table(filename, content):
+    """The file's non-empty rows as (line number, cell values), header first; at
+    most MAX_ROWS + 2 of them (one more than allowed, to say so). Raises ValueError
+    with a message for the user."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(content)
+    return _read_csv(content)
 
 
 def _parse_date(value):
@@ -232,16 +332,12 @@ def _target_cells(org):
 def plan_import(batch):
     """Parse and check every row; decide create or update. Reads only."""
     org = batch.organization
+    if batch.status == ImportBatch.Status.EXPIRED:
+        return Plan(rows=[], errors=[_("This file was deleted; upload it again.")])
     try:
-        table = read_table(batch.filename, bytes(batch.content))
+        numbered = read_table(batch.filename, bytes(batch.content))
     except ValueError as error:
         return Plan(rows=[], errors=[str(error)])
-    # Number rows as the spreadsheet does before dropping blank ones.
-    numbered = [
-        (line, row)
-        for line, row in enumerate(table, start=1)
-        if any(v not in (None, "") for v in row)
-    ]
     if not numbered:
         return Plan(rows=[], errors=[_("The file is empty.")])
     header = [_header_key(cell or "") for cell in numbered[0][1]]
@@ -340,8 +436,12 @@ def _match_existing(org, rows):
         if member is None:
             continue
         if not member.organization.path.startswith(org.path):
+            # Where the card lives is not this secretary's business to learn.
             row.errors.append(
-                _("Party card %(card)s belongs to a member of another organisation.")
+                _(
+                    "Party card number %(card)s is already registered. Ask the "
+                    "superior committee to transfer the member."
+                )
                 % {"card": key[1]}
             )
             continue
@@ -399,5 +499,18 @@ def commit_import(*, batch, by):
         )
     batch.status = ImportBatch.Status.COMMITTED
     batch.result = {"created": created, "updated": updated}
-    batch.save(update_fields=["status", "result"])
+    batch.content = b""  # the raw file (personal data) is not kept once imported
+    batch.save(update_fields=["status", "result", "content"])
     return batch.result
+
+
+def purge_import_files(now=None):
+    """Delete the raw file of every upload left unconfirmed longer than the
+    retention (CHIBO_IMPORT_RETENTION_HOURS); its preview then asks for a new
+    upload. Returns how many were purged."""
+    now = now or timezone.now()
+    hours = settings.CHIBO_IMPORT_RETENTION_HOURS
+    return ImportBatch.objects.filter(
+        status=ImportBatch.Status.STAGED,
+        created_at__lt=now - timedelta(hours=hours),
+    ).update(status=ImportBatch.Status.EXPIRED, content=b"")

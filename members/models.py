@@ -593,6 +593,7 @@ class ImportBatch(models.Model):
     class Status(models.TextChoices):
         STAGED = "staged", _("Waiting for confirmation")
         COMMITTED = "committed", _("Imported")
+        EXPIRED = "expired", _("Deleted unconfirmed")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_batches"
