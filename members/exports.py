@@ -2,6 +2,8 @@
 
 import io
 
+from chibo.spreadsheets import append_row
+
 from .imports import COLUMNS
 from .models import Member
 
@@ -30,7 +32,7 @@ def members_xlsx(org):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Đảng viên"
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     members = (
@@ -39,7 +41,7 @@ def members_xlsx(org):
         .order_by("organization__path", "full_name")
     )
     for member in members:
-        sheet.append([_value(member, column) for column in COLUMNS])
+        append_row(sheet, [_value(member, column) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
             14, len(column.header) + 4

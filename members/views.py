@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import exports, imports, permissions, selectors, services
@@ -538,6 +539,7 @@ def import_preview(request, pk, batch):
     )
 
 
+@never_cache  # personal data: no copy in any cache
 @require_http_methods(["GET"])
 def export_members(request, pk):
     org = selectors.get_organization_for_user(request.user, pk, action="manage")
