@@ -1,5 +1,7 @@
 """Writes for the members app. Keyword-only, atomic, validated with full_clean."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -208,6 +210,15 @@ def update_member(*, member, by, **fields):
             member=member, kind=EventKind.RECOGNISED, by=by, date=member.official_date
         )
     if before["organization_id"] != member.organization_id:
+        # The offices held in the cell left end with the move (by form or import):
+        # rights follow people, not the other way round.
+        # The move takes effect today: the old offices ended yesterday.
+        _end_periods(
+            timezone.localdate() - timedelta(days=1),
+            Position.objects.filter(
+                member=member, organization_id=before["organization_id"]
+            ),
+        )
         record_event(
             member=member,
             kind=EventKind.LEFT_CELL,
@@ -222,6 +233,14 @@ def update_member(*, member, by, **fields):
             note=", ".join(sorted(changed)),
         )
     return member
+
+
+def _end_periods(on, *periods_querysets):
+    """An office or follow-up that had not begun by `on` never took effect (deleted);
+    one still running ends on `on`. Both audited."""
+    for periods in periods_querysets:
+        periods.filter(start__gt=on).delete()
+        audit.update(periods.filter(Q(end__isnull=True) | Q(end__gt=on)), end=on)
 
 
 @transaction.atomic
@@ -240,14 +259,11 @@ def deactivate_member(*, member, by, on, reason):
             "updated_at",
         ]
     )
-    # An office or follow-up that had not begun never took effect; one still running
-    # ends on the deactivation day.
-    for periods in (
+    _end_periods(
+        on,
         Position.objects.filter(member=member),
         SupervisionAssignment.objects.filter(supervisor=member),
-    ):
-        periods.filter(start__gt=on).delete()
-        audit.update(periods.filter(Q(end__isnull=True) | Q(end__gt=on)), end=on)
+    )
     record_event(member=member, kind=EventKind.DEACTIVATED, by=by, note=reason, date=on)
     return member
 
