@@ -608,6 +608,10 @@ def rubric_settings(request, pk):
     scope = member_selectors.get_scope(request.user)
     if not permissions.can_edit_org(scope, org):
         raise PermissionDenied
+    # The rubric judges the cell: its own officers read it, a committee above sets it.
+    can_choose = permissions.can_set_rule(scope, org, judges=True)
+    if request.method == "POST" and not can_choose:
+        raise PermissionDenied
     data = selectors.rubric_settings(org)
     form = RubricChoiceForm(
         request.POST or None,
@@ -625,6 +629,6 @@ def rubric_settings(request, pk):
     return render(
         request,
         "evaluations/rubric_settings.html",
-        {"org": org, "form": form, **data},
+        {"org": org, "form": form, "can_choose": can_choose, **data},
         status=422 if form.errors else 200,
     )

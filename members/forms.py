@@ -100,6 +100,13 @@ class RuleSettingForm(forms.Form):
         label=_("Source regulation"), max_length=255, required=False
     )
 
+    def __init__(self, *args, keys=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if keys is not None:  # only the rules this user may set here
+            self.fields["key"].choices = [
+                (key, label) for key, label in RuleKey.choices if key in keys
+            ]
+
     def clean(self):
         data = super().clean()
         key, raw = data.get("key"), (data.get("value") or "").strip()

@@ -77,6 +77,16 @@ def can_edit_org(scope, org):
     return can_manage_tree(scope, org)
 
 
+def can_set_rule(scope, org, judges):
+    """Set a rule on `org`: whoever edits the node, except that a rule judging a cell
+    (judges=True) is set on a cell only by a committee above it (or an admin)."""
+    if not can_edit_org(scope, org):
+        return False
+    if judges and org.kind in {"cell", "party_group"}:
+        return can_manage_tree(scope, org)
+    return True
+
+
 def can_read_member(scope, member, member_org):
     return member.pk == scope.member_id or can_read_org(scope, member_org)
 

@@ -173,9 +173,16 @@ def org_edit(request, pk):
 def org_rules(request, pk):
     org = selectors.get_organization_for_user(request.user, pk)
     scope = selectors.get_scope(request.user)
-    can_edit = permissions.can_edit_org(scope, org)
+    settable = {
+        key
+        for key, rule in RULES.items()
+        if permissions.can_set_rule(scope, org, rule.judges)
+    }
+    can_edit = bool(settable)
     form = RuleSettingForm(
-        request.POST or None, initial={"valid_from": timezone.localdate()}
+        request.POST or None,
+        initial={"valid_from": timezone.localdate()},
+        keys=settable,
     )
     if request.method == "POST":
         if not can_edit:
@@ -203,6 +210,8 @@ def org_rules(request, pk):
             "set_on": ancestors.get(info["set_on"]),
             "valid_from": info["valid_from"],
             "own": info["set_on"] == org.pk,
+            "can_set": key in settable,
+            "judges": RULES[key].judges,
             "kind": RULES[key].kind,
         }
         for key, info in effective.items()
@@ -219,6 +228,9 @@ def org_rule_clear(request, pk, key):
     org = selectors.get_organization_for_user(request.user, pk, action="edit")
     if key not in RULES:
         raise Http404
+    scope = selectors.get_scope(request.user)
+    if not permissions.can_set_rule(scope, org, RULES[key].judges):
+        raise PermissionDenied
     services.clear_rule(org=org, key=key)
     messages.success(request, _("The inherited value applies again."))
     return redirect("members:org-rules", pk=org.pk)
