@@ -39,10 +39,24 @@ def rate_for(scope):
 
 
 def client_ip(request):
-    """The client's address as the web server saw it (a trusted proxy in front
-    must pass the real address as REMOTE_ADDR, e.g. gunicorn --forwarded-allow-ips
-    with a proxy-protocol-aware setup)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies (the TLS
+    proxy of the deployment guide: 1) every request comes from the proxy, so the
+    address is the one the outermost trusted proxy appended to X-Forwarded-For —
+    the N-th from the right; anything left of it was written by the client and is
+    not trusted. Without proxies (0) or a shorter header: REMOTE_ADDR. Used by the
+    rate limits and by django-axes (AXES_CLIENT_IP_CALLABLE)."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
 
 
 def _digest(value):

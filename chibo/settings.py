@@ -142,6 +142,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# Reverse proxies in front of the app (the TLS proxy of the deployment guide: 1).
+# The client's address is then read from X-Forwarded-For by the login lockout and
+# the rate limits alike (chibo/ratelimit.py client_ip); 0 trusts no header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "chibo.ratelimit.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": (

@@ -33,5 +33,10 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The admin's login form is limited like the site's (same counter per address).
+    path(
+        "admin/login/",
+        ratelimit(("login-ip", by_ip), methods={"POST"})(admin.site.login),
+    ),
     path("admin/", admin.site.urls),
 ]
