@@ -31,13 +31,20 @@ def clean_text(value):
 
 
 class CleanInputMiddleware:
-    """Normalises every submitted form value (POST) with clean_text before any view
-    sees it, so what is stored, searched and printed is always NFC."""
+    """Normalises every query parameter and submitted form value with clean_text
+    before any view sees it, so what is stored, searched and printed is always NFC
+    (and a NUL in a search, which PostgreSQL refuses, never reaches a query)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.GET:
+            cleaned = request.GET.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key, [clean_text(v) for v in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
         if request.method == "POST" and request.content_type in {
             "application/x-www-form-urlencoded",
             "multipart/form-data",

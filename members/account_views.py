@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +21,10 @@ class PreferencesForm(forms.Form):
 
 
 def _safe_next(request):
+    """The local page to go back to, or "" (a URL path on this site only: `next=abc`
+    or another host is ignored)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target,
         allowed_hosts={request.get_host()},
         require_https=request.is_secure(),
@@ -45,5 +48,5 @@ def preferences(request):
             request,
             _("Larger text is on.") if user.large_text else _("Larger text is off."),
         )
-        return redirect(_safe_next(request) or "members:preferences")
+        return redirect(_safe_next(request) or reverse("members:preferences"))
     return render(request, "members/preferences.html", {"form": form})

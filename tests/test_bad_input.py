@@ -217,3 +217,28 @@ def test_stored_markup_is_shown_escaped(secretary, tree):
 
     assert "<script>alert(1)</script>" not in page.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.content.decode()
+
+
+def test_a_nul_in_a_search_is_not_a_500(users, persona_client, settings):
+    """GET /org/?q=%00 reached PostgreSQL, which refuses NUL (also in production)."""
+    settings.DEBUG = False
+    client = persona_client("committee")
+
+    response = client.get("/org/?q=%00Kh%E1%BB%91i")
+
+    assert response.status_code == 200
+    assert response.context["q"] == "Khối"
+
+
+def test_a_next_that_is_not_a_local_path_is_ignored(users, persona_client):
+    client = persona_client("member")
+
+    for target in ("abc", "//evil.example/", "https://evil.example/", "javascript:x"):
+        response = client.post(
+            "/account/preferences/", {"large_text": "on", "next": target}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/account/preferences/"
+
+    back = client.post("/account/preferences/", {"next": "/meetings/"})
+    assert back["Location"] == "/meetings/"
