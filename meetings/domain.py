@@ -322,6 +322,14 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "cancelled": frozenset(),
 }
 RESCHEDULABLE_STATES = frozenset({"planned", "notified"})
+# Preparation, guests, documents and excuse decisions change only in these states,
+# and only until the cell adopts the minutes (what is printed is then final).
+RECORD_OPEN_STATES = frozenset({"planned", "notified", "held"})
+
+
+def is_record_open(state, *, adopted):
+    """Whether a meeting's preparation, guests, documents and excuses may change."""
+    return state in RECORD_OPEN_STATES and not adopted
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,12 +185,7 @@ def create_meeting(*, cell, kind, starts_at, by, **fields):
 @transaction.atomic
 def update_meeting(*, meeting, by, contributors=None, **fields):
     """Change a meeting's preparation: place, topic, flags, agenda, people, draft."""
-    if meeting.state not in {
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.HELD,
-    }:
-        raise ValidationError(_("This meeting can no longer be changed."))
+    check_record_open(meeting)
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
@@ -317,6 +312,7 @@ def sniff_document_type(upload):
 
 @transaction.atomic
 def add_document(*, meeting, upload, title, by):
+    check_record_open(meeting)
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": _("The file is larger than 20 MB.")})
     content_type = sniff_document_type(upload)
@@ -372,6 +368,7 @@ def request_excuse(*, meeting, member, reason):
 
 @transaction.atomic
 def decide_excuse(*, excuse, accept, by):
+    check_record_open(excuse.meeting)
     excuse.status = (
         ExcuseRequest.Status.ACCEPTED if accept else ExcuseRequest.Status.REFUSED
     )
@@ -436,6 +433,23 @@ def start_meeting(*, meeting, by):
     return minutes
 
 
+def check_record_open(meeting):
+    """Refuses (ValidationError) changes to what the minutes will print once they
+    are adopted or locked."""
+    adopted = (
+        Minutes.objects.filter(meeting=meeting)
+        .filter(Q(adopted_at__isnull=False) | Q(locked_at__isnull=False))
+        .exists()
+    )
+    if not domain.is_record_open(meeting.state, adopted=adopted):
+        raise ValidationError(
+            _(
+                "The minutes of this meeting are adopted: its preparation, guests, "
+                "documents and excuses can no longer change."
+            )
+        )
+
+
 def _check_not_locked(minutes):
     if minutes.is_locked:
         raise ValidationError(_("The minutes are locked: add an addendum instead."))
@@ -479,9 +493,7 @@ def record_attendance(*, meeting, rows, by):
 @transaction.atomic
 def add_guest(*, meeting, name, role, title="", by=None):
     """List a guest (superior delegate, invited person, peer secretary)."""
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is not None:
-        _check_not_locked(minutes)
+    check_record_open(meeting)
     guest = Guest(meeting=meeting, name=" ".join(name.split()), role=role, title=title)
     guest.full_clean()
     guest.save()

@@ -189,6 +189,11 @@ def meeting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_prepare(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    try:
+        services.check_record_open(meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
     form = PreparationForm(request.POST or None, instance=meeting)
     members = selectors.cell_roster(meeting.cell)
     candidates = [m.pk for m in members if not (m.is_exempt or m.is_away)]
