@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from chibo.admin import FrozenRecordAdmin
+
 from . import services
 from .models import (
     AnnualRating,
@@ -39,7 +41,9 @@ class RubricChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(FrozenRecordAdmin):
+    # Not read-only: the review outcome stays writable; the database refuses the
+    # printed fields of a task of locked minutes and the admin says so.
     list_display = ["text", "cell", "deadline", "outcome"]
     list_filter = ["outcome"]
     raw_id_fields = ["meeting", "reviewed_in", "party_group", "assignees"]

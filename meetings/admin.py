@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from chibo.admin import FrozenRecordAdmin
+
 from .models import (
     Addendum,
     AgendaTemplate,
@@ -18,8 +20,12 @@ from .models import (
 )
 
 
+def _minutes_locked(**lookup):
+    return Minutes.objects.filter(locked_at__isnull=False, **lookup).exists()
+
+
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(FrozenRecordAdmin):
     list_display = ["__str__", "cell", "kind", "state", "starts_at"]
     list_filter = ["kind", "state", "is_model", "is_online"]
     list_select_related = ["cell"]
@@ -35,24 +41,27 @@ class MeetingAdmin(admin.ModelAdmin):
     filter_horizontal = ["contributors"]
     date_hierarchy = "starts_at"
 
+    def is_frozen(self, obj):
+        return _minutes_locked(meeting_id=obj.pk)
+
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(FrozenRecordAdmin):
     list_display = ["meeting", "chair", "minute_taker", "adopted_at", "locked_at"]
     list_select_related = ["meeting", "chair", "minute_taker"]
     raw_id_fields = ["meeting", "chair", "minute_taker"]
 
-    def has_change_permission(self, request, obj=None):
-        # Locked minutes are refused by the database anyway; say so in the admin.
-        return super().has_change_permission(request, obj) and not (
-            obj is not None and obj.is_locked
-        )
+    def is_frozen(self, obj):
+        return obj.is_locked
 
 
-class MeetingChildAdmin(admin.ModelAdmin):
+class MeetingChildAdmin(FrozenRecordAdmin):
     list_display = ["__str__", "meeting"]
     list_select_related = ["meeting"]
     raw_id_fields = ["meeting"]
+
+    def is_frozen(self, obj):
+        return _minutes_locked(meeting_id=obj.meeting_id)
 
 
 for model in (MeetingChange, MeetingDocument, Guest):
@@ -60,31 +69,49 @@ for model in (MeetingChange, MeetingDocument, Guest):
 
 
 @admin.register(ExcuseRequest, Attendance)
-class MeetingMemberAdmin(admin.ModelAdmin):
+class MeetingMemberAdmin(FrozenRecordAdmin):
     list_display = ["__str__", "meeting", "member"]
     list_select_related = ["meeting", "member"]
     raw_id_fields = ["meeting", "member"]
 
+    def is_frozen(self, obj):
+        return _minutes_locked(meeting_id=obj.meeting_id)
 
-@admin.register(Vote, MinutesRevision, Addendum)
-class MinutesChildAdmin(admin.ModelAdmin):
+
+@admin.register(Vote, MinutesRevision)
+class MinutesChildAdmin(FrozenRecordAdmin):
     list_display = ["__str__", "minutes"]
     list_select_related = ["minutes"]
     raw_id_fields = ["minutes"]
 
+    def is_frozen(self, obj):
+        return _minutes_locked(pk=obj.minutes_id)
+
+
+@admin.register(Addendum)
+class AddendumAdmin(MinutesChildAdmin):
+    def is_frozen(self, obj):
+        return bool(obj.taker_signed_at or obj.chair_signed_at)
+
 
 @admin.register(ReservedOpinion)
-class ReservedOpinionAdmin(admin.ModelAdmin):
+class ReservedOpinionAdmin(FrozenRecordAdmin):
     list_display = ["__str__", "vote", "member"]
     list_select_related = ["vote", "member"]
     raw_id_fields = ["vote", "member"]
 
+    def is_frozen(self, obj):
+        return _minutes_locked(votes=obj.vote_id)
+
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(FrozenRecordAdmin):
     list_display = ["number", "title", "cell", "term", "issued_on"]
     list_select_related = ["cell"]
     raw_id_fields = ["meeting", "cell"]
+
+    def is_frozen(self, obj):
+        return True  # an issued resolution is final
 
 
 @admin.register(AgendaTemplate)

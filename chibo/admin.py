@@ -1,0 +1,53 @@
+"""Admin building blocks shared by the apps."""
+
+from django.contrib import admin, messages
+from django.db import IntegrityError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class FrozenRecordAdmin(admin.ModelAdmin):
+    """A record that locked minutes print is read-only here, and any write the
+    database refuses anyway (a row moved into locked minutes) comes back as a
+    Vietnamese message, never a 500."""
+
+    def is_frozen(self, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and self.is_frozen(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and self.is_frozen(obj))
+
+    def _refused(self, request):
+        self.message_user(
+            request,
+            _("This record belongs to locked minutes and cannot change."),
+            messages.ERROR,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        )
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except IntegrityError:
+            return self._refused(request)
+
+    def delete_view(self, request, *args, **kwargs):
+        try:
+            return super().delete_view(request, *args, **kwargs)
+        except IntegrityError:
+            return self._refused(request)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except IntegrityError:
+            self._refused(request)
