@@ -1,5 +1,5 @@
-"""Project wiring: language choice, clean form input (NFC, no control characters) and
-the actor of audit entries."""
+"""Project wiring: language choice and clean form input (NFC, no control
+characters)."""
 
 import unicodedata
 
@@ -55,17 +55,3 @@ class CleanInputMiddleware:
             cleaned._mutable = False
             request.POST = cleaned
         return self.get_response(request)
-
-
-class AuditContextMiddleware:
-    """Makes the request's user the actor of every audit entry written while the
-    request runs (members/audit.py reads it from a context variable)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from members import audit
-
-        with audit.acting(request):
-            return self.get_response(request)

@@ -22,3 +22,9 @@ class EvaluationsConfig(AppConfig):
         from .rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)
+        # The home page shows the user's tasks and ratings (members.hooks).
+        from members import hooks as member_hooks
+
+        from .api import home_panel
+
+        member_hooks.register_home_panel(home_panel)

@@ -1,4 +1,4 @@
-"""Demo data for evaluations, called by members' seed_demo: two regular meetings of
+"""Demo data for evaluations, called by the seed_demo command: two regular meetings of
 the demo cell (last month with tasks, this month reviewing them), the quality scores,
 monthly ratings, a supervisor's report with a recommendation."""
 

@@ -18,3 +18,9 @@ class MeetingsConfig(AppConfig):
         notify_tasks_kinds.register()  # task reminders (NOTIFY_API.md)
         notify_report_kinds.register()  # supervisor report reminders
         from . import pdf_tasks  # noqa: F401 — PDF rendering on the "pdf" queue
+
+        # isort: split
+        # Audit entries link records to their meeting (members.hooks).
+        from members import hooks as member_hooks
+
+        member_hooks.register_meeting_model(self.get_model("Meeting"))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds as views_feeds
-from . import views
+from . import history, views
 
 app_name = "meetings"
 
@@ -48,6 +48,7 @@ urlpatterns = [
         views_feeds.cell_feed,
         name="cell-feed",
     ),
+    path("audit/meetings/<int:pk>/", history.meeting_audit, name="meeting-audit"),
 ]
 
 # --- notifications (meetings/notify_views.py) ---------------------------------------

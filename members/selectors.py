@@ -12,6 +12,7 @@ from .models import (
     COMMITTEE_KINDS,
     OFFICER_ROLES,
     AttachmentDirection,
+    AuditEntry,
     Exemption,
     Member,
     MemberStatus,
@@ -420,3 +421,9 @@ def probation_end(member):
     if member.status != MemberStatus.PROBATIONARY or member.admission_date is None:
         return None
     return domain.probation_end(member.admission_date)
+
+
+def audit_entries_of_meeting(meeting_id):
+    """The audit entries of a meeting's records (for its history page, which orders
+    and pages them)."""
+    return AuditEntry.objects.filter(meeting_id=meeting_id)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import account_views, audit_views, views
+from . import account_views, views
+from .audit import views as audit_views
 
 app_name = "members"
 
@@ -54,7 +55,6 @@ urlpatterns = [
     # audit history (issue 8)
     path("members/<int:pk>/history/", audit_views.member_audit, name="member-audit"),
     path("org/<int:pk>/audit/", audit_views.org_audit, name="org-audit"),
-    path("audit/meetings/<int:pk>/", audit_views.meeting_audit, name="meeting-audit"),
     # display preferences (issue 8: larger text)
     path("account/preferences/", account_views.preferences, name="preferences"),
 ]

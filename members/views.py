@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import exports, imports, permissions, selectors, services
+from . import exports, hooks, imports, permissions, selectors, services
 from .forms import (
     AttachmentForm,
     DeactivateForm,
@@ -62,9 +62,8 @@ def home(request):
     ]
     if context["scope"].is_admin:
         context["roots"] = list(Organization.objects.filter(parent__isnull=True))
-    from evaluations.api import home_panel  # tasks and ratings (evaluations app)
-
-    context.update(home_panel(request.user))
+    # Panels of the apps above (the evaluations app: tasks and ratings).
+    context.update(hooks.home_panels(request.user))
     return render(request, "members/home.html", context)
 
 

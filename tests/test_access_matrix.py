@@ -70,7 +70,7 @@ MATRIX = {
     # audit history: committee officials over the cell and the cell's own officers
     "members:member-audit": ("get", lambda w: [w.member.pk], "ofofnl"),
     "members:org-audit": ("get", lambda w: [w.cell.pk], "ofofnl"),
-    "members:meeting-audit": ("get", lambda w: [w.meeting.pk], "ofofnl"),
+    "meetings:meeting-audit": ("get", lambda w: [w.meeting.pk], "ofofnl"),
     "members:preferences": ("get", lambda w: [], "oooool"),
     # meetings: cell officers run them, the committee reads and reviews
     "meetings:my-meetings": ("get", lambda w: [], "oooool"),

@@ -425,7 +425,7 @@ def test_meeting_history_page_lists_attendance_and_minutes(tree, users, persona_
     fill_minutes(minutes, chair=tree.secretary, taker=tree.member)
 
     response = persona_client("secretary").get(
-        reverse("members:meeting-audit", args=[meeting.pk])
+        reverse("meetings:meeting-audit", args=[meeting.pk])
     )
 
     html = response.content.decode()

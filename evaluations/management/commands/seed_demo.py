@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from evaluations.demo import seed_evaluations
 from meetings import services as meeting_services
 from meetings.models import MeetingKind
 from members import services
@@ -421,9 +422,7 @@ class Command(BaseCommand):
             )
         self._user("supervisor", supervisor)
 
-        from evaluations.demo import seed_evaluations  # tasks, scores, a report
-
-        seed_evaluations(
+        seed_evaluations(  # tasks, scores, a report
             cell=kp5,
             secretary=secretary,
             member=member,

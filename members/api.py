@@ -1,0 +1,100 @@
+"""The door other apps use into members: the selectors, predicates, services and
+constants meetings and evaluations may rely on. Import from here, not from the
+members modules behind it.
+
+- reach and roles: get_scope, get_organization_for_user, organizations_for_user,
+  reach_q, org_ancestors and the predicates can_read_org, can_edit_org,
+  can_manage_tree, can_run_meetings, covers;
+- members and rules: current_q, member_flags_annotations, effective_rules,
+  rule_value, rules_for_paths, default_value;
+- the audit log: `audit` (bulk_create, bulk_update and update record the entries
+  of bulk writes; acting, current_actor…), audit_entries_of_meeting and
+  render_history (the history page of records of an organisation);
+- form and view helpers: date_field, apply_errors;
+- models and constants that cross the border as foreign keys, return values and
+  choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
+  TimeStamped, CellType, MemberStatus, OrgKind, PositionRole, RuleKey,
+  OFFICER_ROLES, PATH_STEP.
+
+Apps above members add behaviour to it through members.hooks, from their ready().
+"""
+
+from . import audit
+from .audit.views import render_history
+from .forms import date_field
+from .models import (
+    OFFICER_ROLES,
+    PATH_STEP,
+    CellType,
+    Member,
+    MemberStatus,
+    Organization,
+    OrgKind,
+    Position,
+    PositionRole,
+    RuleKey,
+    RuleSetting,
+    SupervisionAssignment,
+    TimeStamped,
+    User,
+)
+from .org_settings import default_value
+from .permissions import (
+    can_edit_org,
+    can_manage_tree,
+    can_read_org,
+    can_run_meetings,
+    covers,
+)
+from .selectors import (
+    audit_entries_of_meeting,
+    current_q,
+    effective_rules,
+    get_organization_for_user,
+    get_scope,
+    member_flags_annotations,
+    org_ancestors,
+    organizations_for_user,
+    reach_q,
+    rule_value,
+    rules_for_paths,
+)
+from .views import apply_errors
+
+__all__ = [
+    "OFFICER_ROLES",
+    "PATH_STEP",
+    "CellType",
+    "Member",
+    "MemberStatus",
+    "OrgKind",
+    "Organization",
+    "Position",
+    "PositionRole",
+    "RuleKey",
+    "RuleSetting",
+    "SupervisionAssignment",
+    "TimeStamped",
+    "User",
+    "apply_errors",
+    "audit",
+    "audit_entries_of_meeting",
+    "can_edit_org",
+    "can_manage_tree",
+    "can_read_org",
+    "can_run_meetings",
+    "covers",
+    "current_q",
+    "date_field",
+    "default_value",
+    "effective_rules",
+    "get_organization_for_user",
+    "get_scope",
+    "member_flags_annotations",
+    "org_ancestors",
+    "organizations_for_user",
+    "reach_q",
+    "render_history",
+    "rule_value",
+    "rules_for_paths",
+]
