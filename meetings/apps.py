@@ -17,4 +17,4 @@ class MeetingsConfig(AppConfig):
 
         notify_tasks_kinds.register()  # task reminders (NOTIFY_API.md)
         notify_report_kinds.register()  # supervisor report reminders
-        from . import pdf_tasks  # noqa: F401 — PDF rendering on the "pdf" queue
+        from .pdf import tasks  # noqa: F401 — PDF rendering on the "pdf" queue

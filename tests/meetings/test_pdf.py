@@ -32,7 +32,7 @@ from pypdf import PdfReader
 
 from chibo.celery import app as celery_app
 from evaluations import services as evaluation_services
-from meetings import pdf, pdf_services, services
+from meetings import pdf, services
 from meetings.models import (
     AttendanceStatus,
     Meeting,
@@ -40,7 +40,7 @@ from meetings.models import (
     Minutes,
     MinutesPdf,
 )
-from meetings.pdf_tasks import sweep_pdfs
+from meetings.pdf.tasks import sweep_pdfs
 from tests.meetings.notify_helpers import (
     broker_at,
     celery_worker,
@@ -525,7 +525,7 @@ def test_locking_renders_once_on_the_pdf_queue_and_chains_hashes(
         reverse("meetings:minutes-pdf", args=[first.pk]) + "?version=1"
     )
     assert b"".join(older.streaming_content) == read_stored(one)
-    assert pdf_services.verify_chain(tree.cell.pk).ok
+    assert pdf.verify_chain(tree.cell.pk).ok
 
 
 @pytest.mark.django_db(transaction=True)
@@ -540,14 +540,14 @@ def test_broker_outage_never_fails_the_lock_and_the_sweep_catches_up(
     assert Minutes.objects.get(meeting=meeting).is_locked
     record = stored(meeting)
     assert record.status == MinutesPdf.Status.PENDING
-    assert pdf_services.pending_cells(older_than_seconds=0) == [tree.cell.pk]
+    assert pdf.pending_cells(older_than_seconds=0) == [tree.cell.pk]
 
     # Act: beat's sweep runs once the broker is back
     with pdf_worker():
         assert sweep_pdfs(older_than_seconds=0) == {"cells": 1}
         wait_until(lambda: done(meeting), timeout=60, message="swept PDF")
 
-    assert pdf_services.pending_cells(older_than_seconds=0) == []
+    assert pdf.pending_cells(older_than_seconds=0) == []
 
 
 def test_render_failure_is_visible_to_the_secretary_and_retried(
@@ -568,9 +568,9 @@ def test_render_failure_is_visible_to_the_secretary_and_retried(
     url = reverse("meetings:minutes-pdf-status", args=[meeting.pk])
 
     # Act: every attempt fails
-    for attempt in range(1, pdf_services.MAX_ATTEMPTS + 1):
-        with pytest.raises(pdf_services.RenderError):
-            pdf_services.render_pending(cell_id=tree.cell.pk)
+    for attempt in range(1, pdf.MAX_ATTEMPTS + 1):
+        with pytest.raises(pdf.RenderError):
+            pdf.render_pending(cell_id=tree.cell.pk)
         record = stored(meeting)
         assert record.attempts == attempt
         assert "NotADirectoryError" in record.last_error
@@ -594,7 +594,7 @@ def test_render_failure_is_visible_to_the_secretary_and_retried(
         )
     assert response.status_code == 302
     assert len(callbacks) == 1  # the render is enqueued on commit
-    pdf_services.render_pending(cell_id=tree.cell.pk)
+    pdf.render_pending(cell_id=tree.cell.pk)
 
     record = stored(meeting)
     assert record.status == MinutesPdf.Status.DONE
@@ -612,7 +612,7 @@ def test_verify_minutes_reports_exactly_the_altered_meeting(
         hold_meeting(tree, users, when=at(2026, month, 3), tasks=False)
         for month in (9, 10, 11)
     ]
-    pdf_services.render_pending(cell_id=tree.cell.pk)
+    pdf.render_pending(cell_id=tree.cell.pk)
     out = io.StringIO()
     call_command("verify_minutes", "--cell", str(tree.cell.pk), stdout=out)
     assert f"cell {tree.cell.pk}: OK — 3 stored, 0 pending" in out.getvalue()
@@ -728,7 +728,7 @@ def test_subtree_export_zips_the_books_of_every_cell(
     )
     job = MinuteBookJob.objects.get()
     assert job.scope == MinuteBookJob.Scope.SUBTREE
-    pdf_services.build_book(job_id=job.pk)
+    pdf.build_book(job_id=job.pk)
 
     job.refresh_from_db()
     assert response.status_code == 302
@@ -864,7 +864,7 @@ def test_worker_killed_mid_render_loses_nothing_and_stores_once(
     assert [p.name for p in folder.iterdir()] == [Path(record.file.name).name]
     assert pdf.sha256(read_stored(record)) == record.sha256
     assert record.pages >= 3
-    assert pdf_services.verify_chain(tree.cell.pk).ok
+    assert pdf.verify_chain(tree.cell.pk).ok
     assert "meetings.render_minutes_pdfs" in log.read_text()
 
 
@@ -884,7 +884,7 @@ def test_pdf_pages_queries_do_not_grow(
             )
             services.sign_addendum(addendum=addendum, user=users.secretary)
             services.sign_addendum(addendum=addendum, user=users.member)
-        pdf_services.render_pending(cell_id=tree.cell.pk)
+        pdf.render_pending(cell_id=tree.cell.pk)
 
         with django_assert_num_queries(QUERIES_STATUS):
             page = client.get(status_url, headers={"HX-Request": "true"})
