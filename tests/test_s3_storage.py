@@ -27,7 +27,7 @@ from storages.backends.s3 import S3Storage
 
 from meetings import pdf
 from meetings.models import MinutesPdf
-from tests.meetings.test_pdf import at, hold_meeting
+from tests.meetings.pdf.helpers import at, hold_meeting
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "chibo-files"

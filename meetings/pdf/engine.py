@@ -46,12 +46,23 @@ def forget_font_folder(font_config):
 
 
 def static_url_fetcher(url, *args, **kwargs):
-    """Only our own static files (fonts) may be fetched while rendering."""
-    from weasyprint import default_url_fetcher  # noqa: TID251 — imported when rendering
+    """Fetch `url` if it is one of our own static files, else raise ValueError."""
+    return _static_fetcher().fetch(url)
 
-    if not url.startswith(STATIC_DIR.as_uri()):
-        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
-    return default_url_fetcher(url, *args, **kwargs)
+
+@lru_cache(maxsize=1)
+def _static_fetcher():
+    """A WeasyPrint URL fetcher (used for the HTML and its stylesheets) that fetches
+    only our own static files (fonts): anything else is refused while rendering."""
+    from weasyprint.urls import URLFetcher  # noqa: TID251 — imported when rendering
+
+    class StaticURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(STATIC_DIR.as_uri() + "/"):
+                raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
+            return super().fetch(url, headers)
+
+    return StaticURLFetcher(allowed_protocols=("file",))
 
 
 @lru_cache(maxsize=8)
@@ -64,7 +75,11 @@ def _stylesheet(name):
 
     font_config = FontConfiguration()
     atexit.register(forget_font_folder, font_config)
-    stylesheet = CSS(filename=str(STATIC_DIR / name), font_config=font_config)
+    stylesheet = CSS(
+        filename=str(STATIC_DIR / name),
+        font_config=font_config,
+        url_fetcher=_static_fetcher(),
+    )
     return font_config, stylesheet
 
 
@@ -91,7 +106,7 @@ def layout(html, *, stylesheet, base_url=None, srgb=False):
     document = HTML(
         string=html,
         base_url=base_url or STATIC_DIR.as_uri() + "/",
-        url_fetcher=static_url_fetcher,
+        url_fetcher=_static_fetcher(),
     )
     return document.render(
         stylesheets=[parsed],

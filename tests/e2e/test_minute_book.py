@@ -9,7 +9,13 @@ from pypdf import PdfReader
 
 from meetings import pdf
 from meetings.models import MinuteBookJob, MinutesPdf
-from tests.meetings.test_pdf import at, hold_meeting, pdf_worker, read_stored, text_of
+from tests.meetings.pdf.helpers import (
+    at,
+    hold_meeting,
+    pdf_worker,
+    read_stored,
+    text_of,
+)
 
 pytestmark = pytest.mark.e2e
 
