@@ -258,7 +258,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# PDF rendering runs on its own queue (meetings/pdf_tasks.py); workers consume it.
+# PDF rendering runs on its own queue (meetings/pdf/tasks.py); workers consume it.
 CELERY_TASK_ROUTES = {
     "meetings.render_minutes_pdfs": {"queue": "pdf"},
     "meetings.sweep_pdfs": {"queue": "pdf"},

@@ -19,9 +19,12 @@ class EvaluationsConfig(AppConfig):
         # Every change to a meeting marks its cell-month for the dashboards' rollup.
         from meetings import hooks
 
+        from .api import meeting_tasks
         from .rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)
+        # The printed minutes list the tasks assigned in the meeting.
+        hooks.provide_minutes_section("tasks", meeting_tasks)
         # The home page shows the user's tasks and ratings (members.hooks).
         from members import hooks as member_hooks
 

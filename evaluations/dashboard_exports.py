@@ -2,19 +2,17 @@
 figures and flags as the page, and a printable PDF summary (WeasyPrint, the vendored
 Liberation Serif of the minutes, with a small print stylesheet of its own)."""
 
-import atexit
 import io
-from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings.pdf import STATIC_DIR, forget_font_folder, static_url_fetcher
+from meetings.api import render_pdf
 
 from . import dashboard as dash
 
-PRINT_CSS = STATIC_DIR / "evaluations" / "dashboard_print.css"
+PRINT_CSS = "evaluations/dashboard_print.css"  # under static/
 
 
 def _flag_headers():
@@ -107,23 +105,7 @@ def dashboard_workbook(board):
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=1)
-def _engine():
-    """Font configuration and stylesheet, once per process."""
-    from weasyprint import CSS  # noqa: TID251 — imported when rendering
-    from weasyprint.text.fonts import (  # noqa: TID251 — imported when rendering
-        FontConfiguration,
-    )
-
-    font_config = FontConfiguration()
-    atexit.register(forget_font_folder, font_config)
-    return font_config, CSS(filename=str(PRINT_CSS), font_config=font_config)
-
-
 def dashboard_pdf_bytes(request, board):
-    from weasyprint import HTML  # noqa: TID251 — imported when rendering
-
-    font_config, stylesheet = _engine()
     with translation.override("vi"):
         markup = render_to_string(
             "evaluations/dashboard/summary_pdf.html",
@@ -151,9 +133,4 @@ def dashboard_pdf_bytes(request, board):
                 "generated": timezone.localtime(),
             },
         )
-    html = HTML(
-        string=markup,
-        base_url=STATIC_DIR.as_uri() + "/",
-        url_fetcher=static_url_fetcher,
-    )
-    return html.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return render_pdf(markup, stylesheet=PRINT_CSS)

@@ -17,7 +17,7 @@ class MeetingsConfig(AppConfig):
 
         notify_tasks_kinds.register()  # task reminders (NOTIFY_API.md)
         notify_report_kinds.register()  # supervisor report reminders
-        from . import pdf_tasks  # noqa: F401 — PDF rendering on the "pdf" queue
+        from .pdf import tasks  # noqa: F401 — PDF rendering on the "pdf" queue
 
         # isort: split
         # Audit entries link records to their meeting (members.hooks).

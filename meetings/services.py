@@ -12,7 +12,7 @@ from members import audit
 from members import selectors as member_selectors
 from members.models import MemberStatus, RuleKey
 
-from . import domain, hooks, notify, pdf_services, selectors
+from . import domain, hooks, notify, selectors
 from .agenda import DEFAULT_AGENDAS
 from .models import (
     Addendum,
@@ -33,6 +33,7 @@ from .models import (
     Vote,
     VoteKind,
 )
+from .pdf import services as pdf_services
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -689,7 +690,7 @@ def lock_minutes(*, minutes, by):
     minutes.locked_at = timezone.now()
     minutes.save(update_fields=["locked_at", "updated_at"])
     hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
-    # The PDF/A is rendered once by a worker (meetings/pdf_services.py).
+    # The PDF/A is rendered once by a worker (meetings/pdf/services.py).
     pdf_services.queue_minutes_pdf(minutes=minutes)
     return minutes
 

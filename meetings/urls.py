@@ -83,8 +83,8 @@ urlpatterns += [
     ),
 ]
 
-# --- PDF documents and minute books (meetings/pdf_views.py) --------------------------
-from . import pdf_views  # noqa: E402
+# --- PDF documents and minute books (meetings/pdf/views.py) --------------------------
+from .pdf import views as pdf_views  # noqa: E402
 
 urlpatterns += [
     path("meetings/<int:pk>/minutes.pdf", pdf_views.minutes_pdf, name="minutes-pdf"),

@@ -99,7 +99,7 @@ if ! $PY -c "import weasyprint" >/dev/null 2>&1; then
   apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     || fail "WeasyPrint's system libraries (pango) are missing."
 fi
-# Poppler's pdftoppm renders page 1 of a minutes PDF to PNG (tests/meetings/test_pdf.py).
+# Poppler's pdftoppm renders page 1 of a minutes PDF to PNG (tests/meetings/pdf/test_render.py).
 command -v pdftoppm >/dev/null || apt_install poppler-utils \
   || fail "pdftoppm is missing (apt install poppler-utils)."
 

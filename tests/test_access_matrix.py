@@ -114,7 +114,7 @@ MATRIX = {
     "meetings:meeting-notifications": ("get", lambda w: [w.planned.pk], "offfnl"),
     "meetings:unsubscribe": ("get", lambda w: [w.unsubscribe], "oooooo"),
     "meetings:unsubscribe-one-click": ("post", lambda w: [w.unsubscribe], "oooooo"),
-    # PDF documents (meetings/pdf_views.py): drafts only for officers and the
+    # PDF documents (meetings/pdf/views.py): drafts only for officers and the
     # committee; a minute-book job belongs to whoever asked for it
     "meetings:minutes-pdf": ("get", lambda w: [w.meeting.pk], "ofofnl"),
     "meetings:resolution-pdf": ("get", lambda w: [w.planned.pk], "ofofnl"),

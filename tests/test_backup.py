@@ -14,7 +14,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from meetings import pdf_services
+from meetings import pdf
 from meetings.models import Minutes, MinutesPdf
 from members.models import AuditEntry
 from tests.meetings.helpers import at, locked_meeting
@@ -91,7 +91,7 @@ def test_backup_and_restore_keep_locked_minutes_pdfs_and_chain(
             starts_at=at(2026, 11, day, 19, 30),
             conclusion=f"Kết luận ngày {day}",
         )
-    pdf_services.render_pending(cell_id=tree.cell.pk)
+    pdf.render_pending(cell_id=tree.cell.pk)
     records = list(MinutesPdf.objects.filter(status="done").order_by("position"))
     assert len(records) == 2
     originals = {r.file.name: sha256(media_root / r.file.name) for r in records}

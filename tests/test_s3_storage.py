@@ -25,9 +25,9 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
-from meetings import pdf, pdf_services
+from meetings import pdf
 from meetings.models import MinutesPdf
-from tests.meetings.test_pdf import at, hold_meeting
+from tests.meetings.pdf.helpers import at, hold_meeting
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "chibo-files"
@@ -158,7 +158,7 @@ def test_minutes_pdf_stored_private_in_the_bucket_and_verified(
     # Act: lock two meetings' minutes and render the cell's pending PDFs
     first = hold_meeting(tree, users, when=at(2026, 10, 5), tasks=False)
     second = hold_meeting(tree, users, when=at(2026, 11, 3), tasks=False)
-    pdf_services.render_pending(cell_id=tree.cell.pk)
+    pdf.render_pending(cell_id=tree.cell.pk)
 
     # Assert: each object is in the bucket with the recorded SHA-256 and size
     one = MinutesPdf.objects.get(minutes__meeting=first)
@@ -166,7 +166,7 @@ def test_minutes_pdf_stored_private_in_the_bucket_and_verified(
     assert one.status == two.status == MinutesPdf.Status.DONE
     keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"])
     assert keys == sorted([one.file.name, two.file.name])
-    assert one.file.name == pdf_services.storage_name(one)
+    assert one.file.name == pdf.storage_name(one)
     for record in (one, two):
         body = s3.get_object(Bucket=BUCKET, Key=record.file.name)["Body"].read()
         assert hashlib.sha256(body).hexdigest() == record.sha256

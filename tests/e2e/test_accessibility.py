@@ -22,7 +22,7 @@ VNU = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "v
 NOT_HTML = {"healthz", "members:export-members", "meetings:document-download"}
 # An htmx fragment (the navbar's unread count), not a page of its own.
 NOT_HTML |= {"meetings:notification-badge"}
-# PDF and zip downloads (meetings/pdf_views.py).
+# PDF and zip downloads (meetings/pdf/views.py).
 NOT_HTML |= {
     "meetings:minutes-pdf",
     "meetings:resolution-pdf",

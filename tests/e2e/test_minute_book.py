@@ -7,9 +7,15 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from meetings import pdf_services
+from meetings import pdf
 from meetings.models import MinuteBookJob, MinutesPdf
-from tests.meetings.test_pdf import at, hold_meeting, pdf_worker, read_stored, text_of
+from tests.meetings.pdf.helpers import (
+    at,
+    hold_meeting,
+    pdf_worker,
+    read_stored,
+    text_of,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +28,7 @@ def test_minute_book_is_built_with_progress_then_downloaded(
     tree.province.save(update_fields=["place"])
     october = hold_meeting(tree, users, when=at(2026, 10, 5), tasks=False)
     hold_meeting(tree, users, when=at(2026, 11, 3), tasks=False)
-    pdf_services.render_pending(cell_id=tree.cell.pk)
+    pdf.render_pending(cell_id=tree.cell.pk)
     login("secretary")
 
     with pdf_worker():

@@ -713,7 +713,7 @@ def test_every_route_is_in_the_matrix():
         "unsubscribe-one-click",
         "meeting-notifications",
     }
-    # Their access is tested in tests/meetings/test_pdf.py and the access matrix.
+    # Their access is tested in tests/meetings/pdf/ and the access matrix.
     pdfs = {
         "minutes-pdf",
         "resolution-pdf",

@@ -10,7 +10,7 @@ before it. Exit status 1 when anything is broken, so it can run from cron.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings import pdf_services
+from meetings import pdf
 from meetings.models import MinutesPdf
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             )
         broken = 0
         for cell_id in cells:
-            report = pdf_services.verify_chain(cell_id)
+            report = pdf.verify_chain(cell_id)
             if report.ok:
                 self.stdout.write(
                     f"cell {cell_id}: OK — {report.checked} stored, "

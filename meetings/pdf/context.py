@@ -1,41 +1,21 @@
-"""Party documents as PDF with WeasyPrint: minutes, resolution, topic cover, minute
-book (HD 36 layout, DOMAIN.md §3.5).
+"""What a printed party document shows (HD 36 layout, DOMAIN.md §3.5): the minutes,
+the resolution and the cover of a topic paper, built from the database as plain
+values with a constant number of queries, every string normalised to Unicode NFC
+(TCVN 6909:2001).
 
-The printed document is always Vietnamese: its wording is fixed by the party's
-guidance (HD 36), so the templates in templates/pdf/ hold the Vietnamese text
-itself rather than translated UI strings. All text is normalised to Unicode NFC
-(TCVN 6909:2001); fonts come from static/fonts and are embedded; locked documents
-are PDF/A-3b with the structured record attached as JSON.
-
-One font configuration and one parsed stylesheet per process (the worker renders
-many documents with them).
+The wording is fixed by the party's guidance (HD 36), so it is Vietnamese here and
+in templates/pdf/ rather than translated UI strings. Sections other apps own (the
+tasks assigned in a meeting) come through `meetings.hooks`.
 """
 
-import atexit
-import hashlib
-import json
-import shutil
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from meetings import domain, hooks, selectors
+from meetings.models import AttendanceStatus, MeetingKind, Minutes, Resolution
 from members import selectors as member_selectors
 from members.models import Position, PositionRole
-
-from . import domain, selectors
-from .models import AttendanceStatus, MeetingKind, Minutes, Resolution
-
-PDF_VARIANT = "pdf/a-3b"
-OUTPUT_INTENT = "chibo-srgb"
-ATTACHMENT_NAME = "bien-ban.json"
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
-STYLESHEET = STATIC_DIR / "pdf" / "print.css"
 
 KIND_SUBTITLES = {
     MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ tháng {month} năm {year}",
@@ -70,10 +50,6 @@ def nfc(value):
     return value
 
 
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
 def vn_date(day):
     """ "ngày 03 tháng 11 năm 2026"."""
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -89,9 +65,6 @@ def percent(fraction):
         return "—"
     value = f"{float(fraction) * 100:.1f}".replace(".", ",")
     return f"{value}%"
-
-
-# --- context ---------------------------------------------------------------------
 
 
 def header_context(cell, *, day, number=""):
@@ -121,17 +94,15 @@ def subtitle_for(meeting):
 
 
 def _tasks(meeting):
-    try:
-        from evaluations.api import meeting_tasks
-    except ImportError:  # the evaluations app is optional for printing
-        return []
+    """The tasks assigned in the meeting, from the apps that registered them (the
+    evaluations app); none when no app did."""
     return [
         {
             "text": row["text"],
             "assignees": row["assignee_names"],
             "deadline": row["deadline"].strftime("%d/%m/%Y") if row["deadline"] else "",
         }
-        for row in meeting_tasks(meeting)
+        for row in hooks.minutes_section_rows("tasks", meeting)
     ]
 
 
@@ -405,183 +376,3 @@ def topic_cover_context(meeting):
             "meeting_id": meeting.pk,
         }
     )
-
-
-# --- rendering -------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _engine():
-    """(font configuration, parsed stylesheet, colour profiles): once per process.
-
-    The sRGB output intent PDF/A needs is loaded here from WeasyPrint's own ICC
-    file, with the file closed after reading (WeasyPrint's default leaves it open).
-    """
-    from importlib.resources import files
-
-    from weasyprint import CSS  # noqa: TID251 — imported when rendering
-    from weasyprint.css import ColorProfile  # noqa: TID251 — imported when rendering
-    from weasyprint.text.fonts import (  # noqa: TID251 — imported when rendering
-        FontConfiguration,
-    )
-
-    font_config = FontConfiguration()
-    atexit.register(forget_font_folder, font_config)
-    stylesheet = CSS(filename=str(STYLESHEET), font_config=font_config)
-    with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as icc:
-        srgb = ColorProfile(
-            icc, "sRGB2014.icc", "relative-colorimetric", ("r", "g", "b")
-        )
-    return font_config, stylesheet, {OUTPUT_INTENT: srgb}
-
-
-def forget_font_folder(font_config):
-    """Remove the font configuration's temporary folder while the interpreter is
-    still whole (its own __del__ runs too late at exit and prints an error)."""
-    folder = getattr(font_config, "_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        font_config._folder = None
-
-
-def static_url_fetcher(url, *args, **kwargs):
-    """Only our own static files (fonts) may be fetched while rendering."""
-    from weasyprint import default_url_fetcher  # noqa: TID251 — imported when rendering
-
-    if not url.startswith(STATIC_DIR.as_uri()):
-        raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
-def _html(template, context):
-    with translation.override("vi"):
-        markup = render_to_string(template, context)
-    return unicodedata.normalize("NFC", markup)
-
-
-def _document(template, context):
-    from weasyprint import HTML  # noqa: TID251 — imported when rendering
-
-    font_config, stylesheet, color_profiles = _engine()
-    html = HTML(
-        string=_html(template, context),
-        base_url=STATIC_DIR.as_uri() + "/",
-        url_fetcher=static_url_fetcher,
-    )
-    return html.render(
-        stylesheets=[stylesheet], font_config=font_config, color_profiles=color_profiles
-    )
-
-
-def _write(document, *, archival, attachment=None):
-    from weasyprint import Attachment  # noqa: TID251 — imported when rendering
-
-    options = {}
-    if archival:
-        options["pdf_variant"] = PDF_VARIANT
-        options["output_intent"] = OUTPUT_INTENT
-    attachments = []
-    if attachment is not None:
-        attachments.append(
-            Attachment(
-                string=json.dumps(attachment, ensure_ascii=False, indent=1),
-                name=ATTACHMENT_NAME,
-                description="Dữ liệu có cấu trúc của biên bản (JSON)",
-                relationship="Data",
-            )
-        )
-    return document.write_pdf(attachments=attachments, **options)
-
-
-@dataclass
-class Rendered:
-    content: bytes
-    pages: int
-    sha256: str
-
-
-def render_minutes(meeting, *, minutes=None, draft=None):
-    """The minutes of `meeting` as PDF bytes. Locked minutes are PDF/A-3b with the
-    JSON record attached; anything not locked carries the DỰ THẢO watermark."""
-    context = minutes_context(meeting, minutes)
-    is_draft = (not context["is_locked"]) if draft is None else draft
-    context["draft"] = is_draft
-    document = _document("pdf/minutes.html", context)
-    content = _write(document, archival=not is_draft, attachment=minutes_data(context))
-    return Rendered(content, len(document.pages), sha256(content))
-
-
-def render_resolution(meeting):
-    context = resolution_context(meeting)
-    context["draft"] = not context["is_issued"]
-    document = _document("pdf/resolution.html", context)
-    content = _write(document, archival=context["is_issued"])
-    return Rendered(content, len(document.pages), sha256(content))
-
-
-def render_topic_cover(meeting):
-    context = topic_cover_context(meeting)
-    document = _document("pdf/topic_cover.html", context)
-    content = _write(document, archival=False)
-    return Rendered(content, len(document.pages), sha256(content))
-
-
-def render_minute_book(cell, year, *, progress=None):
-    """The minute book (sổ biên bản) of `cell` for `year`: a cover, a table of
-    contents and every locked minutes of the year in order, as one PDF/A-3b.
-    `progress(done, total)` is called after each minutes is laid out."""
-    book = selectors.minute_book(cell, year)
-    total = len(book) + 1
-    parts = []
-    for index, minutes in enumerate(book, start=1):
-        context = minutes_context(minutes.meeting, minutes)
-        context["draft"] = False
-        parts.append((context, _document("pdf/minutes.html", context)))
-        if progress:
-            progress(index, total)
-    entries, page = [], 1
-    for context, document in parts:
-        entries.append(
-            {
-                "date": context["date"],
-                "subtitle": context["subtitle"],
-                "page": page,
-            }
-        )
-        page += len(document.pages)
-    front_context = nfc(
-        {
-            **header_context(cell, day=date(year, 12, 31)),
-            "year": year,
-            "entries": entries,
-            "generated": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
-        }
-    )
-    front = _document("pdf/minute_book_front.html", front_context)
-    offset = len(front.pages)
-    for entry in front_context["entries"]:
-        entry["page"] += offset
-    front = _document("pdf/minute_book_front.html", front_context)
-    pages = [*front.pages]
-    for _context, document in parts:
-        pages.extend(document.pages)
-    combined = front.copy(pages)
-    content = _write(
-        combined,
-        archival=True,
-        attachment={
-            "schema": "chibo.minute-book/1",
-            "cell_name": front_context["cell_name"],
-            "year": year,
-            "minutes": [minutes_data(context) for context, _document in parts],
-        },
-    )
-    if progress:
-        progress(total, total)
-    return Rendered(content, len(pages), sha256(content))
-
-
-def filename_for(meeting, kind="bien-ban", version=None):
-    day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
-    suffix = f"-v{version}" if version else ""
-    return f"{kind}-{day}-{meeting.pk}{suffix}.pdf"

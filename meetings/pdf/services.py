@@ -1,5 +1,5 @@
 """Writes around stored PDFs: the render-once records of locked minutes and their
-hash chain, the verification of that chain, and minute-book jobs.
+hash chain (verified by verify.py), and minute-book jobs.
 
 Flow: locking minutes (or signing an addendum) writes a pending MinutesPdf row in the
 same transaction and asks a worker, on commit, to render the cell's pending rows in
@@ -15,6 +15,7 @@ task finds the row done and does nothing, so each PDF is stored once.
 
 import logging
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -23,12 +24,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from chibo.broker import send_to_broker
-from members.models import Organization
+from meetings.models import MinuteBookJob, Minutes, MinutesPdf
+from members.models import Organization, OrgKind
 
-from . import pdf
-from .models import MinuteBookJob, Minutes, MinutesPdf
+from . import render
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -61,10 +63,9 @@ def queue_minutes_pdf(*, minutes):
 
 def enqueue_render(cell_id):
     """Ask a worker to render the cell's pending PDFs. Never raises: when the broker
-    is unreachable the sweep catches up."""
-    from .pdf_tasks import render_minutes_pdfs
-
-    return send_to_broker(render_minutes_pdfs, cell_id=cell_id)
+    is unreachable the sweep catches up. (By task name: tasks.py imports this
+    module.)"""
+    return send_to_broker("meetings.render_minutes_pdfs", cell_id=cell_id)
 
 
 def storage_name(record):
@@ -146,7 +147,7 @@ def render_record(record_id):
                     "is not stored yet"
                 )
             minutes = record.minutes
-            rendered = pdf.render_minutes(minutes.meeting, draft=False)
+            rendered = render.render_minutes(minutes.meeting, draft=False)
             name = storage_name(record)
             if default_storage.exists(name):  # left by an interrupted attempt
                 default_storage.delete(name)
@@ -229,93 +230,6 @@ def latest_pdf(meeting):
     )
 
 
-# --- verification -------------------------------------------------------------
-
-
-@dataclass
-class ChainBreak:
-    record_id: int
-    meeting_id: int
-    position: int
-    problem: str
-
-
-@dataclass
-class ChainReport:
-    cell_id: int
-    checked: int = 0
-    pending: int = 0
-    breaks: list = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.breaks
-
-
-def _file_sha(record):
-    import hashlib
-
-    digest = hashlib.sha256()
-    with default_storage.open(record.file.name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def verify_chain(cell_id):
-    """Recompute each stored file's SHA-256 and each link of the cell's chain; one
-    query plus one read per stored file."""
-    report = ChainReport(cell_id=cell_id)
-    records = list(
-        MinutesPdf.objects.filter(cell_id=cell_id)
-        .select_related("minutes")
-        .order_by("position")
-    )
-    previous = None
-    for expected, record in enumerate(records, start=1):
-        meeting_id = record.minutes.meeting_id
-        if record.position != expected:
-            report.breaks.append(
-                ChainBreak(record.pk, meeting_id, record.position, "a link is missing")
-            )
-        if record.status != MinutesPdf.Status.DONE:
-            report.pending += 1
-            previous = None
-            continue
-        report.checked += 1
-        if not record.file.name or not default_storage.exists(record.file.name):
-            report.breaks.append(
-                ChainBreak(record.pk, meeting_id, record.position, "file missing")
-            )
-        elif _file_sha(record) != record.sha256:
-            report.breaks.append(
-                ChainBreak(
-                    record.pk,
-                    meeting_id,
-                    record.position,
-                    "file altered (SHA-256 differs)",
-                )
-            )
-        expected_previous = previous.sha256 if previous is not None else ""
-        if previous is not None and record.previous_sha256 != expected_previous:
-            report.breaks.append(
-                ChainBreak(
-                    record.pk,
-                    meeting_id,
-                    record.position,
-                    "link to the previous minutes differs",
-                )
-            )
-        if record.position == 1 and record.previous_sha256:
-            report.breaks.append(
-                ChainBreak(
-                    record.pk, meeting_id, record.position, "first link has a parent"
-                )
-            )
-        previous = record
-    return report
-
-
 # --- minute books -------------------------------------------------------------
 
 
@@ -329,9 +243,7 @@ def request_minute_book(*, organization, year, scope, by):
 
 
 def enqueue_book(job_id):
-    from .pdf_tasks import build_minute_book
-
-    return send_to_broker(build_minute_book, job_id=job_id)
+    return send_to_broker("meetings.build_minute_book", job_id=job_id)
 
 
 def _progress(job_id):
@@ -342,8 +254,6 @@ def _progress(job_id):
 
 
 def subtree_cells(organization):
-    from members.models import OrgKind
-
     return list(
         Organization.objects.filter(
             path__startswith=organization.path, kind=OrgKind.CELL, is_active=True
@@ -363,7 +273,7 @@ def build_book(*, job_id):
     content = None
     try:
         if job.scope == MinuteBookJob.Scope.CELL:
-            rendered = pdf.render_minute_book(
+            rendered = render.render_minute_book(
                 job.organization, job.year, progress=_progress(job.pk)
             )
             content = ContentFile(rendered.content)
@@ -409,7 +319,7 @@ def _subtree_zip(job):
                 meeting__starts_at__year=job.year,
             ).exists()
             if has_minutes:
-                rendered = pdf.render_minute_book(cell, job.year)
+                rendered = render.render_minute_book(cell, job.year)
                 archive.writestr(
                     f"{cell.pk:05d}-{_slug(cell.name)}-{job.year}.pdf",
                     rendered.content,
@@ -420,10 +330,6 @@ def _subtree_zip(job):
 
 
 def _slug(name):
-    import unicodedata
-
-    from django.utils.text import slugify
-
     ascii_name = (
         unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
         .encode("ascii", "ignore")

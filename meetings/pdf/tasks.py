@@ -9,7 +9,7 @@ import logging
 
 from celery import shared_task
 
-from . import pdf_services
+from . import services
 
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 30
@@ -20,13 +20,13 @@ RETRY_SECONDS = 30
     queue="pdf",
     bind=True,
     acks_late=True,
-    max_retries=pdf_services.MAX_ATTEMPTS,
+    max_retries=services.MAX_ATTEMPTS,
 )
 def render_minutes_pdfs(self, *, cell_id):
     """Render and store the cell's pending minutes PDFs in chain order."""
     try:
-        result = pdf_services.render_pending(cell_id=cell_id)
-    except pdf_services.RenderError as error:
+        result = services.render_pending(cell_id=cell_id)
+    except services.RenderError as error:
         if self.request.retries < self.max_retries:
             raise self.retry(
                 countdown=RETRY_SECONDS * 2**self.request.retries, exc=error
@@ -39,13 +39,13 @@ def render_minutes_pdfs(self, *, cell_id):
 @shared_task(name="meetings.sweep_pdfs", queue="pdf")
 def sweep_pdfs(*, older_than_seconds=60):
     """Periodic: enqueue cells whose PDFs still wait (the broker missed them)."""
-    cells = pdf_services.pending_cells(older_than_seconds=older_than_seconds)
+    cells = services.pending_cells(older_than_seconds=older_than_seconds)
     for cell_id in cells:
-        pdf_services.enqueue_render(cell_id)
+        services.enqueue_render(cell_id)
     return {"cells": len(cells)}
 
 
 @shared_task(name="meetings.build_minute_book", queue="pdf", acks_late=True)
 def build_minute_book(*, job_id):
     """Build a minute book (a cell's PDF, or a subtree's zip) with progress."""
-    return pdf_services.build_book(job_id=job_id)
+    return services.build_book(job_id=job_id)

@@ -17,12 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meetings import selectors
+from meetings.forms import YearForm
+from meetings.models import MinuteBookJob, Minutes, MinutesPdf
 from members import permissions
 from members import selectors as member_selectors
 
-from . import pdf, pdf_services, selectors
-from .forms import YearForm
-from .models import MinuteBookJob, Minutes, MinutesPdf
+from . import services, verify
+from .render import (
+    filename_for,
+    render_minutes,
+    render_resolution,
+    render_topic_cover,
+)
 
 PDF = "application/pdf"
 
@@ -56,9 +63,9 @@ def minutes_pdf(request, pk):
         roles = _roles(request.user, meeting.cell)
         if not (roles["can_manage"] or roles["can_review"]):
             raise PermissionDenied
-        rendered = pdf.render_minutes(meeting, draft=True)
+        rendered = render_minutes(meeting, draft=True)
         return _pdf_response(
-            rendered.content, pdf.filename_for(meeting, "du-thao-bien-ban")
+            rendered.content, filename_for(meeting, "du-thao-bien-ban")
         )
     records = MinutesPdf.objects.filter(
         minutes=minutes, status=MinutesPdf.Status.DONE
@@ -77,7 +84,7 @@ def minutes_pdf(request, pk):
         default_storage.open(record.file.name, "rb"),
         content_type=PDF,
         as_attachment=True,
-        filename=pdf.filename_for(meeting, version=record.version),
+        filename=filename_for(meeting, version=record.version),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Content-SHA256"] = record.sha256
@@ -99,22 +106,22 @@ def resolution_pdf(request, pk):
         name = "du-thao-nghi-quyet"
     else:
         name = "nghi-quyet"
-    rendered = pdf.render_resolution(meeting)
-    return _pdf_response(rendered.content, pdf.filename_for(meeting, name))
+    rendered = render_resolution(meeting)
+    return _pdf_response(rendered.content, filename_for(meeting, name))
 
 
 @require_http_methods(["GET"])
 def topic_cover_pdf(request, pk):
     """The cover page of a thematic meeting's topic paper."""
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    rendered = pdf.render_topic_cover(meeting)
-    return _pdf_response(rendered.content, pdf.filename_for(meeting, "chuyen-de"))
+    rendered = render_topic_cover(meeting)
+    return _pdf_response(rendered.content, filename_for(meeting, "chuyen-de"))
 
 
 @require_POST
 def minutes_pdf_retry(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
-    if pdf_services.retry_failed(meeting=meeting):
+    if services.retry_failed(meeting=meeting):
         messages.success(request, _("The PDF will be prepared again."))
     else:
         messages.info(request, _("There is no failed PDF to prepare again."))
@@ -132,7 +139,7 @@ def _cell_for(user, pk):
 def minutes_chain(request, pk):
     """Whether the cell's chain of stored minutes verifies (an htmx fragment)."""
     cell = _cell_for(request.user, pk)
-    report = pdf_services.verify_chain(cell.pk)
+    report = verify.verify_chain(cell.pk)
     return render(
         request,
         "pdf/chain_status.html" if request.htmx else "pdf/chain_page.html",
@@ -151,7 +158,7 @@ def _jobs(user, organization, scope):
 def _book_page(request, organization, *, scope, title, action):
     form = YearForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        job = pdf_services.request_minute_book(
+        job = services.request_minute_book(
             organization=organization,
             year=form.cleaned_data["year"],
             scope=scope,

@@ -1,0 +1,86 @@
+"""PDF downloads and minute-book pages per persona, with constant queries
+(meetings/pdf/views.py)."""
+
+from django.urls import reverse
+
+from meetings import pdf, services
+from meetings.models import MinuteBookJob, Minutes, MinutesPdf
+from tests.meetings.pdf.helpers import hold_meeting, stored, text_of
+
+# Queries of the meeting's PDF card and of the cell's chain status (constant).
+QUERIES_STATUS = 13
+QUERIES_CHAIN = 7
+
+
+def test_minute_book_form_refuses_a_bad_year(tree, users, persona_client):
+    response = persona_client("member").post(
+        reverse("meetings:minute-book", args=[tree.cell.pk]), {"year": "20x6"}
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="20x6"' in body
+    assert MinuteBookJob.objects.count() == 0
+
+
+def test_draft_minutes_only_for_officers_and_committee(tree, users, persona_client):
+    meeting = hold_meeting(tree, users, lock=False, tasks=False)
+    url = reverse("meetings:minutes-pdf", args=[meeting.pk])
+
+    got = {
+        persona: persona_client(persona).get(url).status_code
+        for persona in ("secretary", "member", "committee", "supervisor", "outsider")
+    }
+
+    assert got == {
+        "secretary": 200,
+        "member": 403,
+        "committee": 200,
+        "supervisor": 403,
+        "outsider": 404,
+    }
+    response = persona_client("secretary").get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert "DỰ THẢO" in text_of(response.content)
+
+
+def test_locked_minutes_not_stored_yet_redirect_with_a_message(
+    tree, users, persona_client
+):
+    meeting = hold_meeting(tree, users, tasks=False)
+
+    response = persona_client("member").get(
+        reverse("meetings:minutes-pdf", args=[meeting.pk]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == meeting.get_absolute_url()
+    assert stored(meeting).status == MinutesPdf.Status.PENDING
+
+
+def test_pdf_pages_queries_do_not_grow(
+    tree, users, persona_client, django_assert_num_queries
+):
+    meeting = hold_meeting(tree, users, tasks=False)
+    minutes = Minutes.objects.get(meeting=meeting)
+    client = persona_client("secretary")
+    status_url = reverse("meetings:minutes-pdf-status", args=[meeting.pk])
+    chain_url = reverse("meetings:minutes-chain", args=[tree.cell.pk])
+
+    for versions in (1, 3):
+        while MinutesPdf.objects.filter(minutes=minutes).count() < versions:
+            addendum = services.add_addendum(
+                minutes=minutes, text="Bổ sung.", by=users.secretary
+            )
+            services.sign_addendum(addendum=addendum, user=users.secretary)
+            services.sign_addendum(addendum=addendum, user=users.member)
+        pdf.render_pending(cell_id=tree.cell.pk)
+
+        with django_assert_num_queries(QUERIES_STATUS):
+            page = client.get(status_url, headers={"HX-Request": "true"})
+        with django_assert_num_queries(QUERIES_CHAIN):
+            chain = client.get(chain_url, headers={"HX-Request": "true"})
+
+        assert page.content.decode().count("?version=") == (
+            versions if versions > 1 else 0
+        )
+        assert f"đã kiểm tra {versions} tệp" in chain.content.decode()
