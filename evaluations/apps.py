@@ -19,6 +19,6 @@ class EvaluationsConfig(AppConfig):
         # Every change to a meeting marks its cell-month for the dashboards' rollup.
         from meetings import hooks
 
-        from .rollup import schedule_refresh
+        from .dashboard.rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)

@@ -12,21 +12,23 @@ from django.utils.translation import gettext as _
 
 from meetings.pdf import STATIC_DIR, forget_font_folder, static_url_fetcher
 
-from . import dashboard as dash
+from . import queries
+from .figures import FLAGS
+from .presenters import TABLE_COLUMNS, headlines, raised_flags, table_values
 
 PRINT_CSS = STATIC_DIR / "evaluations" / "dashboard_print.css"
 
 
 def _flag_headers():
-    return [str(flag.label) for flag in dash.FLAGS]
+    return [str(flag.label) for flag in FLAGS]
 
 
 def _row(name, kind, stats):
-    values = dash.table_values(stats)
+    values = table_values(stats)
     return (
         [name, kind]
-        + [values[key] for key, _label in dash.TABLE_COLUMNS if key != "flags"]
-        + [stats.flags.get(flag.key, 0) for flag in dash.FLAGS]
+        + [values[key] for key, _label in TABLE_COLUMNS if key != "flags"]
+        + [stats.flags.get(flag.key, 0) for flag in FLAGS]
     )
 
 
@@ -53,7 +55,7 @@ def dashboard_workbook(board):
         )
         for cell in summary[5]:
             cell.font = bold
-        for h in dash.headlines(board):
+        for h in headlines(board):
             value = h["value"] if h["available"] else _("Not yet available")
             summary.append(
                 [str(h["label"]), str(value), str(h["detail"]), str(h["note"])]
@@ -61,7 +63,7 @@ def dashboard_workbook(board):
         summary.append([])
         summary.append([_("Red flag"), _("Cells flagged")])
         summary[summary.max_row][0].font = bold
-        for flag in dash.FLAGS:
+        for flag in FLAGS:
             summary.append([str(flag.label), board.total.flags.get(flag.key, 0)])
         summary.column_dimensions["A"].width = 42
         summary.column_dimensions["B"].width = 28
@@ -70,10 +72,10 @@ def dashboard_workbook(board):
 
         headers = (
             [_("Unit"), _("Kind")]
-            + [str(label) for key, label in dash.TABLE_COLUMNS if key != "flags"]
+            + [str(label) for key, label in TABLE_COLUMNS if key != "flags"]
             + _flag_headers()
         )
-        first_flag_col = len(headers) - len(dash.FLAGS) + 1
+        first_flag_col = len(headers) - len(FLAGS) + 1
         for title, rows in (
             (
                 _("Units below"),
@@ -84,7 +86,7 @@ def dashboard_workbook(board):
                 [
                     (cell["name"], _("Party cell"), stats)
                     for cell, stats in sorted(
-                        dash.per_cell(board.node, board.period).values(),
+                        queries.per_cell(board.node, board.period).values(),
                         key=lambda item: item[0]["path"],
                     )
                 ],
@@ -121,9 +123,7 @@ def _engine():
 
 
 def dashboard_pdf_bytes(request, board):
-    from weasyprint import HTML  # noqa: TID251 — imported when rendering
-
-    font_config, stylesheet = _engine()
+    """The dashboard's printable summary as PDF bytes (in Vietnamese)."""
     with translation.override("vi"):
         markup = render_to_string(
             "evaluations/dashboard/summary_pdf.html",
@@ -131,26 +131,31 @@ def dashboard_pdf_bytes(request, board):
                 "board": board,
                 "node": board.node,
                 "period": board.period,
-                "headlines": dash.headlines(board),
-                "columns": [c for c in dash.TABLE_COLUMNS if c[0] != "flags"],
+                "headlines": headlines(board),
+                "columns": [c for c in TABLE_COLUMNS if c[0] != "flags"],
                 "rows": [
                     (
                         org,
-                        [
-                            dash.table_values(s)[k]
-                            for k, _l in dash.TABLE_COLUMNS
-                            if k != "flags"
-                        ],
-                        dash.raised_flags(s),
+                        [table_values(s)[k] for k, _l in TABLE_COLUMNS if k != "flags"],
+                        raised_flags(s),
                     )
                     for org, s in board.rows
                 ],
                 "flag_rows": [
-                    (flag, board.total.flags.get(flag.key, 0)) for flag in dash.FLAGS
+                    (flag, board.total.flags.get(flag.key, 0)) for flag in FLAGS
                 ],
                 "generated": timezone.localtime(),
             },
         )
+    return render_pdf(markup)
+
+
+def render_pdf(markup):
+    """HTML to PDF bytes with the dashboard's own WeasyPrint setup (`_engine`): the
+    one place to swap for the shared PDF engine."""
+    from weasyprint import HTML  # noqa: TID251 — imported when rendering
+
+    font_config, stylesheet = _engine()
     html = HTML(
         string=markup,
         base_url=STATIC_DIR.as_uri() + "/",
