@@ -287,9 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"queue": "pdf", "expires": 240},
     },
-    # Dashboards' rollup (evaluations/rollup.py): cell-months marked dirty whose
-    # refresh the broker missed, and nightly the calendar-dependent figures (late
-    # minutes, reports, tasks) of the current and previous month.
+    # Dashboards' rollup (evaluations/dashboard/rollup.py, tasks.py): cell-months
+    # marked dirty whose refresh the broker missed, and nightly the
+    # calendar-dependent figures (late minutes, reports, tasks) of the current and
+    # previous month.
     "rollups-sweep": {
         "task": "evaluations.sweep_rollups",
         "schedule": crontab(minute="*/5"),
@@ -302,7 +303,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Task modules Celery's autodiscovery (tasks.py only) would miss.
-CELERY_IMPORTS = ("evaluations.rollup",)
+CELERY_IMPORTS = ("evaluations.dashboard.tasks",)
 # Links in emails and calendar files; seconds before the first SMTP retry (doubling).
 CHIBO_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CHIBO_NOTIFY_RETRY_SECONDS = float(os.environ.get("NOTIFY_RETRY_SECONDS", "30"))

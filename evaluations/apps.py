@@ -20,7 +20,7 @@ class EvaluationsConfig(AppConfig):
         from meetings import hooks
 
         from .api import meeting_tasks
-        from .rollup import schedule_refresh
+        from .dashboard.rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)
         # The printed minutes list the tasks assigned in the meeting.

@@ -15,7 +15,9 @@ from fractions import Fraction
 
 __all__ = [
     "AUTO_SOURCES",
+    "DONE_OUTCOMES",
     "HD12_ATTENDANCE",
+    "HELD_STATES",
     "QUALITY_BANDS",
     "RATINGS",
     "RECOMMENDATION_STATUSES",
@@ -43,6 +45,12 @@ __all__ = [
 ]
 
 Number = int | Fraction | Decimal | float
+
+# Meeting states (values of meetings.models.MeetingState) in which a meeting counts as
+# held for the dashboards: held, its minutes locked, submitted, acknowledged or
+# returned for an addendum (DOMAIN.md §8). Defined here until meetings.domain offers
+# it; every evaluations module reads it from here.
+HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 
 QUALITY_BANDS = ("good", "fair", "average", "poor")
 RATINGS = ("excellent", "good", "completed", "not_completed")

@@ -17,6 +17,7 @@ from members import selectors as member_selectors
 from members.models import OrgKind, RuleKey, SupervisionAssignment
 
 from . import domain, selectors
+from .dashboard.rollup import schedule_refresh
 from .facts import facts_json, meeting_facts
 from .models import (
     AnnualRating,
@@ -36,16 +37,6 @@ from .selectors import review_candidates_q
 logger = logging.getLogger(__name__)
 
 MAX_TASK_ASSIGNEES = 50
-
-
-def refresh_cell_month(cell_id, day):
-    """Ask the dashboard rollup to recompute (cell, month of `day`) after commit."""
-    try:
-        from . import rollup
-
-        rollup.schedule_refresh(cell_id, day)
-    except ImportError:  # the dashboard part is not installed (yet)
-        logger.warning("evaluations rollup missing; cell %s not refreshed", cell_id)
 
 
 def _meeting_day(meeting):
@@ -104,7 +95,7 @@ def assign_task(*, meeting, text, deadline, assignees=(), party_group=None, by=N
     task.full_clean(exclude=["cell", "meeting"])
     task.save()
     task.assignees.set(assignees)
-    refresh_cell_month(meeting.cell_id, _meeting_day(meeting))
+    schedule_refresh(meeting.cell_id, _meeting_day(meeting))
     return task
 
 
@@ -117,7 +108,7 @@ def remove_task(*, task):
         raise ValidationError(_("A reviewed task cannot be removed."))
     task.assignees.clear()
     task.delete()
-    refresh_cell_month(meeting.cell_id, _meeting_day(meeting))
+    schedule_refresh(meeting.cell_id, _meeting_day(meeting))
 
 
 @transaction.atomic
@@ -159,7 +150,7 @@ def review_tasks(*, meeting, outcomes, by=None):
             ]
         )
     for cell_id, day in touched.items():
-        refresh_cell_month(cell_id, day)
+        schedule_refresh(cell_id, day)
     return list(tasks.values())
 
 
@@ -273,7 +264,7 @@ def score_meeting(*, meeting, role, manual, by=None, note="", rubric=None):
     score, _created = QualityScore.objects.update_or_create(
         meeting=meeting, role=role, defaults=values
     )
-    refresh_cell_month(meeting.cell_id, _meeting_day(meeting))
+    schedule_refresh(meeting.cell_id, _meeting_day(meeting))
     return score
 
 
@@ -380,7 +371,7 @@ def file_report(
             for row in rows
         ]
     )
-    refresh_cell_month(meeting.cell_id, day)
+    schedule_refresh(meeting.cell_id, day)
     return report
 
 
@@ -405,7 +396,7 @@ def respond_recommendation(*, recommendation, status, response, by=None):
         rec.closed_on = today
     rec.status = status
     rec.save()
-    refresh_cell_month(
+    schedule_refresh(
         rec.cell_id, rec.meeting.starts_at.date() if rec.meeting_id else today
     )
     return rec
@@ -480,7 +471,7 @@ def confirm_monthly_ratings(*, meeting, levels, by=None):
             },
         )
         saved.append(rating)
-    refresh_cell_month(meeting.cell_id, _meeting_day(meeting))
+    schedule_refresh(meeting.cell_id, _meeting_day(meeting))
     return saved
 
 
@@ -548,9 +539,7 @@ def save_annual_ratings(*, cell, year, rows, can_decide, by=None):
             rating.decided_by = by if decided else None
         rating.facts = facts
         rating.save()
-    refresh_cell_month(
-        cell.pk, timezone.localdate().replace(year=year, month=12, day=1)
-    )
+    schedule_refresh(cell.pk, timezone.localdate().replace(year=year, month=12, day=1))
     return True
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
+from .dashboard import views as dashboard_views
 
 app_name = "evaluations"
 
@@ -26,7 +27,7 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/ratings/", views.monthly_ratings, name="monthly-ratings"),
     path("my-ratings/", views.my_ratings, name="my-ratings"),
-    # Compliance dashboards (dash): evaluations/dashboard_views.py
+    # Compliance dashboards: evaluations/dashboard/views.py
     path("dashboard/", dashboard_views.dashboard_home, name="dashboard-home"),
     path("dashboard/<int:pk>/", dashboard_views.dashboard, name="dashboard"),
     path(

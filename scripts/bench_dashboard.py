@@ -38,9 +38,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from evaluations import dashboard as dash  # noqa: E402
-from evaluations.rollup import HELD_STATES  # noqa: E402
+from evaluations.domain import HELD_STATES  # noqa: E402
 from members.models import Organization, OrgKind, User  # noqa: E402
 
 ROOT_NAME = "Đảng bộ tỉnh Mô Phỏng (seed 1)"
@@ -209,7 +210,7 @@ def main():
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(admin)
-    today = dash.timezone.localdate()
+    today = timezone.localdate()
     closed_quarter = (today.month - 1) // 3 or 4
     quarter_year = today.year if (today.month - 1) // 3 else today.year - 1
     say(

@@ -144,7 +144,7 @@ MATRIX = {
     "evaluations:annual-ratings": ("get", lambda w: [w.cell.pk, 2026], "ofofnl"),
     "evaluations:rubric-settings": ("get", lambda w: [w.cell.pk], "ofofnl"),
     # compliance dashboards: committees over their subtree, a cell's officers and
-    # supervisors over that cell (evaluations/dashboard.py)
+    # supervisors over that cell (evaluations/dashboard/queries.py)
     "evaluations:dashboard-home": ("get", lambda w: [], "ofoofl"),
     "evaluations:dashboard": ("get", lambda w: [w.cell.pk], "ofoonl"),
     "evaluations:dashboard-cells": ("get", lambda w: [w.ward.pk], "nnonnl"),

@@ -29,7 +29,7 @@ NOT_HTML |= {
     "meetings:topic-cover-pdf",
     "meetings:minute-book-download",
 }
-# Dashboard exports (evaluations/dashboard_views.py).
+# Dashboard exports (evaluations/dashboard/views.py).
 NOT_HTML |= {"evaluations:dashboard-xlsx", "evaluations:dashboard-pdf"}
 NOT_PAGES = {"logout", "password_reset_confirm"}
 SERIOUS = {"serious", "critical"}

@@ -7,8 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluations import dashboard as dash
-from evaluations import rollup
-from tests.evaluations.dashboard_fixtures import held
+from evaluations.dashboard import rollup
+from evaluations.dashboard.periods import add_months, current_month
+from tests.evaluations.dashboard.helpers import held
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.e2e
 def test_committee_follows_a_red_flag_to_the_month_and_downloads_the_table(
     page, login, screenshot, tree, users, tmp_path
 ):
-    this = rollup.current_month()
-    last = rollup.add_months(this, -1)
+    this = current_month()
+    last = add_months(this, -1)
     # cell2 holds every regular meeting of the year; cell holds none but this month's.
     for month in range(1, this.month):
         held(tree.cell2, date(this.year, month, 3))

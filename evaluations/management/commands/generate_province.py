@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from evaluations import rollup
+from evaluations.dashboard import rollup
+from evaluations.dashboard.periods import add_months, current_month
 from members.models import CellType, OrgKind
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -117,10 +118,8 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         rng = random.Random(options["seed"])  # noqa: S311 — test data, not secrets
         now = timezone.now()
-        this = rollup.current_month(timezone.localdate())
-        months = [
-            rollup.add_months(this, -i) for i in range(options["months"] - 1, -1, -1)
-        ]
+        this = current_month(timezone.localdate())
+        months = [add_months(this, -i) for i in range(options["months"] - 1, -1, -1)]
         with transaction.atomic(), connection.cursor() as cursor:
             root, cells = self._tree(cursor, rng, options, now)
             self.log(f"tree: root id {root}, {len(cells)} cells")
@@ -579,7 +578,7 @@ class Command(BaseCommand):
                         )
                     if held:
                         for t in range(2):
-                            deadline = rollup.add_months(month, 1).replace(day=20 + t)
+                            deadline = add_months(month, 1).replace(day=20 + t)
                             outcome = (
                                 _weighted(rng, outcomes) if deadline < today else ""
                             )
@@ -594,7 +593,7 @@ class Command(BaseCommand):
                                 held[0],
                             )
                         if rng.random() < 0.1:
-                            due = rollup.add_months(month, 1).replace(day=10)
+                            due = add_months(month, 1).replace(day=10)
                             r = rng.random()
                             filed = None
                             if r < 0.8:

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluations import rollup
+from evaluations.dashboard import rollup
 from members.models import Organization
 
 

@@ -10,21 +10,23 @@ from django.utils.translation import gettext as _
 
 from meetings.api import render_pdf
 
-from . import dashboard as dash
+from . import queries
+from .figures import FLAGS
+from .presenters import TABLE_COLUMNS, headlines, raised_flags, table_values
 
 PRINT_CSS = "evaluations/dashboard_print.css"  # under static/
 
 
 def _flag_headers():
-    return [str(flag.label) for flag in dash.FLAGS]
+    return [str(flag.label) for flag in FLAGS]
 
 
 def _row(name, kind, stats):
-    values = dash.table_values(stats)
+    values = table_values(stats)
     return (
         [name, kind]
-        + [values[key] for key, _label in dash.TABLE_COLUMNS if key != "flags"]
-        + [stats.flags.get(flag.key, 0) for flag in dash.FLAGS]
+        + [values[key] for key, _label in TABLE_COLUMNS if key != "flags"]
+        + [stats.flags.get(flag.key, 0) for flag in FLAGS]
     )
 
 
@@ -51,7 +53,7 @@ def dashboard_workbook(board):
         )
         for cell in summary[5]:
             cell.font = bold
-        for h in dash.headlines(board):
+        for h in headlines(board):
             value = h["value"] if h["available"] else _("Not yet available")
             summary.append(
                 [str(h["label"]), str(value), str(h["detail"]), str(h["note"])]
@@ -59,7 +61,7 @@ def dashboard_workbook(board):
         summary.append([])
         summary.append([_("Red flag"), _("Cells flagged")])
         summary[summary.max_row][0].font = bold
-        for flag in dash.FLAGS:
+        for flag in FLAGS:
             summary.append([str(flag.label), board.total.flags.get(flag.key, 0)])
         summary.column_dimensions["A"].width = 42
         summary.column_dimensions["B"].width = 28
@@ -68,10 +70,10 @@ def dashboard_workbook(board):
 
         headers = (
             [_("Unit"), _("Kind")]
-            + [str(label) for key, label in dash.TABLE_COLUMNS if key != "flags"]
+            + [str(label) for key, label in TABLE_COLUMNS if key != "flags"]
             + _flag_headers()
         )
-        first_flag_col = len(headers) - len(dash.FLAGS) + 1
+        first_flag_col = len(headers) - len(FLAGS) + 1
         for title, rows in (
             (
                 _("Units below"),
@@ -82,7 +84,7 @@ def dashboard_workbook(board):
                 [
                     (cell["name"], _("Party cell"), stats)
                     for cell, stats in sorted(
-                        dash.per_cell(board.node, board.period).values(),
+                        queries.per_cell(board.node, board.period).values(),
                         key=lambda item: item[0]["path"],
                     )
                 ],
@@ -106,6 +108,7 @@ def dashboard_workbook(board):
 
 
 def dashboard_pdf_bytes(request, board):
+    """The dashboard's printable summary as PDF bytes (in Vietnamese)."""
     with translation.override("vi"):
         markup = render_to_string(
             "evaluations/dashboard/summary_pdf.html",
@@ -113,22 +116,18 @@ def dashboard_pdf_bytes(request, board):
                 "board": board,
                 "node": board.node,
                 "period": board.period,
-                "headlines": dash.headlines(board),
-                "columns": [c for c in dash.TABLE_COLUMNS if c[0] != "flags"],
+                "headlines": headlines(board),
+                "columns": [c for c in TABLE_COLUMNS if c[0] != "flags"],
                 "rows": [
                     (
                         org,
-                        [
-                            dash.table_values(s)[k]
-                            for k, _l in dash.TABLE_COLUMNS
-                            if k != "flags"
-                        ],
-                        dash.raised_flags(s),
+                        [table_values(s)[k] for k, _l in TABLE_COLUMNS if k != "flags"],
+                        raised_flags(s),
                     )
                     for org, s in board.rows
                 ],
                 "flag_rows": [
-                    (flag, board.total.flags.get(flag.key, 0)) for flag in dash.FLAGS
+                    (flag, board.total.flags.get(flag.key, 0)) for flag in FLAGS
                 ],
                 "generated": timezone.localtime(),
             },

@@ -1,9 +1,9 @@
 """Per-cell-per-month compliance rollup (DOMAIN.md §8; ARCHITECTURE.md, performance).
 
 One row per party cell per calendar month, recomputed idempotently from the raw tables
-by `evaluations.rollup.recompute` whenever a meeting, its attendance, minutes, scores,
-reports or tasks change. Dashboards read only these rows, so a province view costs
-O(cells x months) small rows instead of O(attendance rows).
+by `evaluations.dashboard.rollup.recompute` whenever a meeting, its attendance,
+minutes, scores, reports or tasks change. Dashboards read only these rows, so a
+province view costs O(cells x months) small rows instead of O(attendance rows).
 """
 
 from django.db import models

@@ -15,15 +15,25 @@ import logging
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
-from celery import shared_task
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from chibo.broker import send_to_broker
+from chibo.broker import send_on_commit
+from evaluations import domain as eval_domain
+from evaluations.models import (
+    FIGURE_FIELDS,
+    CellMonth,
+    CellPeriod,
+    QualityScore,
+    RollupDirty,
+    ScoreRole,
+    SupervisionReport,
+    Task,
+)
 from meetings import domain as meetings_domain
 from meetings.models import (
     Attendance,
+    AttendanceStatus,
     Meeting,
     MeetingChange,
     MeetingKind,
@@ -38,28 +48,23 @@ from members.models import (
     RuleKey,
 )
 
-from . import domain as eval_domain
-from .models_rollup import FIGURE_FIELDS, CellMonth, RollupDirty
+from .figures import PERIOD_SUMS, period_figures
+from .periods import (
+    PERIODS,
+    add_months,
+    current_month,
+    month_start,
+    months_to_refresh,
+    year_months,
+)
 
 logger = logging.getLogger(__name__)
 
-HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 COUNTED_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC)
-DONE_OUTCOMES = frozenset({"done_on_time", "done_late", "exceeded"})
 CHUNK = 300  # cells per set-based recompute
-
-
-def month_start(day):
-    return date(day.year, day.month, 1)
-
-
-def add_months(month, n):
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def current_month(today=None):
-    return month_start(today or timezone.localdate())
+# The Celery task (tasks.py: refresh_cell_month_task) recomputing one cell-month,
+# sent by name so this module need not import the tasks that call it.
+REFRESH_TASK = "evaluations.refresh_cell_month"
 
 
 # --- scheduling ---------------------------------------------------------------
@@ -80,7 +85,7 @@ def schedule_refresh(cell_id: int, day: date) -> None:
         unique_fields=["cell", "month"],
         update_fields=["marked_at"],
     )
-    transaction.on_commit(lambda: _publish(cell_id, month))
+    send_on_commit(REFRESH_TASK, cell_id=cell_id, month=month.isoformat())
 
 
 def schedule_meeting_refresh(meeting) -> None:
@@ -88,29 +93,9 @@ def schedule_meeting_refresh(meeting) -> None:
     schedule_refresh(meeting.cell_id, meeting.planned_date)
 
 
-def _publish(cell_id, month):
-    send_to_broker(refresh_cell_month_task, cell_id=cell_id, month=month.isoformat())
-
-
-@shared_task(name="evaluations.refresh_cell_month", queue="default")
-def refresh_cell_month_task(*, cell_id, month):
-    refresh_cell_month(cell_id, date.fromisoformat(month))
-
-
-@shared_task(name="evaluations.sweep_rollups", queue="default")
-def sweep_rollups_task():
-    """Recompute every cell-month still marked dirty (a publish the broker missed)."""
-    return sweep_dirty()
-
-
-@shared_task(name="evaluations.refresh_recent_rollups", queue="default")
-def refresh_recent_rollups_task():
+def refresh_recent(today=None):
     """Recompute the current and previous month of every cell: their late minutes,
     pending reports and due tasks move with the calendar, not with a write."""
-    return refresh_recent()
-
-
-def refresh_recent(today=None):
     this = current_month(today)
     months = [add_months(this, -1), this]
     ids = list(
@@ -124,24 +109,9 @@ def refresh_recent(today=None):
     return changed
 
 
-def months_to_refresh(month, today=None):
-    """The months recomputed for a change filed under `month`: the month before (a
-    meeting filed by its planned month may have been moved across the boundary)
-    through the end of the year, or January after a December (the absence streak
-    of later months and task deadlines depend on it); never beyond the current
-    month unless `month` itself is later."""
-    first = add_months(month, -1)
-    last = max(date(month.year, 12, 1), add_months(month, 1))
-    last = min(last, max(month, current_month(today)))
-    months, cursor = [], first
-    while cursor <= last:
-        months.append(cursor)
-        cursor = add_months(cursor, 1)
-    return months
-
-
 def refresh_cell_month(cell_id, month):
-    """Recompute one cell-month (and its neighbours, see above); clear its marker."""
+    """Recompute one cell-month (and its neighbours: periods.months_to_refresh); clear
+    its marker."""
     marker = RollupDirty.objects.filter(cell_id=cell_id, month=month_start(month))
     # The marker as committed before this recompute: a change whose transaction
     # commits later re-marks the row (a newer marked_at) and must stay marked, even
@@ -229,8 +199,8 @@ def compute(cell_ids, months, *, now=None):
             row["official_members"] = roll[cell["id"]]["official_members"]
             result[(cell["id"], month)] = row
     for year in sorted({m.year for m in months}):
-        year_months = [m for m in months if m.year == year]
-        _compute_year(result, ids, year, year_months, nag_days, now)
+        in_year = [m for m in months if m.year == year]
+        _compute_year(result, ids, year, in_year, nag_days, now)
     return result
 
 
@@ -241,7 +211,7 @@ def _compute_year(result, ids, year, months, nag_days, now):
         Meeting.objects.filter(
             cell_id__in=ids,
             kind__in=COUNTED_KINDS,
-            state__in=HELD_STATES,
+            state__in=eval_domain.HELD_STATES,
             planned_date__gte=date(year, 1, 1),
             planned_date__lt=last,
         )
@@ -262,7 +232,7 @@ def _compute_year(result, ids, year, months, nag_days, now):
     meeting_q = Q(
         meeting__cell_id__in=ids,
         meeting__kind__in=COUNTED_KINDS,
-        meeting__state__in=HELD_STATES,
+        meeting__state__in=eval_domain.HELD_STATES,
         meeting__planned_date__gte=date(year, 1, 1),
         meeting__planned_date__lt=last,
     )
@@ -285,8 +255,6 @@ def _compute_year(result, ids, year, months, nag_days, now):
     scores = defaultdict(dict)
     reports = defaultdict(list)
     if wanted_ids:
-        from .models import QualityScore, SupervisionReport
-
         for meeting_id, role, band in QualityScore.objects.filter(
             meeting_id__in=wanted_ids
         ).values_list("meeting_id", "role", "band"):
@@ -318,7 +286,7 @@ def _compute_year(result, ids, year, months, nag_days, now):
                         longest[member_id] = max(
                             longest.get(member_id, 0), run[member_id]
                         )
-                    elif status == "present":
+                    elif status == AttendanceStatus.PRESENT:
                         run[member_id] = 0
             if cursor in wanted:
                 result[(cell_id, cursor)]["absent_streak"] = sum(
@@ -366,21 +334,23 @@ def _compute_year(result, ids, year, months, nag_days, now):
         if submitted is not None and submitted - end <= timedelta(days=days):
             row["minutes_submitted_on_time"] += 1
         for _mid, _member, status, spoke, attached in attendance[meeting["id"]]:
-            if status == "present":
+            if status == AttendanceStatus.PRESENT:
                 row["att_attendees"] += 1
                 row["att_spoke"] += 1 if spoke else 0
             if attached:
                 continue
             if status not in meetings_domain.NEUTRAL_STATUSES:
                 row["att_required"] += 1
-            if status == "present":
+            if status == AttendanceStatus.PRESENT:
                 row["att_present"] += 1
-            elif status == "absent_unexcused":
+            elif status == AttendanceStatus.ABSENT_UNEXCUSED:
                 row["att_unexcused"] += 1
         meeting_scores = scores.get(meeting["id"])
         if meeting_scores:
-            band = meeting_scores.get("supervisor") or meeting_scores.get("self")
-            if band in {"good", "fair", "average", "poor"}:
+            band = meeting_scores.get(ScoreRole.SUPERVISOR) or meeting_scores.get(
+                ScoreRole.SELF
+            )
+            if band in eval_domain.QUALITY_BANDS:
                 row["scored"] += 1
                 row[f"band_{band}"] += 1
         for due_on, submitted_at in reports.get(meeting["id"], ()):
@@ -397,8 +367,6 @@ def _compute_year(result, ids, year, months, nag_days, now):
             else:
                 row["reports_filed_late"] += 1
 
-    from .models import Task
-
     today = timezone.localtime(now).date()
     for cell_id, deadline, outcome in Task.objects.filter(
         cell_id__in=ids, deadline__gte=min(months), deadline__lt=last
@@ -409,7 +377,7 @@ def _compute_year(result, ids, year, months, nag_days, now):
         if outcome or deadline < today:  # pending tasks count once they are due
             row = result[(cell_id, month)]
             row["tasks_total"] += 1
-            if outcome in DONE_OUTCOMES:
+            if outcome in eval_domain.DONE_OUTCOMES:
                 row["tasks_done"] += 1
 
 
@@ -477,34 +445,6 @@ def recompute(cell_ids, months, *, dry_run=False, now=None):
     return differing
 
 
-PERIOD_SUMS = [
-    "regular_held",
-    "regular_on_plan",
-    "meetings_held",
-    "duration_recorded",
-    "duration_ok",
-    "thematic_held",
-    "hcm_held",
-    "att_required",
-    "att_present",
-    "att_unexcused",
-    "att_attendees",
-    "att_spoke",
-    "minutes_due",
-    "minutes_locked_on_time",
-    "minutes_submitted_on_time",
-    "minutes_late",
-    "scored",
-    "band_good",
-    "band_fair",
-    "band_average",
-    "band_poor",
-    "reports",
-    "reports_on_time",
-    "reports_filed_late",
-    "tasks_total",
-    "tasks_done",
-]
 PERIOD_FIELDS = [
     "path",
     "members",
@@ -523,24 +463,9 @@ PERIOD_FIELDS = [
 ]
 
 
-def period_months(year, kind, number):
-    if kind == "y":
-        return [date(year, m, 1) for m in range(1, 13)]
-    if kind == "q":
-        return [date(year, 3 * (number - 1) + m, 1) for m in range(1, 4)]
-    return [date(year, number, 1)]
-
-
-PERIODS = (
-    [("y", 0)] + [("q", q) for q in range(1, 5)] + [("m", m) for m in range(1, 13)]
-)
-
-
 def build_periods(cell_ids, years, *, now=None):
     """Rebuild the CellPeriod rows (year, quarters, months) of `cell_ids` for `years`
     from their CellMonth rows: one read, one upsert."""
-    from .models_rollup import CellPeriod
-
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     this_month = month_start(today)
@@ -562,49 +487,15 @@ def build_periods(cell_ids, years, *, now=None):
     out = []
     for (cell_id, year), by_month in rows.items():
         for kind, number in PERIODS:
-            months = period_months(year, kind, number)
-            if months[0] > this_month:
-                continue
-            present = [by_month[m] for m in months if m in by_month]
-            latest = by_month[max(by_month)] if not present else present[-1]
-            values = {name: sum(r[name] for r in present) for name in PERIOD_SUMS}
-            values["path"] = latest["path"]
-            values["members"] = latest["members"]
-            values["official_members"] = latest["official_members"]
-            values["closed_months"] = sum(1 for m in months if m < this_month)
-            values["held_closed"] = sum(
-                r["regular_held"] for r in present if r["month"] < this_month
+            values = period_figures(
+                by_month, year, kind, number, this_month=this_month, today=today
             )
-            values["absent_streak"] = max(
-                (r["absent_streak"] for r in present), default=0
-            )
-            values["reports_overdue"] = sum(
-                r["reports_pending"]
-                for r in present
-                if r["reports_pending_due"] is not None
-                and r["reports_pending_due"] < today
-            )
-            no_thematic = 0
-            for q in range(1, 5):
-                q_months = period_months(year, "q", q)
-                if not set(q_months) <= set(months):
-                    values[f"q{q}"] = 0
-                    continue
-                held = sum(
-                    by_month[m]["thematic_held"] for m in q_months if m in by_month
+            if values is not None:
+                out.append(
+                    CellPeriod(
+                        cell_id=cell_id, year=year, kind=kind, number=number, **values
+                    )
                 )
-                values[f"q{q}"] = held
-                if q_months[-1] < this_month and not held:
-                    no_thematic += 1
-            values["no_thematic"] = no_thematic
-            values["held_months"] = sum(
-                1 << (r["month"].month - 1) for r in present if r["regular_held"]
-            )
-            out.append(
-                CellPeriod(
-                    cell_id=cell_id, year=year, kind=kind, number=number, **values
-                )
-            )
     if out:
         CellPeriod.objects.bulk_create(
             out,
@@ -613,12 +504,6 @@ def build_periods(cell_ids, years, *, now=None):
             unique_fields=["cell", "year", "kind", "number"],
             update_fields=[*PERIOD_FIELDS, "computed_at"],
         )
-
-
-def year_months(year, today=None):
-    """The months of `year` up to the current month."""
-    last = current_month(today)
-    return [date(year, m, 1) for m in range(1, 13) if date(year, m, 1) <= last]
 
 
 def rebuild(*, org=None, years=None, dry_run=False, progress=None):

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from evaluations import rollup
 from evaluations import services as eval_services
+from evaluations.dashboard import rollup
+from evaluations.dashboard.periods import add_months, current_month
 from evaluations.models import CellMonth, RollupDirty
 from meetings import services
 from meetings.models import AttendanceStatus, MeetingKind
-from tests.evaluations.dashboard_fixtures import held
+from tests.evaluations.dashboard.helpers import held
 from tests.meetings.helpers import (
     adopt_and_sign,
     at,
@@ -37,7 +38,7 @@ def wait_clean(timeout=20):
 
 
 def last_month():
-    return rollup.add_months(rollup.current_month(), -1)
+    return add_months(current_month(), -1)
 
 
 def _row(cell, month):

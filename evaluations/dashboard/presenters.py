@@ -1,0 +1,254 @@
+"""Turning a dashboard's figures into what its pages and exports show: headline
+figures and table cells as text, the children table, the heatmap rows, the trend
+chart's series, the cells behind a figure and a cell's meetings by month.
+
+No queries: everything here works on a built `Dashboard`, `Stats` or rows already
+read. HTML stays in the templates (templates/evaluations/dashboard/).
+"""
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.domain import HELD_STATES
+from meetings.models import MeetingKind
+from members.models import OrgKind
+
+from .figures import FIGURES, FLAG_BY_KEY, SORT_KEYS, ratio, sort_rows
+from .periods import month_start
+
+
+def pct(value):
+    """A Fraction as a Vietnamese percentage with one decimal ("92,3 %"), or "—"."""
+    if value is None:
+        return "—"
+    return f"{number_format(round(float(value) * 100, 1), 1)} %"
+
+
+def of(numerator, denominator):
+    return f"{numerator} / {denominator}"
+
+
+def headlines(board):
+    """[{key, label, note, value, detail, flag, available}] for the node's totals."""
+    t = board.total
+    s = t.sums
+    quarters = board.period.quarters()
+    thematic = (
+        " · ".join(
+            f"Q{q}: {t.thematic_cells.get(q, 0)}/{t.cells}" for q, _months in quarters
+        )
+        if quarters
+        else "—"
+    )
+    values = {
+        "cells": (str(t.cells), "", "few_officials"),
+        "members": (str(t.members), "", ""),
+        "regular": (
+            of(s["regular_held"], t.regular_due),
+            pct(ratio(s["regular_held"], t.regular_due)),
+            "missed_regular",
+        ),
+        "on_plan": (
+            of(s["regular_on_plan"], s["regular_held"]),
+            pct(ratio(s["regular_on_plan"], s["regular_held"])),
+            "",
+        ),
+        "thematic": (thematic, "", "no_thematic"),
+        "hcm": (of(t.hcm_cells, t.cells), "", ""),
+        "attendance": (
+            pct(t.attendance_rate),
+            of(s["att_present"], s["att_required"]),
+            "low_attendance",
+        ),
+        "unexcused": (str(s["att_unexcused"]), "", "unexcused"),
+        "speaking": (pct(t.speaking_share), of(s["att_spoke"], s["att_attendees"]), ""),
+        "duration": (
+            of(s["duration_ok"], s["duration_recorded"]),
+            pct(ratio(s["duration_ok"], s["duration_recorded"])),
+            "",
+        ),
+        "minutes": (
+            of(s["minutes_locked_on_time"], s["minutes_due"]),
+            _("submitted on time: %(n)s") % {"n": s["minutes_submitted_on_time"]},
+            "minutes_late",
+        ),
+        "quality": (
+            _("good %(good)s · fair %(fair)s · average %(average)s · poor %(poor)s")
+            % {
+                "good": s["band_good"],
+                "fair": s["band_fair"],
+                "average": s["band_average"],
+                "poor": s["band_poor"],
+            },
+            _("%(n)s meetings scored") % {"n": s["scored"]},
+            "",
+        ),
+        "reports": (
+            of(s["reports_on_time"], t.reports_due),
+            _("late or missing: %(n)s") % {"n": t.reports_late},
+            "report_late",
+        ),
+        "recommendations": (of(t.recs_open, t.recs_overdue), "", ""),
+        "tasks": (pct(t.tasks_rate), of(s["tasks_done"], s["tasks_total"]), ""),
+    }
+    result = []
+    for figure in FIGURES:
+        value = values.get(figure.key)
+        result.append(
+            {
+                "key": figure.key,
+                "label": figure.label,
+                "note": figure.note,
+                "value": value[0] if value else None,
+                "detail": value[1] if value else "",
+                "flag": value[2] if value else "",
+                "flag_cells": t.flags.get(value[2], 0) if value and value[2] else 0,
+                "available": value is not None,
+            }
+        )
+    return result
+
+
+TABLE_COLUMNS = [
+    ("cells", _("Cells")),
+    ("members", _("Members")),
+    ("regular", _("Regular held / due")),
+    ("attendance", _("Attendance")),
+    ("unexcused", _("Unexcused")),
+    ("speaking", _("Spoke")),
+    ("minutes", _("Minutes on time")),
+    ("reports", _("Reports on time")),
+    ("tasks", _("Tasks done")),
+    ("flags", _("Red flags")),
+]
+
+
+def table_values(stats):
+    """The children table's cells for one row, as text, in TABLE_COLUMNS order."""
+    s = stats.sums
+    return {
+        "cells": str(stats.cells),
+        "members": str(stats.members),
+        "regular": of(s["regular_held"], stats.regular_due),
+        "attendance": pct(stats.attendance_rate),
+        "unexcused": str(s["att_unexcused"]),
+        "speaking": pct(stats.speaking_share),
+        "minutes": of(s["minutes_locked_on_time"], s["minutes_due"]),
+        "reports": of(s["reports_on_time"], stats.reports_due),
+        "tasks": pct(stats.tasks_rate),
+    }
+
+
+def raised_flags(stats):
+    """[(Flag, count)] of the flags raised on a row (count: cells, or for a cell the
+    number of months, quarters, absences… behind it)."""
+    return [(FLAG_BY_KEY[key], n) for key, n in stats.flags.items() if n]
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def _cols(stats):
+    values = table_values(stats)
+    return [(key, values.get(key)) for key, _label in TABLE_COLUMNS]
+
+
+def children_rows(board, sort, descending):
+    """The children table's rows, sorted: each unit with its cells as text and its
+    raised flags; `cell_id` is set for a cell (its flags link to its meetings)."""
+    return [
+        {
+            "org": org,
+            "stats": stats,
+            "cols": _cols(stats),
+            "flags": raised_flags(stats),
+            "cell_id": org.pk if org.kind == OrgKind.CELL else None,
+        }
+        for org, stats in sort_rows(board.rows, sort, descending)
+    ]
+
+
+def heatmap_rows(board):
+    """The heatmap's rows: each unit (or the cell itself) with the link its month
+    squares share (a cell's meetings of that month, or a unit's month dashboard)
+    and its squares (level, month, held, cells)."""
+    key = board.period.key
+    rows = []
+    for org, squares in board.heatmap:
+        if org.kind == OrgKind.CELL:
+            base = reverse("evaluations:dashboard-meetings", args=[org.pk])
+            link = f"{base}?period={key}&month="
+        else:
+            base = reverse("evaluations:dashboard", args=[org.pk])
+            link = f"{base}?period="
+        rows.append({"name": org.name, "link": link, "squares": squares})
+    return rows
+
+
+def chart_series(trends):
+    """The trend chart's series as comma-separated data attributes ("" for none)."""
+    return {
+        key: ",".join("" if v is None else str(v) for v in values)
+        for key, values in trends.items()
+    }
+
+
+def trend_rows(trends):
+    """The trend chart as table rows: (month label, held, attendance, speaking)."""
+    return list(
+        zip(
+            trends["labels"],
+            trends["held"],
+            trends["attendance"],
+            trends["speaking"],
+            strict=True,
+        )
+    )
+
+
+def cell_items(cells, figure):
+    """The cells behind a figure or a flag (only the flagged ones for a flag), worst
+    first: [{cell, stats, cols, flags, flag_count}]."""
+    items = [
+        {
+            "cell": cell,
+            "stats": stats,
+            "cols": _cols(stats),
+            "flags": raised_flags(stats),
+            "flag_count": stats.flags.get(figure, 0),
+        }
+        for cell, stats in cells.values()
+        if figure not in FLAG_BY_KEY or stats.flags[figure]
+    ]
+    sort_key = figure if figure in SORT_KEYS else "flags"
+    if figure in FLAG_BY_KEY:
+        items.sort(key=lambda item: (-item["flag_count"], item["cell"]["path"]))
+    else:
+        items.sort(
+            key=lambda item: (
+                -(item["stats"].flag_total),
+                item["stats"].sort_value(sort_key) or 0,
+                item["cell"]["path"],
+            )
+        )
+    return items
+
+
+def meetings_by_month(meetings, months, this_month):
+    """A cell's meetings grouped by planned month, each ended month without a held
+    regular meeting marked missed: [{month, meetings, missed, closed}]."""
+    held_months = {
+        month_start(m.planned_date)
+        for m in meetings
+        if m.kind == MeetingKind.REGULAR and m.state in HELD_STATES
+    }
+    return [
+        {
+            "month": month,
+            "meetings": [m for m in meetings if month_start(m.planned_date) == month],
+            "missed": month < this_month and month not in held_months,
+            "closed": month < this_month,
+        }
+        for month in months
+    ]

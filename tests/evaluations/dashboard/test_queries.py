@@ -1,0 +1,135 @@
+"""evaluations.dashboard.queries: every headline figure and flag of a node, as the
+rollup and the live recommendations give them."""
+
+from datetime import date
+
+import pytest
+
+from evaluations import dashboard as dash
+from evaluations.dashboard import rollup
+from members import services as member_services
+from members.models import RuleKey
+from tests.evaluations.dashboard.helpers import TODAY, freeze, held
+
+Q3 = dash.Period("quarter", 2026, 3)
+
+
+def test_every_headline_figure_of_the_ward(facts):
+    board = dash.build(facts.ward, Q3, today=TODAY)
+    t, s = board.total, board.total.sums
+    assert (t.cells, t.members) == (2, 7)
+    assert (s["regular_held"], t.regular_due, s["regular_on_plan"]) == (5, 6, 5)
+    assert t.thematic_cells == {3: 2}
+    assert t.hcm_cells == 1
+    assert (s["att_present"], s["att_required"]) == (16, 18)
+    assert s["att_unexcused"] == 1
+    assert (s["att_spoke"], s["att_attendees"]) == (4, 16)
+    assert (s["duration_ok"], s["duration_recorded"]) == (5, 6)
+    assert (s["minutes_locked_on_time"], s["minutes_due"]) == (2, 6)
+    assert s["minutes_submitted_on_time"] == 1
+    assert (s["scored"], s["band_fair"], s["band_poor"], s["band_good"]) == (2, 1, 1, 0)
+    assert (s["reports_on_time"], t.reports_late, t.reports_due) == (1, 1, 2)
+    assert (t.recs_open, t.recs_overdue) == (1, 1)
+    assert (s["tasks_done"], s["tasks_total"]) == (1, 3)
+    texts = {h["key"]: h for h in dash.headlines(board)}
+    assert texts["regular"]["value"] == "5 / 6"
+    assert texts["attendance"]["value"] == "88,9 %"
+    assert texts["speaking"]["value"] == "25,0 %"
+    assert texts["thematic"]["value"] == "Q3: 2/2"
+    assert texts["tasks"]["value"] == "33,3 %"
+    assert texts["dues"]["available"] is False
+
+
+def test_every_flag_exactly(facts):
+    board = dash.build(facts.ward, Q3, today=TODAY)
+    assert board.total.flags == {
+        "missed_regular": 1,
+        "no_thematic": 0,
+        "unexcused": 1,
+        "low_attendance": 1,
+        "absent_streak": 0,
+        "minutes_late": 2,
+        "report_late": 1,
+        "few_officials": 1,
+    }
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    # The SQL roll-up and the per-cell rules agree on every flag.
+    assert board.total.flags == {
+        key: sum(1 for _c, stats in cells.values() if stats.flags[key])
+        for key in dash.FLAG_BY_KEY
+    }
+    cell = cells[facts.cell.pk][1].flags
+    assert cell == {
+        "missed_regular": 1,
+        "no_thematic": 0,
+        "unexcused": 1,
+        "low_attendance": 1,
+        "absent_streak": 0,
+        "minutes_late": 1,
+        "report_late": 1,
+        "few_officials": 0,
+    }
+    cell2 = cells[facts.cell2.pk][1].flags
+    assert {k for k, n in cell2.items() if n} == {"minutes_late", "few_officials"}
+    assert cell2["minutes_late"] == 3
+
+
+@pytest.mark.parametrize(("days", "overdue"), [(106, 0), (105, 1)])
+def test_recommendation_days_setting_inherited_by_the_figures(facts, days, overdue):
+    """The open recommendation of the cell was raised on 09/08, 106 days before
+    TODAY: recommendation_days set on the province decides whether it is overdue, in
+    the rolled-up total, the children rows and the per-cell figures alike."""
+    member_services.set_rule(
+        org=facts.province,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days,
+        valid_from=date(2026, 1, 1),
+    )
+    board = dash.build(facts.ward, Q3, today=TODAY)
+    assert (board.total.recs_open, board.total.recs_overdue) == (1, overdue)
+    by_child = {child.pk: stats for child, stats in board.rows}
+    assert by_child[facts.cell.pk].recs_overdue == overdue
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].recs_overdue == overdue
+    own = dash.build(facts.cell, Q3, today=TODAY)
+    assert own.total.recs_overdue == overdue
+    # A value on the cell itself overrides the province's; its sibling keeps it.
+    member_services.set_rule(
+        org=facts.cell,
+        key=RuleKey.RECOMMENDATION_DAYS,
+        value=days - 10 if not overdue else 200,
+        valid_from=date(2026, 1, 1),
+    )
+    flipped = 1 - overdue
+    assert dash.build(facts.ward, Q3, today=TODAY).total.recs_overdue == flipped
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].recs_overdue == flipped
+
+
+def test_no_thematic_flag_only_for_a_closed_quarter(tree, monkeypatch):
+    freeze(monkeypatch)
+    held(tree.cell, date(2026, 10, 3))
+    held(tree.cell, date(2026, 11, 3))
+    rollup.rebuild(years=[2026])
+    q4 = dash.build(tree.cell, dash.Period("quarter", 2026, 4), today=TODAY)
+    assert q4.total.flags["no_thematic"] == 0  # quarter 4 is not over
+    q3 = dash.build(tree.cell, Q3, today=TODAY)
+    assert q3.total.flags["no_thematic"] == 1
+    assert q3.total.flags["missed_regular"] == 1  # 3 months missed, 1 cell
+    assert q3.cells[tree.cell.pk][1].flags["missed_regular"] == 3
+    # November is under way and held: due counts it, October counts as closed.
+    assert (q4.total.sums["regular_held"], q4.total.regular_due) == (2, 2)
+
+
+def test_member_absent_more_than_three_times_in_a_row(tree, monkeypatch):
+    freeze(monkeypatch)
+    for month in (1, 2, 3, 4):
+        held(tree.cell, date(2026, month, 3), statuses={tree.member: "absent_excused"})
+    held(tree.cell, date(2026, 5, 3))
+    rollup.rebuild(years=[2026])
+    march = dash.build(tree.cell, dash.Period("month", 2026, 3), today=TODAY)
+    assert march.total.flags["absent_streak"] == 0  # 3 in a row is allowed
+    april = dash.build(tree.cell, dash.Period("month", 2026, 4), today=TODAY)
+    assert april.total.flags["absent_streak"] == 1
+    year = dash.build(tree.cell, dash.Period("year", 2026), today=TODAY)
+    assert year.total.flags["absent_streak"] == 1
