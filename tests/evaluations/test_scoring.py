@@ -405,10 +405,16 @@ def test_rubric_settings_page_chooses_checklist(
     assert response.status_code == 302
     choice = RubricChoice.objects.get(organization=tree.ward)
     assert (choice.rubric_code, choice.valid_from) == (CHECKLIST_CODE, date(2026, 1, 1))
-    bad = secretary_client.post(
+    bad = committee_client.post(
         url("rubric-settings", tree.cell.pk),
         {"rubric_code": "nope", "valid_from": "31/02/2026"},
     )
     assert bad.status_code == 422
+    # The cell's own secretary reads its rubric but does not choose it.
+    refused = secretary_client.post(
+        url("rubric-settings", tree.cell.pk),
+        {"rubric_code": CHECKLIST_CODE, "valid_from": "01/01/2026"},
+    )
+    assert refused.status_code == 403
     assert RubricChoice.objects.count() == 1
     assert secretary_client.get(url("rubric-settings", tree.ward.pk)).status_code == 404

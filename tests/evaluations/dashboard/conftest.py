@@ -10,7 +10,6 @@ from evaluations.models import (
     Recommendation,
     Rubric,
     SupervisionReport,
-    Task,
 )
 from meetings.models import MeetingKind
 from tests.evaluations.dashboard.helpers import HANOI, freeze, held
@@ -47,6 +46,11 @@ def facts(tree, monkeypatch):
         date(2026, 7, 3),
         spoke={s, m, o[0]},
         submitted_after_hours=30,
+        tasks=(
+            (date(2026, 8, 31), "done_on_time"),
+            (date(2026, 9, 30), "not_done"),
+            (date(2026, 9, 15), ""),
+        ),
     )
     held(
         tree.cell,
@@ -95,18 +99,6 @@ def facts(tree, monkeypatch):
             responsible="Bí thư",
             status=status,
             raised_on=raised,
-        )
-    for deadline, outcome in (
-        (date(2026, 8, 31), "done_on_time"),
-        (date(2026, 9, 30), "not_done"),
-        (date(2026, 9, 15), ""),
-    ):
-        Task.objects.create(
-            meeting=july,
-            cell=tree.cell,
-            text="Việc",
-            deadline=deadline,
-            outcome=outcome,
         )
     assert rollup.rebuild(years=[2026]) > 0
     return tree

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from evaluations.models import Task
 from meetings.models import Attendance, Meeting, MeetingKind, Minutes
 from tests.factories import MemberFactory, OrganizationFactory
 
@@ -37,6 +38,7 @@ def held(
     locked_after_hours=24,
     submitted_after_hours=None,
     state="locked",
+    tasks=(),
     **flags,
 ):
     """A held meeting of `cell` on `day` (planned that day). `statuses` maps member →
@@ -73,6 +75,14 @@ def held(
         )
         for member in members
     )
+    for deadline, outcome in tasks:  # assigned in the meeting, before its lock
+        Task.objects.create(
+            meeting=meeting,
+            cell=cell,
+            text="Việc",
+            deadline=deadline,
+            outcome=outcome,
+        )
     Minutes.objects.create(
         meeting=meeting,
         started_at=start,
