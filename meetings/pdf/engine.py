@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 
@@ -45,6 +46,16 @@ def forget_font_folder(font_config):
         font_config._folder = None
 
 
+def is_static_file_url(url):
+    """Whether `url` names a file inside STATIC_DIR once resolved: a prefix check
+    alone lets `…/static/../../etc/passwd` through."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    return path.is_relative_to(STATIC_DIR.resolve()) and path.is_file()
+
+
 def static_url_fetcher(url, *args, **kwargs):
     """Fetch `url` if it is one of our own static files, else raise ValueError."""
     return _static_fetcher().fetch(url)
@@ -58,7 +69,7 @@ def _static_fetcher():
 
     class StaticURLFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if not url.startswith(STATIC_DIR.as_uri() + "/"):
+            if not is_static_file_url(url):
                 raise ValueError(f"refused to fetch {url!r} while rendering a PDF")
             return super().fetch(url, headers)
 

@@ -43,7 +43,15 @@ def test_render_pdf_archival_is_pdf_a_3b_with_the_attachment():
 
 @pytest.mark.parametrize(
     "url",
-    ["https://example.org/logo.png", "file:///etc/passwd", "http://127.0.0.1/x"],
+    [
+        "https://example.org/logo.png",
+        "file:///etc/passwd",
+        "http://127.0.0.1/x",
+        # a prefix check alone let these through
+        (pdf.STATIC_DIR / "fonts").as_uri() + "/../../../../../etc/passwd",
+        (pdf.STATIC_DIR).as_uri() + "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "file://evil.example" + pdf.STATIC_DIR.as_posix() + "/css/app.css",
+    ],
 )
 def test_only_static_files_may_be_fetched(url):
     with pytest.raises(ValueError, match="refused to fetch"):
