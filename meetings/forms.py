@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.validators import single_line
 from members.models import Member
 
 from .models import AttendanceStatus, Guest, Meeting, MeetingKind, VoteKind
@@ -112,7 +113,9 @@ class PreparationForm(forms.ModelForm):
 
 class RescheduleForm(forms.Form):
     starts_at = datetime_field(_("New date and time"))
-    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    place = forms.CharField(
+        label=_("Place"), max_length=255, required=False, validators=[single_line]
+    )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
 
@@ -129,9 +132,14 @@ class DocumentForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[single_line])
     role = forms.ChoiceField(label=_("Role"), choices=Guest.Role.choices)
-    title = forms.CharField(label=_("Position / unit"), max_length=255, required=False)
+    title = forms.CharField(
+        label=_("Position / unit"),
+        max_length=255,
+        required=False,
+        validators=[single_line],
+    )
 
 
 class ExcuseForm(forms.Form):

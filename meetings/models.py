@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chibo.validators import single_line
 from members.models import Member, Organization, TimeStamped, User
 
 
@@ -83,8 +84,12 @@ class Meeting(TimeStamped):
     plan_slot = models.CharField(max_length=10, blank=True, editable=False)
     planned_date = models.DateField(_("planned date"))
     starts_at = models.DateTimeField(_("date and time"))
-    place = models.CharField(_("place"), max_length=255, blank=True)
-    topic = models.CharField(_("topic"), max_length=255, blank=True)
+    place = models.CharField(
+        _("place"), max_length=255, blank=True, validators=[single_line]
+    )
+    topic = models.CharField(
+        _("topic"), max_length=255, blank=True, validators=[single_line]
+    )
     is_combined = models.BooleanField(
         _("combined regular and thematic"),
         default=False,
@@ -298,9 +303,11 @@ class Guest(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="guests"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line])
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    title = models.CharField(_("position / unit"), max_length=255, blank=True)
+    title = models.CharField(
+        _("position / unit"), max_length=255, blank=True, validators=[single_line]
+    )
     member = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

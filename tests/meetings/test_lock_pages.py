@@ -88,3 +88,26 @@ def test_excuse_decisions_are_refused_after_adoption(adopted, persona_client):
     assert REFUSED in messages_of(response)
     excuse.refresh_from_db()
     assert excuse.status == ExcuseRequest.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "topic", ["Đoàn kết\r\nSubject: giả", "Dòng một\nDòng hai", "Tách\u2028dòng"]
+)
+def test_topic_and_place_are_single_line(tree, persona_client, topic):
+    with translation.override("vi"):
+        response = persona_client("secretary").post(
+            reverse("meetings:meeting-create", args=[tree.cell.pk]),
+            {
+                "kind": "extraordinary",
+                "starts_at": "20/12/2026 19:30",
+                "place": "Hội trường\r\nkhối phố",
+                "topic": topic,
+            },
+        )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    message = "Hãy viết trên một dòng (không xuống dòng)."
+    assert form.errors["topic"] == [message]
+    assert form.errors["place"] == [message]
+    assert not Meeting.objects.filter(place__startswith="Hội trường").exists()
