@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -32,6 +31,7 @@ from tests.meetings.pdf.helpers import (
     stored,
     text_of,
 )
+from tests.support import database_url
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,9 +233,7 @@ def _worker_process(log_path):
     Redis, redelivering a killed worker's task after 2 seconds."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "chibo.settings",
-        "DATABASE_URL": "postgresql://{USER}@{HOST}:{PORT}/{NAME}".format(
-            **connection.settings_dict
-        ),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_VISIBILITY_TIMEOUT": "2",
