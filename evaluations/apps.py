@@ -22,3 +22,7 @@ class EvaluationsConfig(AppConfig):
         from .rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)
+        # Task and supervisor report reminders go through the meetings scanner.
+        from . import reminders
+
+        reminders.register()

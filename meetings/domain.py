@@ -15,6 +15,7 @@ __all__ = [
     "ABSENT_STATUSES",
     "ATTENDANCE_STATUSES",
     "COMBINED_MINIMUM_DURATION_MINUTES",
+    "HELD_STATES",
     "MINIMUM_DURATION_MINUTES",
     "NEUTRAL_STATUSES",
     "SHIFTS",
@@ -322,6 +323,10 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
     "cancelled": frozenset(),
 }
 RESCHEDULABLE_STATES = frozenset({"planned", "notified"})
+# A meeting in one of these states took place (its minutes may follow it through the
+# later states); `MeetingState` values, kept as plain strings like the rest of this
+# module. Supervisor report reminders, among others, count these meetings.
+HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -17,8 +17,16 @@ from django.utils import timezone
 
 from meetings import notify
 from meetings.models import Delivery, Meeting, MeetingChange, NotificationKind
+from meetings.notify import scan
 from tests.factories import MemberFactory
-from tests.meetings import test_notify
+from tests.meetings.notify.support import (
+    addressees,
+    by_kind,
+    kind_of,
+    local,
+    notice_time,
+    upcoming_meeting,
+)
 from tests.meetings.notify_helpers import (
     broker_at,
     celery_worker,
@@ -28,18 +36,8 @@ from tests.meetings.notify_helpers import (
     smtp_sink,
     wait_until,
 )
-from tests.meetings.test_notify import (
-    addressees,
-    by_kind,
-    kind_of,
-    local,
-    notice_time,
-    upcoming_meeting,
-)
 
-ROOT = Path(__file__).resolve().parents[2]
-people = test_notify.people  # fixtures shared with the notification tests
-sink = test_notify.sink
+ROOT = Path(__file__).resolve().parents[3]
 Kind = NotificationKind
 
 
@@ -196,7 +194,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
 
         # A new worker; the scanner gives stale claims back and hands them out.
         handler.mail_delay = 0
-        monkeypatch.setattr(notify, "STALE_AFTER", timedelta(seconds=1))
+        monkeypatch.setattr(scan, "STALE_AFTER", timedelta(seconds=1))
         time.sleep(1.1)
         worker = start_worker_process(controller.port)
         try:
