@@ -18,8 +18,7 @@ from meetings import notify
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind
-from members import selectors as member_selectors
-from members.models import RuleKey, SupervisionAssignment
+from members.models import RuleKey
 
 LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
 # A report is due by the deadline day of the next month: meetings older than this
@@ -85,12 +84,7 @@ def due_report_work(now):
         on=today,
         keys=(RuleKey.REPORT_DEADLINE_DAY, RuleKey.REPORT_REMINDER_DAYS),
     )
-    supervisors = {}
-    for cell_id, member_id in SupervisionAssignment.objects.filter(
-        member_selectors.current_q(on=today),
-        cell_id__in={m.cell_id for m in meetings},
-    ).values_list("cell_id", "supervisor_id"):
-        supervisors.setdefault(cell_id, []).append(member_id)
+    supervisors = notify.supervisors_of({m.cell_id for m in meetings}, on=today)
     due = []
     for meeting in meetings:
         cell_rules = rules[meeting.cell_id]
