@@ -260,6 +260,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # PDF rendering runs on its own queue (meetings/pdf/tasks.py); workers consume it.
 CELERY_TASK_ROUTES = {
+    # Notifications (meetings/notify/tasks.py; the scanner publishes them by name).
+    "meetings.scan_notifications": {"queue": "notify"},
+    "meetings.send_delivery_batch": {"queue": "notify"},
     "meetings.render_minutes_pdfs": {"queue": "pdf"},
     "meetings.sweep_pdfs": {"queue": "pdf"},
     "meetings.build_minute_book": {"queue": "pdf"},
@@ -275,7 +278,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.record_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
-    # One scanner finds every reminder due and fans it out (meetings/notify.py).
+    # One scanner finds every reminder due and fans it out (meetings/notify/scan.py).
     "notifications-scan": {
         "task": "meetings.scan_notifications",
         "schedule": crontab(minute="*/5"),

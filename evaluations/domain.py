@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from meetings import domain as meetings_domain
+
 __all__ = [
     "AUTO_SOURCES",
     "DONE_OUTCOMES",
@@ -46,11 +48,9 @@ __all__ = [
 
 Number = int | Fraction | Decimal | float
 
-# Meeting states (values of meetings.models.MeetingState) in which a meeting counts as
-# held for the dashboards: held, its minutes locked, submitted, acknowledged or
-# returned for an addendum (DOMAIN.md §8). Defined here until meetings.domain offers
-# it; every evaluations module reads it from here.
-HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
+# Meeting states in which a meeting counts as held (DOMAIN.md §8): one definition, in
+# meetings.domain; every evaluations module reads it from here.
+HELD_STATES = meetings_domain.HELD_STATES
 
 QUALITY_BANDS = ("good", "fair", "average", "poor")
 RATINGS = ("excellent", "good", "completed", "not_completed")

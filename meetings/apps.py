@@ -8,16 +8,11 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # Celery's autodiscovery only looks for `tasks.py`: register the
-        # notification tasks too, in the web process and in every worker.
-        from . import (  # noqa: F401
-            notify_report_kinds,
-            notify_tasks,
-            notify_tasks_kinds,
-        )
-
-        notify_tasks_kinds.register()  # task reminders (NOTIFY_API.md)
-        notify_report_kinds.register()  # supervisor report reminders
-        from .pdf import tasks  # noqa: F401 — PDF rendering on the "pdf" queue
+        # notification tasks (meetings/notify/tasks.py) and the PDF tasks (the "pdf"
+        # queue) too, in the web process and in every worker. Other apps register
+        # their reminder kinds from their own ready() (evaluations/apps.py).
+        from .notify import tasks as notify_tasks  # noqa: F401
+        from .pdf import tasks as pdf_tasks  # noqa: F401
 
         # isort: split
         # Audit entries link records to their meeting (members.hooks).

@@ -15,14 +15,17 @@ __all__ = [
     "ABSENT_STATUSES",
     "ATTENDANCE_STATUSES",
     "COMBINED_MINIMUM_DURATION_MINUTES",
+    "HELD_STATES",
     "MINIMUM_DURATION_MINUTES",
     "NEUTRAL_STATUSES",
+    "RECORD_OPEN_STATES",
     "SHIFTS",
     "admission_passes",
     "attendance_rate",
     "document_number",
     "documents_sent_in_time",
     "duration_minutes",
+    "is_record_open",
     "longest_absence_streak",
     "meets_minimum_duration",
     "minimum_duration_minutes",
@@ -330,6 +333,12 @@ RECORD_OPEN_STATES = frozenset({"planned", "notified", "held"})
 def is_record_open(state, *, adopted):
     """Whether a meeting's preparation, guests, documents and excuses may change."""
     return state in RECORD_OPEN_STATES and not adopted
+
+
+# A meeting in one of these states took place (its minutes may follow it through the
+# later states); `MeetingState` values, kept as plain strings like the rest of this
+# module. Supervisor report reminders, among others, count these meetings.
+HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 
 
 def can_transition(current: str, target: str) -> bool:

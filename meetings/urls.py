@@ -52,7 +52,7 @@ urlpatterns = [
 ]
 
 # --- notifications (meetings/notify_views.py) ---------------------------------------
-from . import notify_views  # noqa: E402
+from .notify import views as notify_views  # noqa: E402
 
 urlpatterns += [
     path("notifications/", notify_views.notifications, name="notifications"),

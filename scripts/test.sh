@@ -152,7 +152,7 @@ while True:  # the first month from this one with a 31st
 PY
 )
 NIGHT_MODULES=(
-  tests/meetings/test_notify.py tests/meetings/test_notify_faults.py
+  tests/meetings/notify
   tests/meetings/test_domain.py tests/meetings/test_services.py
   tests/meetings/test_selectors.py tests/meetings/test_feeds.py
   tests/evaluations

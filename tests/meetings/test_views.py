@@ -704,7 +704,7 @@ def test_every_route_is_in_the_matrix():
     from meetings.urls import urlpatterns
 
     feeds = {"calendar", "personal-feed", "cell-feed"}
-    # Their access is tested in tests/meetings/test_notify.py.
+    # Their access is tested in tests/meetings/notify/test_views.py.
     notifications = {
         "notifications",
         "notification-badge",

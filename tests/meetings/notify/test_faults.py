@@ -17,8 +17,16 @@ from django.utils import timezone
 
 from meetings import notify
 from meetings.models import Delivery, Meeting, MeetingChange, NotificationKind
+from meetings.notify import scan
 from tests.factories import MemberFactory
-from tests.meetings import test_notify
+from tests.meetings.notify.support import (
+    addressees,
+    by_kind,
+    kind_of,
+    local,
+    notice_time,
+    upcoming_meeting,
+)
 from tests.meetings.notify_helpers import (
     broker_at,
     celery_worker,
@@ -28,18 +36,9 @@ from tests.meetings.notify_helpers import (
     smtp_sink,
     wait_until,
 )
-from tests.meetings.test_notify import (
-    addressees,
-    by_kind,
-    kind_of,
-    local,
-    notice_time,
-    upcoming_meeting,
-)
+from tests.support import database_url
 
-ROOT = Path(__file__).resolve().parents[2]
-people = test_notify.people  # fixtures shared with the notification tests
-sink = test_notify.sink
+ROOT = Path(__file__).resolve().parents[3]
 Kind = NotificationKind
 
 
@@ -131,13 +130,10 @@ def test_pages_work_with_the_broker_down_and_notices_follow(
 
 def start_worker_process(port):
     """`celery worker` as a separate process on the test Redis and test database."""
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chibo.settings",
-        "DATABASE_URL": (
-            f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "DB_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": os.environ["REDIS_URL"],
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -196,7 +192,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
 
         # A new worker; the scanner gives stale claims back and hands them out.
         handler.mail_delay = 0
-        monkeypatch.setattr(notify, "STALE_AFTER", timedelta(seconds=1))
+        monkeypatch.setattr(scan, "STALE_AFTER", timedelta(seconds=1))
         time.sleep(1.1)
         worker = start_worker_process(controller.port)
         try:

@@ -4,33 +4,26 @@
 `report_deadline_day` of the month after the meeting, default the 10th, computed by
 `evaluations.domain.report_due_date`) until the deadline, "overdue" from the day after
 for two weeks, while no report on that meeting by that supervisor was filed.
-Registered by `MeetingsConfig.ready()`.
+Registered with the meetings scanner by `EvaluationsConfig.ready()` (NOTIFY_API.md).
 """
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from members import selectors as member_selectors
-from members.models import RuleKey, SupervisionAssignment
-
-from . import notify
-from .models import Meeting, MeetingState
-from .models import NotificationKind as Kind
+from evaluations.domain import report_due_date
+from evaluations.models import SupervisionReport
+from meetings import notify
+from meetings.domain import HELD_STATES
+from meetings.models import Meeting
+from meetings.models import NotificationKind as Kind
+from members.models import RuleKey
 
 LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
 # A report is due by the deadline day of the next month: meetings older than this
 # can no longer be due or overdue within LOOKBACK.
 WINDOW = timedelta(days=31 + 31 + notify.LOOKBACK_DAYS)
-HELD_STATES = (
-    MeetingState.HELD,
-    MeetingState.LOCKED,
-    MeetingState.SUBMITTED,
-    MeetingState.ACKNOWLEDGED,
-    MeetingState.RETURNED,
-)
 PREFIX = "report:"
 
 
@@ -58,27 +51,19 @@ def report_kind(*, today, deadline, days_before):
     )
 
 
-def _report_model():
-    return apps.get_model("evaluations", "SupervisionReport")
-
-
 def _filed(pairs):
     """The (meeting id, supervisor id) among `pairs` with a filed report."""
     if not pairs:
         return set()
     return set(
-        _report_model()
-        .objects.filter(
+        SupervisionReport.objects.filter(
             meeting_id__in={m for m, _s in pairs}, submitted_at__isnull=False
-        )
-        .values_list("meeting_id", "supervisor_id")
+        ).values_list("meeting_id", "supervisor_id")
     ) & set(pairs)
 
 
 def due_report_work(now):
     """The Work of every supervisor report due or overdue at `now`: four queries."""
-    from evaluations.domain import report_due_date
-
     local = timezone.localtime(now)
     if not notify.in_sending_hours(local):
         return []
@@ -99,12 +84,7 @@ def due_report_work(now):
         on=today,
         keys=(RuleKey.REPORT_DEADLINE_DAY, RuleKey.REPORT_REMINDER_DAYS),
     )
-    supervisors = {}
-    for cell_id, member_id in SupervisionAssignment.objects.filter(
-        member_selectors.current_q(on=today),
-        cell_id__in={m.cell_id for m in meetings},
-    ).values_list("cell_id", "supervisor_id"):
-        supervisors.setdefault(cell_id, []).append(member_id)
+    supervisors = notify.supervisors_of({m.cell_id for m in meetings}, on=today)
     due = []
     for meeting in meetings:
         cell_rules = rules[meeting.cell_id]
@@ -129,8 +109,6 @@ def due_report_work(now):
 
 def report_contexts(subjects):
     """{subject: template context}: the meeting, its cell and the deadline."""
-    from evaluations.domain import report_due_date
-
     parsed = {s: parse_subject(s) for s in subjects}
     meetings = Meeting.objects.select_related("cell").in_bulk(
         [p[0] for p in parsed.values() if p]
@@ -167,9 +145,7 @@ def still_unfiled(subjects):
 
 
 def register():
-    """Plug report reminders into the scanner when the Evaluations app is there."""
-    if not apps.is_installed("evaluations"):
-        return None
+    """Plug report reminders into the meetings scanner (EvaluationsConfig.ready)."""
     return notify.register(
         (Kind.REPORT_DUE, Kind.REPORT_OVERDUE),
         find=due_report_work,

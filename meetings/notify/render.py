@@ -22,11 +22,24 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from members.models import RuleKey
+from meetings.feeds import (
+    FEED_LANGUAGE,
+    FEED_TIME_ZONE,
+    PRODID,
+    SEQUENCE_KINDS,
+    build_event,
+)
+from meetings.models import (
+    MANDATORY_KINDS,
+    MeetingChange,
+    MeetingDocument,
+    NotificationKind,
+)
+from members.models import Member, RuleKey
 
-from . import notify
-from .feeds import FEED_LANGUAGE, FEED_TIME_ZONE, PRODID, SEQUENCE_KINDS, build_event
-from .models import MANDATORY_KINDS, MeetingChange, MeetingDocument, NotificationKind
+from .preferences import unsubscribe_token
+from .recipients import rules_for_cells
+from .registry import registered_specs, template_for
 
 EMAIL_LANGUAGE = "vi"
 Kind = NotificationKind
@@ -75,6 +88,11 @@ class Message:
     summary: str
     path: str
     unsubscribe_token: str = ""
+
+
+def base_url():
+    """The site's address for links in messages, without a trailing slash."""
+    return getattr(settings, "CHIBO_BASE_URL", "").rstrip("/")
 
 
 def mail_domain():
@@ -126,17 +144,11 @@ def has_long_lines(*bodies):
     )
 
 
-def template_for(kind):
-    """The text template of a kind: a registered kind's own, or meetings/email/."""
-    spec = notify.REGISTRY.get(kind)
-    return spec.template(kind) if spec else f"meetings/email/{kind}.txt"
-
-
 class Renderer:
     """Renders the messages of one batch of claimed rows."""
 
     def __init__(self, rows):
-        self.base = notify.base_url()
+        self.base = base_url()
         self.domain = mail_domain()
         meetings = {r.meeting_id: r.meeting for r in rows if r.meeting_id}
         for row in rows:  # one instance per meeting, whatever row it came with
@@ -160,16 +172,14 @@ class Renderer:
             for pk in (m.preparer_id, m.news_briefer_id, m.presenter_id)
             if pk
         }
-        from members.models import Member
-
         self.names = dict(
             Member.objects.filter(pk__in=people).values_list("pk", "full_name")
         )
-        self.rules = notify.rules_for_cells(
+        self.rules = rules_for_cells(
             {m.cell for m in meetings.values()}, on=timezone.localdate()
         )
         self.extra = {}  # subject → context of a kind registered by another app
-        for spec in notify.registered_specs():
+        for spec in registered_specs():
             subjects = {r.subject for r in rows if r.kind in spec.kinds}
             if subjects and spec.context is not None:
                 self.extra |= spec.context(subjects)
@@ -262,7 +272,7 @@ class Renderer:
         name = row.member.full_name
         unsubscribe = token = ""
         if row.kind not in MANDATORY_KINDS:
-            token = notify.unsubscribe_token(row.member_id, row.kind)
+            token = unsubscribe_token(row.member_id, row.kind)
             unsubscribe = self.base + reverse("meetings:unsubscribe", args=[token])
         text = text.replace(NAME, name).replace(UNSUBSCRIBE, unsubscribe)
         html = html.replace(NAME, escape(name)).replace(
@@ -301,7 +311,7 @@ class Renderer:
         name = row.member.full_name
         token = ""
         if row.kind not in MANDATORY_KINDS:
-            token = notify.unsubscribe_token(row.member_id, row.kind)
+            token = unsubscribe_token(row.member_id, row.kind)
         raw = (
             template.replace(b"CHIBO-TO-HEADER", formataddr((name, address)).encode())
             .replace(b"CHIBO-HTML-NAME", escape(name).encode())

@@ -17,10 +17,12 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from meetings import selectors
+from meetings.models import MANDATORY_KINDS, Notification, NotificationKind
 from members.models import Member
 
-from . import notify, selectors
-from .models import MANDATORY_KINDS, Notification, NotificationKind
+from . import preferences, reads, services
+from .rules import OPTIONAL_KINDS
 
 PAGE_SIZE = 30
 
@@ -30,7 +32,7 @@ def notifications(request):
     """The user's notifications, newest first; POST marks one (`pk`) or all read."""
     if request.method == "POST":
         pk = request.POST.get("pk", "")
-        notify.mark_read(user=request.user, pk=int(pk) if pk.isdigit() else None)
+        services.mark_read(user=request.user, pk=int(pk) if pk.isdigit() else None)
         target = request.POST.get("next", "")
         if target.startswith("/") and not target.startswith("//"):
             return redirect(target)
@@ -40,7 +42,7 @@ def notifications(request):
     return render(
         request,
         "meetings/notifications.html",
-        {"page": page, "unread": notify.unread_count(request.user)},
+        {"page": page, "unread": reads.unread_count(request.user)},
     )
 
 
@@ -51,7 +53,7 @@ def notification_badge(request):
     return render(
         request,
         "meetings/_notification_badge.html",
-        {"unread": notify.unread_count(request.user)},
+        {"unread": reads.unread_count(request.user)},
     )
 
 
@@ -60,7 +62,7 @@ class PreferencesForm(forms.Form):
         label=gettext_lazy("Send me these reminders"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(k.value, k.label) for k in notify.OPTIONAL_KINDS],
+        choices=[(k.value, k.label) for k in OPTIONAL_KINDS],
     )
 
 
@@ -69,13 +71,13 @@ def notification_preferences(request):
     member = request.user.member
     if member is None:
         raise Http404
-    current = notify.preferences_for(member)
+    current = preferences.preferences_for(member)
     form = PreferencesForm(
         request.POST or None,
         initial={"enabled": [kind for kind, on in current.items() if on]},
     )
     if request.method == "POST" and form.is_valid():
-        notify.set_preferences(member=member, enabled=form.cleaned_data["enabled"])
+        preferences.set_preferences(member=member, enabled=form.cleaned_data["enabled"])
         messages.success(request, _("Your notification choices were saved."))
         return redirect("meetings:notification-preferences")
     return render(
@@ -89,7 +91,7 @@ def notification_preferences(request):
 
 
 def _unsubscribe_target(token):
-    found = notify.read_unsubscribe_token(token)
+    found = preferences.read_unsubscribe_token(token)
     if found is None or found[1] in MANDATORY_KINDS:
         raise Http404
     member = Member.objects.filter(pk=found[0]).first()
@@ -106,7 +108,7 @@ def unsubscribe(request, token):
     member, kind = _unsubscribe_target(token)
     done = False
     if request.method == "POST":
-        notify.unsubscribe(member_id=member.pk, kind=kind)
+        preferences.unsubscribe(member_id=member.pk, kind=kind)
         done = True
     return render(
         request,
@@ -120,7 +122,7 @@ def unsubscribe(request, token):
 @require_POST
 def unsubscribe_one_click(request, token):
     member, kind = _unsubscribe_target(token)
-    notify.unsubscribe(member_id=member.pk, kind=kind)
+    preferences.unsubscribe(member_id=member.pk, kind=kind)
     return HttpResponse(status=204)
 
 
@@ -130,7 +132,7 @@ def meeting_notifications(request, pk):
     channel, when, and what failed and why; POST queues the failed ones again."""
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
     if request.method == "POST":
-        count = notify.resend_failed(meeting=meeting)
+        count = services.resend_failed(meeting=meeting)
         if count:
             messages.success(
                 request, _("%(n)s messages will be sent again.") % {"n": count}
@@ -141,5 +143,5 @@ def meeting_notifications(request, pk):
     return render(
         request,
         "meetings/meeting_notifications.html",
-        {"meeting": meeting, **notify.meeting_deliveries(meeting)},
+        {"meeting": meeting, **reads.meeting_deliveries(meeting)},
     )

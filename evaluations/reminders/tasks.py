@@ -2,23 +2,22 @@
 "due soon" from `task_reminder_days` before the deadline (a rule inherited down
 the tree, default 3) until the deadline day, "overdue" from the day after, for a
 task not reviewed yet; to its assigned members and the members of its assigned
-party group. Registered with the scanner by `MeetingsConfig.ready()`
+party group. Registered with the meetings scanner by `EvaluationsConfig.ready()`
 (NOTIFY_API.md); the subject carries the deadline, so a new deadline reminds again.
 """
 
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluations.models import Task
+from meetings import notify
+from meetings.models import NotificationKind as Kind
 from members.models import Member, RuleKey
 
-from . import notify
-from .models import NotificationKind as Kind
-
 LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
-HORIZON = timedelta(days=31)  # task_reminder_days is at most 30
+HORIZON = notify.HORIZON  # task_reminder_days, like every "days before" rule, ≤ 30
 PREFIX = "task:"
 
 
@@ -47,12 +46,8 @@ def task_kind(*, today, deadline, days_before):
     return None
 
 
-def _task_model():
-    return apps.get_model("evaluations", "Task")
-
-
 def _open_tasks():
-    return _task_model().objects.filter(outcome="", reviewed_at__isnull=True)
+    return Task.objects.filter(outcome="", reviewed_at__isnull=True)
 
 
 def due_task_work(now):
@@ -73,7 +68,7 @@ def due_task_work(now):
         {t.cell for t in tasks}, on=today, keys=(RuleKey.TASK_REMINDER_DAYS,)
     )
     assignees = {}
-    through = _task_model().assignees.through
+    through = Task.assignees.through
     for task_id, member_id in (
         through.objects.filter(
             task_id__in=[t.pk for t in tasks], member__is_active=True
@@ -112,10 +107,8 @@ def due_task_work(now):
 def task_contexts(subjects):
     """{subject: template context} of the tasks behind `subjects` (one query)."""
     parsed = {s: parse_subject(s) for s in subjects}
-    tasks = (
-        _task_model()
-        .objects.select_related("cell", "meeting")
-        .in_bulk([p[0] for p in parsed.values() if p])
+    tasks = Task.objects.select_related("cell", "meeting").in_bulk(
+        [p[0] for p in parsed.values() if p]
     )
     path = reverse("evaluations:my-tasks")
     contexts = {}
@@ -144,9 +137,7 @@ def still_open(subjects):
 
 
 def register():
-    """Plug task reminders into the scanner when the Evaluations app is there."""
-    if not apps.is_installed("evaluations"):
-        return None
+    """Plug task reminders into the meetings scanner (EvaluationsConfig.ready)."""
     return notify.register(
         (Kind.TASK_DUE, Kind.TASK_OVERDUE),
         find=due_task_work,

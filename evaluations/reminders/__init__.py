@@ -1,0 +1,11 @@
+"""The evaluations app's reminder kinds, plugged into the meetings scanner
+(meetings/notify, NOTIFY_API.md): task reminders (`tasks`) and supervisor report
+reminders (`reports`). `EvaluationsConfig.ready()` calls `register()`."""
+
+from . import reports, tasks
+
+
+def register():
+    """Register both kinds with the meetings notification registry."""
+    tasks.register()
+    reports.register()
