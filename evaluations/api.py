@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from . import selectors
+from .forms import TaskForm
 from .models import Task
 
 
@@ -41,9 +43,22 @@ def home_panel(user) -> dict:
     """What the home page shows from evaluations: the user's tasks (assigned to them
     and open in their cell, due soon first, overdue flagged) and their latest
     monthly ratings. Constant queries."""
-    from . import selectors
-
     return {
         "eval_tasks": selectors.tasks_for_home(user, limit=10),
         "eval_ratings": selectors.own_monthly_ratings(user, limit=3),
+    }
+
+
+def meeting_eval_roles(user, meeting) -> dict:
+    """What `user` may do about `meeting` in evaluations (score it, file or read
+    its supervisor report): the meeting page's links."""
+    return selectors.meeting_roles(user, meeting)
+
+
+def minutes_task_panel(meeting) -> dict:
+    """The minutes editor's closing section: the form to assign next month's tasks
+    and the tasks already assigned and to review."""
+    return {
+        "task_form": TaskForm(meeting=meeting),
+        **selectors.meeting_task_panel(meeting),
     }

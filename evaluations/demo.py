@@ -9,7 +9,7 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Attendance, AttendanceStatus
 
-from . import services
+from . import selectors, services
 
 
 def _held(cell, *, day, secretary, taker, spoke_ids):
@@ -126,8 +126,6 @@ def seed_evaluations(*, cell, secretary, member, others, supervisor, today):
             },
         ],
     )
-    from . import selectors
-
     sheet = selectors.monthly_sheet(current)["sheet"]
     services.confirm_monthly_ratings(
         meeting=current,

@@ -7,6 +7,8 @@ from datetime import date
 
 from django.utils.translation import gettext_noop
 
+from .models import Rubric
+
 DEFAULT_CODE = "hd42-ward"
 CHECKLIST_CODE = "hd12-checklist"
 
@@ -265,8 +267,6 @@ DEFAULT_RUBRICS = (DEFAULT_RUBRIC, CHECKLIST_RUBRIC)
 
 def ensure_default_rubrics(using="default", **_kwargs):
     """Create the shipped rubric versions when missing (idempotent)."""
-    from .models import Rubric
-
     for data in DEFAULT_RUBRICS:
         Rubric.objects.using(using).get_or_create(
             code=data["code"],

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+# The one upward door: the meeting page links to scores and reports, and the minutes
+# editor assigns next month's tasks (named in .importlinter).
+from evaluations import api as evaluations_api
 from members import permissions
 from members import selectors as member_selectors
 from members.views import apply_errors
@@ -161,9 +164,7 @@ def meeting_detail(request, pk):
         or meeting.documents_sent_at is not None
         or roles["can_review"],
     }
-    from evaluations.selectors import meeting_roles  # links to scores and reports
-
-    context["eval_roles"] = meeting_roles(request.user, meeting)
+    context["eval_roles"] = evaluations_api.meeting_eval_roles(request.user, meeting)
     minutes = context["minutes"]
     if minutes is not None:
         rows = selectors.attendance_rows(meeting)
@@ -528,10 +529,7 @@ def _minutes_editor(
 
 def _task_panel(meeting):
     # The closing section's "tasks for next month" belongs to the evaluations app.
-    from evaluations.forms import TaskForm
-    from evaluations.selectors import meeting_task_panel
-
-    return {"task_form": TaskForm(meeting=meeting), **meeting_task_panel(meeting)}
+    return evaluations_api.minutes_task_panel(meeting)
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,7 +21,15 @@ from openpyxl import load_workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import services
-from .models import EventKind, Gender, ImportBatch, Member, MemberStatus, OrgKind
+from .models import (
+    EventKind,
+    Gender,
+    ImportBatch,
+    Member,
+    MemberStatus,
+    Organization,
+    OrgKind,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -314,8 +322,6 @@ AMBIGUOUS = object()
 
 
 def _target_cells(org):
-    from .models import Organization
-
     if org.kind == OrgKind.CELL:
         return {}
     cells = Organization.objects.filter(

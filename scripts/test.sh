@@ -118,6 +118,10 @@ say "manage.py check / makemigrations --check"
 $PY manage.py check --fail-level WARNING || fail "manage.py check"
 $PY manage.py makemigrations --check --dry-run >/dev/null || fail "models changed without a migration"
 
+# --- Import layers --------------------------------------------------------------------------
+say "import-linter (layers: evaluations → meetings → members → chibo, named doors only)"
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; fail "an import breaks the layers (.importlinter)"; }
+
 # --- Tests ---------------------------------------------------------------------------------
 # Three passes, all of which must pass:
 #  1. PostgreSQL: every test.

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import add_months, current_month
-from members.models import CellType, OrgKind
+from members.models import CellType, Organization, OrgKind
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 CELL_TYPES = [
@@ -127,8 +127,6 @@ class Command(BaseCommand):
             self.log(f"members: {sum(len(r) for r in roster.values())}")
             self._meetings(cursor, rng, cells, roster, months, now)
         if not options["no_rollup"]:
-            from members.models import Organization
-
             years = sorted({m.year for m in months})
             org = Organization.objects.get(pk=root)
             changed = rollup.rebuild(
