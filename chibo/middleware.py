@@ -22,11 +22,23 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
 
 CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
 CONTROL[0x7F] = None
+# Invisible format characters: bidi overrides and isolates, zero-width spaces and
+# joiners, the BOM. They make two names that look the same differ (defeating
+# de-duplication and search) or show text in another order than it is stored.
+for _start, _end in (
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x2069),
+    (0xFEFF, 0xFEFF),
+):
+    CONTROL.update(dict.fromkeys(range(_start, _end + 1)))
 
 
 def clean_text(value):
-    """Form text as the party's documents want it: Unicode NFC (TCVN 6909:2001) and
-    no control characters (PostgreSQL refuses NUL; the others only hide text)."""
+    """Form text as the party's documents want it: Unicode NFC (TCVN 6909:2001), no
+    control characters (PostgreSQL refuses NUL; the others only hide text) and no
+    invisible bidi or zero-width characters."""
     return unicodedata.normalize("NFC", value).translate(CONTROL)
 
 

@@ -242,3 +242,11 @@ def test_a_next_that_is_not_a_local_path_is_ignored(users, persona_client):
 
     back = client.post("/account/preferences/", {"next": "/meetings/"})
     assert back["Location"] == "/meetings/"
+
+
+def test_invisible_characters_never_reach_a_stored_name(tree, persona_client):
+    """U+202E and U+200B typed into a form are removed like control characters."""
+    from chibo.middleware import clean_text
+
+    assert clean_text("Nguyễn\u200b Văn\u202e A\ufeff") == "Nguyễn Văn A"
+    assert clean_text("dòng\r\nhai\ttab") == "dòng\r\nhai\ttab"

@@ -17,7 +17,8 @@ import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
-from django.template.loader import render_to_string, select_template
+from django.template import Context
+from django.template.loader import get_template, render_to_string, select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -98,6 +99,13 @@ def base_url():
 def mail_domain():
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return address.rpartition("@")[2] or "chibo.localhost"
+
+
+def render_text(name, context):
+    """A plain-text template (a subject, an in-app summary) rendered without HTML
+    escaping: `"Đoàn kết" & kỷ luật` stays as typed (it is escaped once, where an
+    HTML page shows it)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def _one_line(text):
@@ -226,8 +234,8 @@ class Renderer:
                 context.setdefault("path", reverse("meetings:notifications"))
             context["url"] = self.base + context["path"]
             template = template_for(row.kind)
-            subject = _one_line(render_to_string(f"{template}#subject", context))
-            summary = _one_line(render_to_string(f"{template}#summary", context))
+            subject = _one_line(render_text(f"{template}#subject", context))
+            summary = _one_line(render_text(f"{template}#summary", context))
             self._shared[key] = (context, subject, summary)
         return self._shared[key]
 

@@ -1,6 +1,7 @@
 """meetings.notify.send and render: what a worker does with the rows it claimed."""
 
 import email
+import email.header
 import email.policy
 
 import pytest
@@ -76,3 +77,32 @@ def test_raw_smtp_bytes_carry_each_recipient_and_fall_back_on_long_lines(
     for row in emails:
         row.meeting.refresh_from_db()
     assert Renderer(emails).raw(emails[0]) is None
+
+
+def test_quotes_and_ampersands_are_escaped_once_not_twice(
+    tree, people, settings, member_client
+):
+    """A topic `"Đoàn kết" & kỷ luật` showed as `&quot;…&amp;…` in the in-app list
+    and in e-mail Subject headers."""
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    tree.cell.name = 'Chi bộ "Đoàn kết" & kỷ luật'
+    tree.cell.save()
+    meeting = upcoming_meeting(tree.cell, topic='"Đoàn kết" & kỷ luật')
+    notify.scan_notifications(now=notice_time(meeting))
+    ids = list(rows(meeting=meeting).values_list("pk", flat=True))
+
+    notify.send_deliveries(delivery_ids=ids)
+
+    subjects = {
+        str(email.header.make_header(email.header.decode_header(message.subject)))
+        for message in mail.outbox
+    }
+    assert subjects
+    assert all('[Chi bộ "Đoàn kết" & kỷ luật]' in subject for subject in subjects)
+    assert not any("&quot;" in s or "&amp;" in s for s in subjects)
+    page = member_client.get("/notifications/").content.decode()
+    assert "&amp;quot;" not in page
+    assert "&amp;amp;" not in page
+    assert "Chi bộ &quot;Đoàn kết&quot; &amp; kỷ luật" in page
