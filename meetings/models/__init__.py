@@ -1,0 +1,61 @@
+"""Meetings, their preparation, attendance, minutes, votes and resolutions: one
+module per concept; every model, TextChoices and constant is importable from here."""
+
+from .attendance import Attendance, AttendanceStatus, Guest
+from .feeds import CalendarToken
+from .meeting import (
+    ExcuseRequest,
+    Meeting,
+    MeetingChange,
+    MeetingDocument,
+    document_path,
+)
+from .minutes import (
+    Addendum,
+    Minutes,
+    MinutesRevision,
+    ReservedOpinion,
+    Resolution,
+    Vote,
+    VoteKind,
+)
+from .notifications import (
+    MANDATORY_KINDS,
+    Delivery,
+    Dispatch,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from .pdf import MinuteBookJob, MinutesPdf
+from .plan import AgendaTemplate, MeetingKind, MeetingState
+
+__all__ = [
+    "MANDATORY_KINDS",
+    "Addendum",
+    "AgendaTemplate",
+    "Attendance",
+    "AttendanceStatus",
+    "CalendarToken",
+    "Delivery",
+    "Dispatch",
+    "ExcuseRequest",
+    "Guest",
+    "Meeting",
+    "MeetingChange",
+    "MeetingDocument",
+    "MeetingKind",
+    "MeetingState",
+    "MinuteBookJob",
+    "Minutes",
+    "MinutesPdf",
+    "MinutesRevision",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "ReservedOpinion",
+    "Resolution",
+    "Vote",
+    "VoteKind",
+    "document_path",
+]
