@@ -1,4 +1,5 @@
-"""factory_boy factories. Organisations go through the service so paths are right."""
+"""factory_boy factories for the members app. Organisations go through the service
+so paths are right."""
 
 from datetime import date
 
