@@ -3,9 +3,11 @@
     manage.py verify_minutes              every cell with stored minutes
     manage.py verify_minutes --cell 12    one cell (repeatable)
 
-Each stored file's SHA-256 is recomputed and compared with its record, and each
+Each stored file's SHA-256 is recomputed and compared with its record, each
 record's link (the SHA-256 of the cell's previous locked minutes) with the record
-before it. Exit status 1 when anything is broken, so it can run from cron.
+before it, and the data embedded in each minutes' latest PDF (its JSON attachment)
+with what the database says today (drift is reported by meeting). Exit status 1
+when anything is broken, so it can run from cron.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             )
         broken = 0
         for cell_id in cells:
-            report = pdf.verify_chain(cell_id)
+            report = pdf.verify_chain(cell_id, compare_data=True)
             if report.ok:
                 self.stdout.write(
                     f"cell {cell_id}: OK — {report.checked} stored, "

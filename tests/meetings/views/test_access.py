@@ -663,7 +663,10 @@ def test_every_route_is_in_the_matrix():
         "minute-book-job",
         "minute-book-download",
     }
-    names = {p.name for p in urlpatterns} - feeds - notifications - pdfs
+    # The meeting's audit history: tested with the audit pages in tests/test_audit.py
+    # and in the project-wide access matrix (tests/test_access_matrix.py).
+    history = {"meeting-audit"}
+    names = {p.name for p in urlpatterns} - feeds - notifications - pdfs - history
     assert names == {name for name, *_ in ROUTES}
 
 
