@@ -175,6 +175,13 @@ class RedactSecretsFilter(logging.Filter):
 
     @staticmethod
     def _redact(record):
+        # A refused or missing page (403, 404, 405) is the client's doing: one line,
+        # not a traceback that buries the server's real errors.
+        if (
+            record.name == "django.request"
+            and getattr(record, "status_code", 500) < 500
+        ):
+            record.exc_info, record.exc_text = None, None
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:

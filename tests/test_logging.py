@@ -146,3 +146,24 @@ def test_a_handler_with_the_filter_writes_dev_server_lines(capsys):
     err = capsys.readouterr().err
     assert err == '"GET /calendar/[redacted].ics HTTP/1.1" 404\n'
     assert "Traceback" not in err
+
+
+def test_client_errors_are_logged_without_a_traceback():
+    """Django logs a 403 with the PermissionDenied traceback; a refused page is the
+    client's doing and must not bury the server's errors. A 500 keeps its traceback."""
+    try:
+        raise PermissionError("no")
+    except PermissionError:
+        import sys
+
+        info = sys.exc_info()
+    refused = _record("django.request", "Forbidden (Permission denied): %s", ("/x/",))
+    refused.exc_info, refused.status_code = info, 403
+    failed = _record("django.request", "Internal Server Error: %s", ("/x/",))
+    failed.exc_info, failed.status_code = info, 500
+
+    assert RedactSecretsFilter().filter(refused) is True
+    assert RedactSecretsFilter().filter(failed) is True
+
+    assert refused.exc_info is None
+    assert failed.exc_info is info
