@@ -26,6 +26,7 @@ __all__ = [
     "documents_sent_in_time",
     "duration_minutes",
     "is_record_open",
+    "is_thematic_plan_month",
     "longest_absence_streak",
     "meets_minimum_duration",
     "minimum_duration_minutes",
@@ -344,6 +345,17 @@ HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 def can_transition(current: str, target: str) -> bool:
     """Whether a meeting may go from state ``current`` to ``target``."""
     return target in TRANSITIONS.get(current, frozenset())
+
+
+def is_thematic_plan_month(month: int) -> bool:
+    """Whether the yearly plan puts a quarter's thematic meeting in ``month`` (1-12):
+    the middle month of each quarter (February, May, August, November).
+
+    A month outside 1-12 raises ValueError.
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1-12, got {month!r}")
+    return month % 3 == 2
 
 
 def committee_term(year: int, *, start_year: int, length: int = 5) -> str:

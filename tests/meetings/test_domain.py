@@ -11,6 +11,7 @@ from meetings.domain import (
     document_number,
     documents_sent_in_time,
     duration_minutes,
+    is_thematic_plan_month,
     longest_absence_streak,
     meets_minimum_duration,
     minimum_duration_minutes,
@@ -595,3 +596,24 @@ def test_longest_absence_streak_accepts_a_generator():
 def test_longest_absence_streak_rejects_unknown_status(status):
     with pytest.raises(ValueError, match="unknown attendance status"):
         longest_absence_streak([P, status])
+
+
+# --- yearly plan ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [(1, False), (2, True), (3, False), (5, True), (8, True), (11, True), (12, False)],
+)
+def test_is_thematic_plan_month_is_the_middle_month_of_each_quarter(month, expected):
+    assert is_thematic_plan_month(month) is expected
+
+
+def test_is_thematic_plan_month_picks_four_months_a_year():
+    assert [m for m in range(1, 13) if is_thematic_plan_month(m)] == [2, 5, 8, 11]
+
+
+@pytest.mark.parametrize("month", [0, 13, -1])
+def test_is_thematic_plan_month_rejects_a_month_outside_the_year(month):
+    with pytest.raises(ValueError, match="month must be 1-12"):
+        is_thematic_plan_month(month)
