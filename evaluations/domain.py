@@ -31,6 +31,7 @@ __all__ = [
     "can_move_recommendation",
     "duration_points",
     "excellent_within_quota",
+    "is_recommendation_closed",
     "longest_absence_run",
     "minutes_locked_in_time",
     "monthly_rating_proposal",
@@ -592,6 +593,12 @@ def can_move_recommendation(current: str, target: str) -> bool:
     return target in RECOMMENDATION_TRANSITIONS.get(current, frozenset())
 
 
+def is_recommendation_closed(status: str) -> bool:
+    """Whether a recommendation is closed (resolved or rejected): nothing more is
+    recorded on it."""
+    return status in RECOMMENDATION_CLOSED
+
+
 def recommendation_overdue(
     *, status: str, raised_on: date, today: date, days: int
 ) -> bool:
@@ -601,7 +608,7 @@ def recommendation_overdue(
     Negative ``days`` raises ValueError.
     """
     _check_non_negative(days=days)
-    if status in RECOMMENDATION_CLOSED:
+    if is_recommendation_closed(status):
         return False
     return today > raised_on + timedelta(days=days)
 

@@ -432,7 +432,14 @@ def recommendation_detail(request, pk):
     return render(
         request,
         "evaluations/recommendation_detail.html",
-        {"rec": rec, "meeting": meeting, "form": form, "can_respond": can_respond},
+        {
+            "rec": rec,
+            "meeting": meeting,
+            "form": form,
+            "can_respond": can_respond,
+            "can_update": can_respond
+            and not domain.is_recommendation_closed(rec.status),
+        },
         status=422 if form.errors else 200,
     )
 

@@ -22,10 +22,18 @@ __all__ = [
     "SHIFTS",
     "admission_passes",
     "attendance_rate",
+    "can_lock_minutes",
+    "can_sign_minutes",
+    "can_write_minutes",
     "document_number",
     "documents_sent_in_time",
     "duration_minutes",
+    "has_topic_presenter",
+    "is_fully_signed",
+    "is_held",
     "is_record_open",
+    "is_thematic_plan_month",
+    "is_upcoming",
     "longest_absence_streak",
     "meets_minimum_duration",
     "minimum_duration_minutes",
@@ -341,9 +349,65 @@ def is_record_open(state, *, adopted):
 HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
 
 
+def is_held(state: str) -> bool:
+    """Whether a meeting in ``state`` took place (see ``HELD_STATES``)."""
+    return state in HELD_STATES
+
+
+def is_upcoming(state: str) -> bool:
+    """Whether a meeting in ``state`` is still ahead: planned or notified, so it may
+    be prepared, started, moved or cancelled, and members may ask to be excused."""
+    return state in RESCHEDULABLE_STATES
+
+
+def can_write_minutes(state: str, *, adopted: bool) -> bool:
+    """Whether attendance and minutes may be written: the meeting is held and the
+    cell has not adopted its minutes yet."""
+    return state == "held" and not adopted
+
+
+def is_fully_signed(*, taker_signed: bool, chair_signed: bool) -> bool:
+    """Whether minutes (or an addendum) carry both the minute-taker's and the chair's
+    signature."""
+    return taker_signed and chair_signed
+
+
+def can_sign_minutes(*, adopted: bool, locked: bool) -> bool:
+    """Whether adopted minutes still take signatures: until they are locked."""
+    return adopted and not locked
+
+
+def can_lock_minutes(
+    *, adopted: bool, taker_signed: bool, chair_signed: bool, locked: bool
+) -> bool:
+    """Whether minutes may be locked: adopted, signed by both, not locked yet."""
+    return (
+        adopted
+        and is_fully_signed(taker_signed=taker_signed, chair_signed=chair_signed)
+        and not locked
+    )
+
+
+def has_topic_presenter(kind: str, *, combined: bool) -> bool:
+    """Whether a meeting of ``kind`` has a topic presenter and prepared contributions:
+    a thematic meeting, or a regular one combined with the thematic one."""
+    return kind == "thematic" or combined
+
+
 def can_transition(current: str, target: str) -> bool:
     """Whether a meeting may go from state ``current`` to ``target``."""
     return target in TRANSITIONS.get(current, frozenset())
+
+
+def is_thematic_plan_month(month: int) -> bool:
+    """Whether the yearly plan puts a quarter's thematic meeting in ``month`` (1-12):
+    the middle month of each quarter (February, May, August, November).
+
+    A month outside 1-12 raises ValueError.
+    """
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1-12, got {month!r}")
+    return month % 3 == 2
 
 
 def committee_term(year: int, *, start_year: int, length: int = 5) -> str:

@@ -126,7 +126,7 @@ def generate_year_plan(*, cell, year, by):
                     % {"month": month, "year": year},
                 )
             )
-        if month % 3 == 2:  # the middle month of each quarter
+        if domain.is_thematic_plan_month(month):
             slot = domain.slot_for(MeetingKind.THEMATIC, year, month)
             if slot not in existing:
                 # A week after the monthly meeting day, on a working day.

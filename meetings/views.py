@@ -166,6 +166,7 @@ def meeting_detail(request, pk):
     }
     context["eval_roles"] = evaluations_api.meeting_eval_roles(request.user, meeting)
     minutes = context["minutes"]
+    context.update(_detail_flags(meeting, minutes, context))
     if minutes is not None:
         rows = selectors.attendance_rows(meeting)
         context["stats"] = selectors.attendance_stats(rows, guests=meeting.guests.all())
@@ -184,7 +185,62 @@ def meeting_detail(request, pk):
             minutes.chair_id,
             minutes.minute_taker_id,
         }
+        context["can_sign_minutes"] = context["can_sign"] and domain.can_sign_minutes(
+            adopted=minutes.adopted_at is not None, locked=minutes.is_locked
+        )
+        context["addendum_rows"] = [
+            (
+                addendum,
+                context["can_sign"]
+                and not domain.is_fully_signed(
+                    taker_signed=addendum.taker_signed_at is not None,
+                    chair_signed=addendum.chair_signed_at is not None,
+                ),
+            )
+            for addendum in context["addenda"]
+        ]
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _detail_flags(meeting, minutes, context):
+    """The booleans `meeting_detail.html` shows its sections and actions by: each one
+    a domain rule on the meeting's state (and the minutes') and the reader's role."""
+    can_manage = context["can_manage"]
+    adopted = minutes is not None and minutes.adopted_at is not None
+    locked = minutes is not None and minutes.is_locked
+    upcoming = domain.is_upcoming(meeting.state)
+    return {
+        "is_cancelled": meeting.state == MeetingState.CANCELLED,
+        "is_returned": meeting.state == MeetingState.RETURNED,
+        "is_held": domain.is_held(meeting.state),
+        "can_prepare": can_manage and upcoming,
+        "can_mark_notified": can_manage
+        and domain.can_transition(meeting.state, MeetingState.NOTIFIED),
+        "can_write_minutes": can_manage
+        and domain.can_write_minutes(meeting.state, adopted=adopted),
+        "can_lock_minutes": can_manage
+        and minutes is not None
+        and domain.can_lock_minutes(
+            adopted=adopted,
+            taker_signed=minutes.taker_signed_at is not None,
+            chair_signed=minutes.chair_signed_at is not None,
+            locked=locked,
+        ),
+        "can_submit_minutes": can_manage
+        and domain.can_transition(meeting.state, MeetingState.SUBMITTED),
+        "can_add_addendum": can_manage and locked,
+        "can_issue_resolution": can_manage and locked and not context["resolution"],
+        "can_review_minutes": context["can_review"]
+        and domain.can_transition(meeting.state, MeetingState.ACKNOWLEDGED),
+        "can_request_excuse": bool(context["is_member_of_cell"]) and upcoming,
+        "has_topic_presenter": domain.has_topic_presenter(
+            meeting.kind, combined=meeting.is_combined
+        ),
+        "excuse_rows": [
+            (excuse, excuse.status == ExcuseRequest.Status.PENDING)
+            for excuse in context.get("excuses") or ()
+        ],
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -113,3 +113,15 @@ class Recommendation(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("evaluations:recommendation-detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self):
+        return self.status == RecommendationStatus.IN_PROGRESS
+
+    @property
+    def is_resolved(self):
+        return self.status == RecommendationStatus.RESOLVED
+
+    @property
+    def is_rejected(self):
+        return self.status == RecommendationStatus.REJECTED

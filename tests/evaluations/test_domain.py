@@ -15,6 +15,7 @@ from evaluations.domain import (
     can_move_recommendation,
     duration_points,
     excellent_within_quota,
+    is_recommendation_closed,
     longest_absence_run,
     minutes_locked_in_time,
     monthly_rating_proposal,
@@ -692,3 +693,11 @@ def test_quota_warning_within_and_over():
         "good": 0,
         "allowed": 0,
     }
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("open", False), ("in_progress", False), ("resolved", True), ("rejected", True)],
+)
+def test_is_recommendation_closed(status, expected):
+    assert is_recommendation_closed(status) is expected

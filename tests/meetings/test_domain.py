@@ -8,9 +8,17 @@ import pytest
 from meetings.domain import (
     admission_passes,
     attendance_rate,
+    can_lock_minutes,
+    can_sign_minutes,
+    can_write_minutes,
     document_number,
     documents_sent_in_time,
     duration_minutes,
+    has_topic_presenter,
+    is_fully_signed,
+    is_held,
+    is_thematic_plan_month,
+    is_upcoming,
     longest_absence_streak,
     meets_minimum_duration,
     minimum_duration_minutes,
@@ -595,3 +603,122 @@ def test_longest_absence_streak_accepts_a_generator():
 def test_longest_absence_streak_rejects_unknown_status(status):
     with pytest.raises(ValueError, match="unknown attendance status"):
         longest_absence_streak([P, status])
+
+
+# --- yearly plan ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [(1, False), (2, True), (3, False), (5, True), (8, True), (11, True), (12, False)],
+)
+def test_is_thematic_plan_month_is_the_middle_month_of_each_quarter(month, expected):
+    assert is_thematic_plan_month(month) is expected
+
+
+def test_is_thematic_plan_month_picks_four_months_a_year():
+    assert [m for m in range(1, 13) if is_thematic_plan_month(m)] == [2, 5, 8, 11]
+
+
+@pytest.mark.parametrize("month", [0, 13, -1])
+def test_is_thematic_plan_month_rejects_a_month_outside_the_year(month):
+    with pytest.raises(ValueError, match="month must be 1-12"):
+        is_thematic_plan_month(month)
+
+
+# --- what the meeting page offers -----------------------------------------------------
+
+STATES = (
+    "planned",
+    "notified",
+    "held",
+    "locked",
+    "submitted",
+    "acknowledged",
+    "returned",
+    "cancelled",
+)
+
+
+def test_is_held_is_true_from_held_on_except_cancelled():
+    assert [s for s in STATES if is_held(s)] == [
+        "held",
+        "locked",
+        "submitted",
+        "acknowledged",
+        "returned",
+    ]
+
+
+def test_is_upcoming_is_planned_or_notified():
+    assert [s for s in STATES if is_upcoming(s)] == ["planned", "notified"]
+
+
+@pytest.mark.parametrize(
+    ("state", "adopted", "expected"),
+    [
+        ("held", False, True),
+        ("held", True, False),
+        ("planned", False, False),
+        ("notified", False, False),
+        ("locked", False, False),
+        ("returned", False, False),
+    ],
+)
+def test_can_write_minutes_only_while_held_and_not_adopted(state, adopted, expected):
+    assert can_write_minutes(state, adopted=adopted) is expected
+
+
+@pytest.mark.parametrize(
+    ("taker", "chair", "expected"),
+    [
+        (True, True, True),
+        (True, False, False),
+        (False, True, False),
+        (False, False, False),
+    ],
+)
+def test_is_fully_signed_needs_both_signatures(taker, chair, expected):
+    assert is_fully_signed(taker_signed=taker, chair_signed=chair) is expected
+
+
+@pytest.mark.parametrize(
+    ("adopted", "locked", "expected"),
+    [(True, False, True), (False, False, False), (True, True, False)],
+)
+def test_can_sign_minutes_between_adoption_and_lock(adopted, locked, expected):
+    assert can_sign_minutes(adopted=adopted, locked=locked) is expected
+
+
+@pytest.mark.parametrize(
+    ("adopted", "taker", "chair", "locked", "expected"),
+    [
+        (True, True, True, False, True),
+        (False, True, True, False, False),
+        (True, False, True, False, False),
+        (True, True, False, False, False),
+        (True, True, True, True, False),
+    ],
+)
+def test_can_lock_minutes_when_adopted_signed_and_not_locked(
+    adopted, taker, chair, locked, expected
+):
+    assert (
+        can_lock_minutes(
+            adopted=adopted, taker_signed=taker, chair_signed=chair, locked=locked
+        )
+        is expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "combined", "expected"),
+    [
+        ("thematic", False, True),
+        ("regular", True, True),
+        ("regular", False, False),
+        ("extraordinary", False, False),
+    ],
+)
+def test_has_topic_presenter_for_thematic_or_combined(kind, combined, expected):
+    assert has_topic_presenter(kind, combined=combined) is expected
