@@ -68,7 +68,7 @@ FIGURES = [
     Figure(
         "cells",
         _("Cells"),
-        _("Active party cells in this part of the tree (DOMAIN.md §1)."),
+        _("Active party cells in this part of the tree."),
     ),
     Figure(
         "members",
@@ -138,7 +138,7 @@ FIGURES = [
         _("Speaking share"),
         _(
             "Attendees who spoke divided by attendees. More than half is good; a "
-            "secretary who talks alone is a known failure (DOMAIN.md §3.3)."
+            "meeting where only the secretary talks is a known weakness."
         ),
     ),
     Figure(
@@ -155,8 +155,8 @@ FIGURES = [
         _("Minutes locked / submitted on time"),
         _(
             "Held meetings whose minutes were locked, and submitted to the superior "
-            "committee, within the minutes deadline after the meeting ended (setting "
-            "minutes_nag_days, 2 days by default)."
+            "committee, within the days allowed after the meeting ended (set by the "
+            "committee above; 2 days unless it says otherwise)."
         ),
     ),
     Figure(
@@ -164,8 +164,8 @@ FIGURES = [
         _("Quality bands"),
         _(
             "Scored meetings by band: good from 90 points, fair 70 to 89.99, average "
-            "50 to 69.99, poor below 50 (DOMAIN.md §6). The supervisor's score counts "
-            "when there is one, otherwise the cell's own."
+            "50 to 69.99, poor below 50. The supervisor's score counts when there is "
+            "one, otherwise the cell's own."
         ),
     ),
     Figure(
@@ -173,8 +173,9 @@ FIGURES = [
         _("Supervisors' reports on time"),
         _(
             "Reports by superior committee members on the meetings they attended, "
-            "filed by their due day (setting report_deadline_day of the next month, "
-            "the 10th by default). Late: filed after it, or still missing past it."
+            "filed by their due day (the report deadline day set by the committee "
+            "above, the 10th unless it says otherwise). Late: filed after it, or still "
+            "missing past it."
         ),
     ),
     Figure(
@@ -182,8 +183,8 @@ FIGURES = [
         _("Open / overdue recommendations"),
         _(
             "Recommendations raised in the period that are still open or in progress; "
-            "overdue when still open more than the cell's setting "
-            "recommendation_days (30 by default) after they were raised."
+            "overdue when still open longer than the days the committee above allows "
+            "(30 unless it says otherwise) after they were raised."
         ),
     ),
     Figure(
@@ -192,7 +193,7 @@ FIGURES = [
         _(
             "Tasks whose deadline falls in the period and which were reviewed or are "
             "past their deadline: done (on time, late or beyond requirements) out of "
-            "all of them (DOMAIN.md §4)."
+            "all of them."
         ),
     ),
     Figure(
@@ -241,7 +242,7 @@ FLAGS = [
         "absent_streak",
         _("Member absent more than 3 times in a row"),
         pgettext_lazy("flag", "absent > 3"),
-        _("A member missed more than 3 meetings in a row this year (DOMAIN.md §3.3)."),
+        _("A member missed more than 3 meetings in a row this year."),
     ),
     Flag(
         "minutes_late",

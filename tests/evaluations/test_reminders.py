@@ -22,6 +22,13 @@ from tests.meetings.notify.support import LONG_AGO, Kind, local, rows, upcoming_
 people = support.people  # fixture shared with the notification tests
 
 
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    """Deadlines and meetings here are counted from "today": fix it (a Tuesday,
+    10:00) so the outcome never depends on the day or hour the suite runs."""
+    clock(local(date(2026, 10, 13), 10, 0))
+
+
 def test_supervisor_report_deadline_and_reminder():
     # The deadline is evaluations.domain's one rule (report_due_date).
     deadline = report_due_date(date(2026, 12, 3), deadline_day=10)
