@@ -127,21 +127,12 @@ say "import-linter (layers: evaluations → meetings → members → chibo, name
 #  1. PostgreSQL: every test.
 #  2. SQLite (the embedded default `make run` uses): every test but those marked
 #     postgresql_only (their number and reasons are printed), plus the `make run`
-#     smoke test. Its own Redis database number keeps its queues apart.
+#     smoke test.
 #  3. A night clock: the date- and hour-sensitive modules again at 03:00 local on the
 #     31st of a month, so a test that passes only by day fails here, whenever CI runs.
+# Pass 1 runs beside passes 2 then 3 (two cores): each stream has its own database, Redis
+# database number and var/ folder, so nothing is shared but the servers.
 status=0
-run_pass() {
-  local name=$1; shift
-  say "pytest — $name"
-  set +e
-  "$@"
-  local code=$?
-  set -e
-  [ $code -eq 5 ] && fail "pytest collected no tests ($name)"
-  [ $code -ne 0 ] && { echo "make test: pass '$name' FAILED (exit $code)" >&2; status=1; }
-  return 0
-}
 SQLITE_DIR=$(mktemp -d "$PWD/var/tmp/sqlite.XXXXXX")
 started+=("rm -rf $SQLITE_DIR")
 NIGHT=$($PY - <<'PY'
@@ -161,14 +152,51 @@ NIGHT_MODULES=(
   tests/meetings/test_selectors.py tests/meetings/test_feeds.py
   tests/evaluations
 )
+REDIS_BASE=${REDIS_URL%/*}
+REDIS_DB=${CHIBO_TEST_REDIS_DB:-9}
+PG_BASE=${DATABASE_URL%/*}
+PG_NAME=${DATABASE_URL##*/}
+PG_QUERY=
+case $PG_NAME in *\?*) PG_QUERY="?${PG_NAME#*\?}"; PG_NAME=${PG_NAME%%\?*} ;; esac
 
-run_pass "PostgreSQL" $PY -m pytest "$@"
-run_pass "SQLite" env DATABASE_URL="sqlite:///$SQLITE_DIR/chibo.sqlite3" \
-  SQLITE_TEST_NAME="$SQLITE_DIR/test-chibo.sqlite3" REDIS_URL="${REDIS_URL%/*}/$(( ${CHIBO_TEST_REDIS_DB:-9} + 1 ))" \
-  $PY -m pytest "$@"
-if [ $# -eq 0 ]; then
-  run_pass "night clock $NIGHT (Asia/Ho_Chi_Minh)" $PY -m pytest --clock="$NIGHT" \
-    "${NIGHT_MODULES[@]}"
-fi
+# run_pass KEY NAME CMD... — runs one pass, its output into var/tmp/pass-KEY.log.
+run_pass() {
+  local key=$1 name=$2; shift 2
+  set +e
+  "$@" >"$TMP/pass-$key.log" 2>&1
+  echo $? >"$TMP/pass-$key.rc"
+  set -e
+}
+# report_pass KEY NAME — prints the pass's output and records its outcome.
+report_pass() {
+  local key=$1 name=$2 code
+  say "pytest — $name"
+  cat "$TMP/pass-$key.log"
+  code=$(cat "$TMP/pass-$key.rc" 2>/dev/null || echo 1)
+  [ "$code" -eq 5 ] && fail "pytest collected no tests ($name)"
+  [ "$code" -ne 0 ] && { echo "make test: pass '$name' FAILED (exit $code)" >&2; status=1; }
+  return 0
+}
+rm -f "$TMP"/pass-*.log "$TMP"/pass-*.rc
+SQLITE_NAME="SQLite"
+NIGHT_NAME="night clock $NIGHT (Asia/Ho_Chi_Minh)"
+say "pytest — PostgreSQL, and beside it SQLite then the $NIGHT_NAME (output follows each pass)"
+(
+  mkdir -p "$SQLITE_DIR/var"
+  run_pass sqlite "$SQLITE_NAME" env DATABASE_URL="sqlite:///$SQLITE_DIR/chibo.sqlite3" \
+    SQLITE_TEST_NAME="$SQLITE_DIR/test-chibo.sqlite3" REDIS_URL="$REDIS_BASE/$((REDIS_DB + 1))" \
+    CHIBO_VAR_DIR="$SQLITE_DIR/var" $PY -m pytest "$@"
+  if [ $# -eq 0 ]; then
+    run_pass night "$NIGHT_NAME" env DATABASE_URL="$PG_BASE/${PG_NAME}_night$PG_QUERY" \
+      REDIS_URL="$REDIS_BASE/$((REDIS_DB + 2))" CHIBO_VAR_DIR="$SQLITE_DIR/night-var" \
+      $PY -m pytest --clock="$NIGHT" "${NIGHT_MODULES[@]}"
+  fi
+) &
+side=$!
+run_pass pg "PostgreSQL" $PY -m pytest "$@"
+report_pass pg "PostgreSQL"
+wait $side || true
+report_pass sqlite "$SQLITE_NAME"
+[ $# -eq 0 ] && report_pass night "$NIGHT_NAME"
 [ $status -eq 0 ] || fail "a test pass failed (see above)"
 say "all passes green"
