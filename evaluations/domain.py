@@ -550,18 +550,27 @@ def minutes_locked_in_time(
 
 
 def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
-    """Return the day a supervisor's report on a meeting is due: ``deadline_day`` of
-    the month after the meeting (clipped to that month's last day).
+    """Return the day a supervisor's report on a meeting is due: the first day
+    numbered ``deadline_day`` (clipped to its month's last day) strictly after the
+    meeting day ("trước ngày 10 hàng tháng", seed 004).
 
-    A meeting on 3 November is reported by 10 December; one on 20 December by
-    10 January of the next year. ``deadline_day`` outside 1-31 raises ValueError.
+    A meeting on 3 November is reported by 10 November; one on 10 or 20 November by
+    10 December; one on 20 December by 10 January of the next year. With
+    ``deadline_day`` 31, a meeting on 30 April is due on 31 May (30 April is April's
+    clipped day and is not after the meeting). ``deadline_day`` outside 1-31 raises
+    ValueError.
     """
     if not 1 <= deadline_day <= 31:
         raise ValueError(f"deadline_day must be between 1 and 31, got {deadline_day}")
-    year, month = meeting_day.year, meeting_day.month + 1
-    if month == 13:
-        year, month = year + 1, 1
-    return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
+    def clipped(year: int, month: int) -> date:
+        return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
+
+    due = clipped(meeting_day.year, meeting_day.month)
+    if due > meeting_day:
+        return due
+    if meeting_day.month == 12:
+        return clipped(meeting_day.year + 1, 1)
+    return clipped(meeting_day.year, meeting_day.month + 1)
 
 
 def report_status(*, due_on: date, submitted_on: date | None, today: date) -> str:

@@ -600,10 +600,16 @@ def test_minutes_locked_in_time(locked, expected):
 @pytest.mark.parametrize(
     ("held", "day", "expected"),
     [
-        (date(2026, 11, 3), 10, date(2026, 12, 10)),
-        (date(2026, 12, 20), 10, date(2027, 1, 10)),
-        (date(2027, 1, 3), 31, date(2027, 2, 28)),  # clipped
-        (date(2028, 1, 3), 30, date(2028, 2, 29)),
+        (date(2026, 11, 3), 10, date(2026, 11, 10)),  # same month (seed 004)
+        (date(2026, 11, 9), 10, date(2026, 11, 10)),
+        (date(2026, 11, 10), 10, date(2026, 12, 10)),  # strictly after
+        (date(2026, 11, 20), 10, date(2026, 12, 10)),
+        (date(2026, 12, 20), 10, date(2027, 1, 10)),  # next year
+        (date(2027, 1, 3), 31, date(2027, 1, 31)),
+        (date(2027, 1, 31), 31, date(2027, 2, 28)),  # clipped
+        (date(2027, 2, 28), 31, date(2027, 3, 31)),  # 28/02 is February's 31st
+        (date(2028, 2, 3), 30, date(2028, 2, 29)),
+        (date(2026, 4, 30), 31, date(2026, 5, 31)),
     ],
 )
 def test_report_due_date(held, day, expected):
