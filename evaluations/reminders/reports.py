@@ -21,8 +21,8 @@ from meetings.models import NotificationKind as Kind
 from members.models import RuleKey
 
 LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
-# A report is due at the latest by the deadline day of the next month: meetings older than this
-# can no longer be due or overdue within LOOKBACK.
+# A report is due at the latest by the deadline day of the next month: meetings
+# older than this can no longer be due or overdue within LOOKBACK.
 WINDOW = timedelta(days=31 + 31 + notify.LOOKBACK_DAYS)
 PREFIX = "report:"
 
