@@ -521,7 +521,7 @@ def rubric_score(
 def longest_absence_run(statuses_by_member: dict) -> int:
     """The longest run of consecutive absences of any member, given each member's
     statuses in meeting order. Absent (with or without reason) extends a run;
-    present ends it; exempt and away neither extend nor end it."""
+    present ends it; exempt, away and suspended neither extend nor end it."""
     longest = 0
     for statuses in statuses_by_member.values():
         run = 0
@@ -562,6 +562,7 @@ def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
     """
     if not 1 <= deadline_day <= 31:
         raise ValueError(f"deadline_day must be between 1 and 31, got {deadline_day}")
+
     def clipped(year: int, month: int) -> date:
         return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
 

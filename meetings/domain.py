@@ -37,7 +37,9 @@ __all__ = [
     "longest_absence_streak",
     "meets_minimum_duration",
     "minimum_duration_minutes",
+    "official_on",
     "planned_meeting_date",
+    "prefilled_status",
     "propose_news_briefer",
     "quarters_without_thematic",
     "resolution_passes",
@@ -52,8 +54,9 @@ COMBINED_MINIMUM_DURATION_MINUTES = 120
 SHIFTS = ("none", "next_working_day", "previous_working_day")
 
 ABSENT_STATUSES = frozenset({"absent_excused", "absent_unexcused"})
-# Statuses that neither break nor extend a run of absences (§3.3).
-NEUTRAL_STATUSES = frozenset({"exempt", "away"})
+# Statuses that neither break nor extend a run of absences, and are not expected at
+# the meeting (§3.3): exempted, away and suspended members.
+NEUTRAL_STATUSES = frozenset({"exempt", "away", "suspended"})
 ATTENDANCE_STATUSES = frozenset({"present"}) | ABSENT_STATUSES | NEUTRAL_STATUSES
 
 _SATURDAY = 5  # date.weekday(): Monday is 0, Saturday 5, Sunday 6.
@@ -114,6 +117,34 @@ def planned_meeting_date(
     return planned
 
 
+def prefilled_status(
+    *, suspended: bool, away: bool, exempt: bool, excused: bool
+) -> str:
+    """Return the roll call's first status of a member from their standing on the
+    meeting day (§3.3): "suspended" (never prefilled present: a suspended member takes
+    no part in party activities), else "away", else "exempt", else "absent_excused"
+    (an accepted excuse), else "present".
+    """
+    if suspended:
+        return "suspended"
+    if away:
+        return "away"
+    if exempt:
+        return "exempt"
+    if excused:
+        return "absent_excused"
+    return "present"
+
+
+def official_on(*, status: str, official_date: date | None, day: date) -> bool:
+    """Tell whether a member was an official member on ``day``: official now and
+    recognised on or before ``day`` (a member recognised later was probationary then;
+    an official member without a recorded date is taken as official)."""
+    if status != "official":
+        return False
+    return official_date is None or official_date <= day
+
+
 def minimum_duration_minutes(*, combined_with_thematic: bool) -> int:
     """Return the minimum meeting length in minutes: 90, or 120 when combined.
 
@@ -165,10 +196,10 @@ def documents_sent_in_time(
 def attendance_rate(*, present: int, required: int) -> Fraction | None:
     """Return present required members / required members, or None when none required.
 
-    *Required* means official and probationary members minus exempted and away members
-    (§3.3); ``present`` counts only required members who attended, so it cannot exceed
-    ``required`` (ValueError otherwise, as for negative counts). Exempted members who
-    come anyway are not part of this ratio.
+    *Required* means official and probationary members minus exempted, away and
+    suspended members (§3.3); ``present`` counts only required members who attended,
+    so it cannot exceed ``required`` (ValueError otherwise, as for negative counts).
+    Exempted members who come anyway are not part of this ratio.
     """
     _check_non_negative(present=present, required=required)
     if present > required:
@@ -304,9 +335,9 @@ def longest_absence_streak(statuses: Iterable[str]) -> int:
     """Return the longest run of consecutive absences in chronological ``statuses``.
 
     ``absent_excused`` and ``absent_unexcused`` extend the run; ``present`` ends it;
-    ``exempt`` and ``away`` are skipped (they neither break nor extend it). Compare the
-    result with 3 for the "absent more than 3 meetings in a row" criterion. An unknown
-    status raises ValueError.
+    ``exempt``, ``away`` and ``suspended`` are skipped (they neither break nor extend
+    it). Compare the result with 3 for the "absent more than 3 meetings in a row"
+    criterion. An unknown status raises ValueError.
     """
     longest = current = 0
     for status in statuses:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from members import audit
 from members import selectors as member_selectors
-from members.models import MemberStatus, RuleKey
+from members.models import RuleKey
 
 from . import domain, hooks, notify, selectors
 from .agenda import DEFAULT_AGENDAS
@@ -380,8 +380,9 @@ def decide_excuse(*, excuse, accept, by):
 
 
 def _ensure_attendance(meeting):
-    """One row per active member of the cell, prefilled from their standing and
-    accepted excuses; existing rows are kept."""
+    """One row per active member of the cell, prefilled from their standing on the
+    meeting day (not the day the minutes are typed) and accepted excuses; existing
+    rows are kept. A suspended member is never prefilled present (§3.3)."""
     have = set(
         Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True)
     )
@@ -391,23 +392,26 @@ def _ensure_attendance(meeting):
         ).values_list("member_id", "reason")
     )
     rows = []
-    for member in selectors.cell_roster(meeting.cell):
+    day = timezone.localtime(meeting.starts_at).date()
+    for member in selectors.cell_roster(meeting.cell, on=day):
         if member.pk in have:
             continue
-        status, reason = AttendanceStatus.PRESENT, ""
-        if member.is_away:
-            status = AttendanceStatus.AWAY
-        elif member.is_exempt:
-            status = AttendanceStatus.EXEMPT
-        elif member.pk in excused:
-            status, reason = AttendanceStatus.ABSENT_EXCUSED, excused[member.pk]
+        status = domain.prefilled_status(
+            suspended=member.is_suspended,
+            away=member.is_away,
+            exempt=member.is_exempt,
+            excused=member.pk in excused,
+        )
+        reason = excused[member.pk] if status == AttendanceStatus.ABSENT_EXCUSED else ""
         rows.append(
             Attendance(
                 meeting=meeting,
                 member=member,
                 status=status,
                 reason=reason,
-                was_official=member.status == MemberStatus.OFFICIAL,
+                was_official=domain.official_on(
+                    status=member.status, official_date=member.official_date, day=day
+                ),
                 was_attached_in=member.is_attached_in,
                 was_suspended=member.is_suspended,
             )
@@ -476,6 +480,14 @@ def record_attendance(*, meeting, rows, by):
         row = existing.get(member_id)
         if row is None:
             continue
+        if (data["status"] == AttendanceStatus.SUSPENDED) != row.was_suspended:
+            raise ValidationError(
+                _(
+                    "%(name)s: only a member suspended on the meeting day is "
+                    "recorded as suspended, and such a member takes no part."
+                )
+                % {"name": row.member.full_name}
+            )
         if data["status"] == AttendanceStatus.ABSENT_EXCUSED and not data.get("reason"):
             raise ValidationError(
                 _("Give the reason of %(name)s's excused absence.")

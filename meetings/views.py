@@ -253,7 +253,9 @@ def meeting_prepare(request, pk):
         return redirect(meeting)
     form = PreparationForm(request.POST or None, instance=meeting)
     members = selectors.cell_roster(meeting.cell)
-    candidates = [m.pk for m in members if not (m.is_exempt or m.is_away)]
+    candidates = [
+        m.pk for m in members if not (m.is_exempt or m.is_away or m.is_suspended)
+    ]
     last_briefed = {}
     for row in (
         meeting.cell.meetings.filter(

@@ -22,7 +22,9 @@ from meetings.domain import (
     longest_absence_streak,
     meets_minimum_duration,
     minimum_duration_minutes,
+    official_on,
     planned_meeting_date,
+    prefilled_status,
     propose_news_briefer,
     quarters_without_thematic,
     resolution_passes,
@@ -585,6 +587,7 @@ P, AE, AU, EX, AW = "present", "absent_excused", "absent_unexcused", "exempt", "
         ([AU, AE, AU, AE], 4),
         ([AE, AE, P, AE, AE, AE, P, AU], 3),
         ([AE, EX, AE, AW, AU], 3),  # exempt/away neither break nor extend
+        ([AE, "suspended", AE, AU], 3),  # suspended neither breaks nor extends
         ([AE, EX, EX, AE, P, AE], 2),
         ([EX, AW, EX], 0),
         ([AE, P, AE, P, AE], 1),
@@ -722,3 +725,40 @@ def test_can_lock_minutes_when_adopted_signed_and_not_locked(
 )
 def test_has_topic_presenter_for_thematic_or_combined(kind, combined, expected):
     assert has_topic_presenter(kind, combined=combined) is expected
+
+
+# prefilled_status and official_on (standing on the meeting day, §3.3) ---------------
+
+
+@pytest.mark.parametrize(
+    ("standing", "expected"),
+    [
+        ({}, "present"),
+        ({"excused": True}, "absent_excused"),
+        ({"exempt": True}, "exempt"),
+        ({"exempt": True, "excused": True}, "exempt"),
+        ({"away": True, "exempt": True}, "away"),
+        ({"suspended": True}, "suspended"),
+        (
+            {"suspended": True, "away": True, "exempt": True, "excused": True},
+            "suspended",
+        ),
+    ],
+)
+def test_prefilled_status_never_prefills_a_suspended_member_present(standing, expected):
+    flags = {"suspended": False, "away": False, "exempt": False, "excused": False}
+    assert prefilled_status(**(flags | standing)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "official_date", "expected"),
+    [
+        ("official", date(2026, 11, 3), True),  # recognised that day
+        ("official", date(2026, 11, 4), False),  # recognised the day after
+        ("official", None, True),
+        ("probationary", None, False),
+    ],
+)
+def test_official_on_the_meeting_day(status, official_date, expected):
+    day = date(2026, 11, 3)
+    assert official_on(status=status, official_date=official_date, day=day) is expected

@@ -474,8 +474,12 @@ def test_start_meeting_prefills_standing_of_each_member(tree):
         "away": ("away", True, False, False),
         "attached": ("present", True, True, False),
         "probationary": ("present", False, False, False),
-        "suspended": ("present", True, False, True),
+        "suspended": ("suspended", True, False, True),
     }
+    stats = selectors.attendance_stats(selectors.attendance_rows(meeting))
+    # 10 rows - attached in (counted apart) - exempt - away - suspended = 6 required.
+    assert (stats["present"], stats["required"]) == (6, 6)
+    assert [r.member.full_name for r in stats["suspended"]] == ["Đình Chỉ"]
     assert meeting.state == MeetingState.HELD
     assert [item["title"] for item in minutes.items] == [
         item["title"] for item in meeting.agenda
@@ -485,6 +489,62 @@ def test_start_meeting_prefills_standing_of_each_member(tree):
         "speakers": [],
         "conclusion": "",
     }
+
+
+def test_standing_is_taken_on_the_meeting_day_not_the_day_it_is_started(tree, clock):
+    """A meeting of 3/11 started on 20/11 (minutes typed late): a suspension from
+    10/11 and a recognition as official on 15/11 do not change who was required."""
+    from members.models import MemberStatus, Suspension
+
+    cell = tree.cell
+    late_suspended = official(cell, "Đình Chỉ Sau")
+    Suspension.objects.create(
+        member=late_suspended, reason="Sau ngày họp", start=date(2026, 11, 10)
+    )
+    early_suspended = official(cell, "Đình Chỉ Trước")
+    Suspension.objects.create(
+        member=early_suspended, reason="Trước ngày họp", start=date(2026, 10, 1)
+    )
+    recognised = official(cell, "Mới Chính Thức")
+    recognised.status = MemberStatus.OFFICIAL
+    recognised.official_date = date(2026, 11, 15)
+    recognised.save()
+    meeting = make_meeting(cell, starts_at=at(2026, 11, 3, 19, 30))
+    clock(at(2026, 11, 20, 9))
+
+    start(meeting)
+
+    rows = {r.member_id: r for r in Attendance.objects.filter(meeting=meeting)}
+    assert (rows[late_suspended.pk].status, rows[late_suspended.pk].was_suspended) == (
+        "present",
+        False,
+    )
+    assert (
+        rows[early_suspended.pk].status,
+        rows[early_suspended.pk].was_suspended,
+    ) == ("suspended", True)
+    assert rows[recognised.pk].was_official is False
+
+
+def test_suspended_status_belongs_to_suspended_members_only(tree):
+    cell = tree.cell
+    barred = suspended(cell, "Đình Chỉ")
+    meeting = make_meeting(cell)
+    start(meeting)
+
+    with pytest.raises(ValidationError):
+        services.record_attendance(
+            meeting=meeting,
+            rows=attendance_rows(meeting, {barred: {"status": "present"}}),
+            by=None,
+        )
+    with pytest.raises(ValidationError):
+        services.record_attendance(
+            meeting=meeting,
+            rows=attendance_rows(meeting, {tree.member: {"status": "suspended"}}),
+            by=None,
+        )
+    assert Attendance.objects.get(meeting=meeting, member=barred).status == "suspended"
 
 
 def test_request_excuse_again_reopens_the_request(tree, users):
@@ -632,7 +692,7 @@ def voting(tree, users):
     """A held meeting whose vote denominator takes every rule into account.
 
     Official members of the cell: O1-O7 present, R absent with an accepted excuse,
-    U absent without reason, E exempted, W transferred out, S suspended (absent):
+    U absent without reason, E exempted, W transferred out, S suspended (not expected):
     12, so N = 12 - R - E - W - S = 8. Probationary P1, P2 and X (attached here
     from elsewhere) are present but never in N; 7 official members may vote.
     """
@@ -658,10 +718,7 @@ def voting(tree, users):
         meeting=meeting,
         rows=attendance_rows(
             meeting,
-            {
-                people["U"]: {"status": "absent_unexcused"},
-                people["S"]: {"status": "absent_unexcused"},
-            },
+            {people["U"]: {"status": "absent_unexcused"}},
         ),
         by=None,
     )
