@@ -21,7 +21,7 @@ from members.models import RuleKey
 
 from . import domain
 from .models import Task
-from .selectors import review_candidates_q
+from .selectors import last_month_tasks_q
 
 NOT_HELD = (MeetingState.PLANNED, MeetingState.NOTIFIED, MeetingState.CANCELLED)
 COMMITTEE_WINDOW_DAYS = 31
@@ -84,7 +84,7 @@ def meeting_facts(meeting):
         .first()
     )
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
-    reviewed = Task.objects.filter(review_candidates_q(meeting)).aggregate(
+    reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(outcome__in=sorted(domain.DONE_OUTCOMES))),
     )

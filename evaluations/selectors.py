@@ -59,6 +59,23 @@ def review_candidates_q(meeting):
     )
 
 
+def last_month_tasks_q(meeting):
+    """The tasks "Results of last month's resolution" counts at `meeting` (§6):
+    assigned at an earlier meeting of the cell, due on or before the meeting day, and
+    not reviewed by an earlier meeting. A task not yet due is left out; a due task
+    left unreviewed counts as not done."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return Q(
+        cell_id=meeting.cell_id,
+        meeting__starts_at__lt=meeting.starts_at,
+        deadline__lte=day,
+    ) & (
+        Q(reviewed_in__isnull=True)
+        | Q(reviewed_in=meeting)
+        | Q(reviewed_in__starts_at__gt=meeting.starts_at)
+    )
+
+
 def _task_queryset():
     return Task.objects.select_related(
         "party_group", "meeting", "reviewed_in"

@@ -191,6 +191,46 @@ def test_task_results_from_last_months_tasks(tree, outcomes, expected):
     assert score.facts["facts"]["tasks_total"] == 2
 
 
+def test_task_results_count_only_last_months_tasks(tree):
+    """Five tasks due by 3/11 (4 done, 1 left unreviewed) and one due 31/12: the
+    one not yet due is left out, so 4 of 5 -> 27 points, not 4 of 6 -> 20 (§6)."""
+    october, _ = held(
+        tree.cell, starts_at=at(2026, 10, 3, 8), chair=tree.secretary, taker=tree.member
+    )
+    due = [
+        services.assign_task(
+            meeting=october,
+            text=f"Việc {n}",
+            deadline=date(2026, 10, 20 + n),
+            assignees=[tree.member],
+        )
+        for n in range(5)
+    ]
+    later = services.assign_task(
+        meeting=october,
+        text="Tổng kết năm",
+        deadline=date(2026, 12, 31),
+        assignees=[tree.member],
+    )
+    close(october)
+    november, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3, 8), chair=tree.secretary, taker=tree.member
+    )
+    services.review_tasks(
+        meeting=november, outcomes={t.pk: ("done_on_time", "") for t in due[:4]}
+    )
+    points, score = auto_items(november)
+    assert (
+        score.facts["facts"]["tasks_done"],
+        score.facts["facts"]["tasks_total"],
+    ) == (
+        4,
+        5,
+    )
+    assert points["task_results"] == 27
+    assert later.pk not in {t.pk for t in due}
+
+
 def test_preparation_and_closing_items_from_data(tree):
     committee, _ = held(
         tree.cell,
