@@ -31,6 +31,7 @@ __all__ = [
     "can_move_recommendation",
     "duration_points",
     "excellent_within_quota",
+    "has_cell_committee",
     "is_recommendation_closed",
     "longest_absence_run",
     "minutes_locked_in_time",
@@ -40,8 +41,10 @@ __all__ = [
     "recommendation_overdue",
     "report_due_date",
     "report_status",
+    "roll_standing",
     "rubric_score",
     "score_percent",
+    "speaker_groups",
     "speaking_points",
     "task_results_points",
     "task_tally",
@@ -378,6 +381,9 @@ class MeetingFacts:
     spoke: int = 0
     longest_absence: int = 0
     committee_meeting_held: bool = False
+    # A cell with fewer than 9 official members has no committee (§1): the item
+    # "committee meeting held" cannot apply and gets its full points (§6).
+    has_committee: bool = True
     notified_in_time: bool = False
     documents_in_time: bool = False
     minutes_complete: bool = False
@@ -407,6 +413,16 @@ AUTO_SOURCES = (
     "tasks_assigned",
 )
 
+COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
+
+
+def has_cell_committee(*, official_members: int) -> bool:
+    """Whether a cell of ``official_members`` official members elects a cell
+    committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
+    only, so §6's "committee meeting held" item cannot apply to it."""
+    return official_members >= COMMITTEE_MIN_OFFICIALS
+
+
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"
 HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
 
@@ -422,7 +438,9 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
     from the functions above; yes/no items give the item's maximum or 0. "Minutes
     adopted and tasks assigned" gives half for each. A meeting without recorded
     times scores 0 for duration. The +1 for absences holds when nobody was absent
-    more than 3 times in a row. An unknown source raises ValueError.
+    more than 3 times in a row. "Committee meeting held" gets its full points in a
+    cell without a committee (an item that cannot apply). An unknown source raises
+    ValueError.
     """
     top = _exact(maximum)
     if source == "duration":
@@ -470,7 +488,7 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
 
 _YES_NO_SOURCES = {
     "absence_streak": lambda f: f.longest_absence <= _ABSENCE_STREAK_LIMIT,
-    "committee_meeting": lambda f: f.committee_meeting_held,
+    "committee_meeting": lambda f: f.committee_meeting_held or not f.has_committee,
     "notified": lambda f: f.notified_in_time,
     "documents_in_time": lambda f: f.documents_in_time,
     "minutes_complete": lambda f: f.minutes_complete,
@@ -641,3 +659,77 @@ def quota_warning(
         "good": good,
         "allowed": math.floor(_exact(ratio) * good),
     }
+
+
+# --- compliance counts (§8) -----------------------------------------------------------
+
+
+def _in_span(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def roll_standing(
+    *,
+    status: str,
+    official_date: date | None,
+    admission_date: date | None,
+    active: bool,
+    deactivated_on: date | None,
+    attached_in: bool,
+    day: date,
+) -> str | None:
+    """Return a member record's standing on the cell's roll on ``day`` (§8: member
+    counts come from the roster, never from attendance rows): "official",
+    "probationary", or None when the record is not one of the cell's own members
+    that day — not admitted yet, deactivated on or before ``day``, or attached in from
+    elsewhere (the home cell counts them). A recorded admission date later than
+    ``day`` leaves the member out; an official member recognised after ``day`` was
+    probationary then."""
+    if attached_in:
+        return None
+    if admission_date is not None and admission_date > day:
+        return None
+    if not active and (deactivated_on is None or deactivated_on <= day):
+        return None
+    if status == "official" and (official_date is None or official_date <= day):
+        return "official"
+    return "probationary"
+
+
+SPEAKER_GROUPS = ("young", "new", "no_office")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without it
+        return day.replace(year=day.year - years, day=28)
+
+
+def speaker_groups(
+    *,
+    birth_date: date | None,
+    admission_date: date | None,
+    has_office: bool,
+    day: date,
+    young_age: int = 35,
+    recent_years: int = 3,
+) -> frozenset[str]:
+    """Return the groups whose speaking share an attendee counts in on ``day``
+    (seeds 000 and 004: "young, newly admitted and non-office members rarely speak"):
+    "young" when younger than ``young_age`` (a setting, default 35) that day;
+    "new" when admitted (ceremony date) within the last ``recent_years`` years, on or
+    after the same day ``recent_years`` years earlier; "no_office" when holding no
+    position (secretary, deputy, committee member, group leader or deputy) that day.
+    An unknown birth or admission date puts the member in neither of those groups.
+    """
+    groups = set()
+    if birth_date is not None and birth_date > _years_before(day, young_age):
+        groups.add("young")
+    if admission_date is not None and (
+        _years_before(day, recent_years) <= admission_date <= day
+    ):
+        groups.add("new")
+    if not has_office:
+        groups.add("no_office")
+    return frozenset(groups)

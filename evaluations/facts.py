@@ -17,7 +17,7 @@ from meetings.models import (
     Minutes,
 )
 from members import selectors as member_selectors
-from members.models import RuleKey
+from members.models import Member, RuleKey
 
 from . import domain
 from .models import Task
@@ -38,7 +38,7 @@ def _shown(moment):
 def meeting_facts(meeting):
     """(MeetingFacts, evidence) for `meeting`. `evidence` holds the figures behind
     each fact (counts, the committee meeting's id, the longest absence and whose)
-    for display with links. Eight queries whatever the size of the cell or year."""
+    for display with links. Nine queries whatever the size of the cell or year."""
     rows = meeting_selectors.attendance_rows(meeting)
     stats = meeting_selectors.attendance_stats(rows)
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -83,6 +83,29 @@ def meeting_facts(meeting):
         .values_list("pk", flat=True)
         .first()
     )
+    official_members = sum(
+        1
+        for row in Member.objects.filter(organization_id=meeting.cell_id)
+        .annotate(**member_selectors.member_flags_annotations(day))
+        .values(
+            "status",
+            "official_date",
+            "admission_date",
+            "is_active",
+            "deactivated_on",
+            "is_attached_in",
+        )
+        if domain.roll_standing(
+            status=row["status"],
+            official_date=row["official_date"],
+            admission_date=row["admission_date"],
+            active=row["is_active"],
+            deactivated_on=row["deactivated_on"],
+            attached_in=row["is_attached_in"],
+            day=day,
+        )
+        == "official"
+    )
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
     reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
         total=Count("pk"),
@@ -118,6 +141,7 @@ def meeting_facts(meeting):
         spoke=stats["spoke"],
         longest_absence=longest,
         committee_meeting_held=committee is not None,
+        has_committee=domain.has_cell_committee(official_members=official_members),
         notified_in_time=bool(
             notified_on and notified_on <= day - timedelta(days=notice_days)
         ),
@@ -140,6 +164,7 @@ def meeting_facts(meeting):
     )
     evidence = {
         "committee_meeting_id": committee,
+        "official_members": official_members,
         "absence_names": worst,
         "documents": documents,
         "notice_days": notice_days,

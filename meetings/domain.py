@@ -38,6 +38,7 @@ __all__ = [
     "meets_minimum_duration",
     "minimum_duration_minutes",
     "official_on",
+    "plan_month",
     "planned_meeting_date",
     "prefilled_status",
     "propose_news_briefer",
@@ -461,6 +462,23 @@ def slot_for(kind: str, year: int, month: int) -> str:
     if kind == "thematic":
         return f"{year}-Q{(month - 1) // 3 + 1}"
     return ""
+
+
+def plan_month(plan_slot: str, planned_date: date) -> date:
+    """The first day of the month a meeting counts for (§8): its plan slot's month,
+    even when the weekend/holiday shift moved its date into the neighbouring month
+    (with "previous working day", January 2027's meeting falls on 31/12/2026 and still
+    counts for January). A quarter's thematic slot counts in the month of its date,
+    kept inside the quarter; a meeting outside the plan counts in its date's month.
+    """
+    if len(plan_slot) >= 8 and plan_slot[4:6] == "-M":
+        return date(int(plan_slot[:4]), int(plan_slot[6:8]), 1)
+    if len(plan_slot) >= 7 and plan_slot[4:6] == "-Q":
+        year, quarter = int(plan_slot[:4]), int(plan_slot[6])
+        first, last = date(year, 3 * quarter - 2, 1), date(year, 3 * quarter, 1)
+        month = date(planned_date.year, planned_date.month, 1)
+        return min(max(month, first), last)
+    return date(planned_date.year, planned_date.month, 1)
 
 
 def vote_denominator_from_attendance(rows: Iterable[Mapping[str, object]]) -> dict:

@@ -15,6 +15,7 @@ from evaluations.domain import (
     can_move_recommendation,
     duration_points,
     excellent_within_quota,
+    has_cell_committee,
     is_recommendation_closed,
     longest_absence_run,
     minutes_locked_in_time,
@@ -24,8 +25,10 @@ from evaluations.domain import (
     recommendation_overdue,
     report_due_date,
     report_status,
+    roll_standing,
     rubric_score,
     score_percent,
+    speaker_groups,
     speaking_points,
     task_results_points,
     task_tally,
@@ -707,3 +710,89 @@ def test_quota_warning_within_and_over():
 )
 def test_is_recommendation_closed(status, expected):
     assert is_recommendation_closed(status) is expected
+
+
+# has_cell_committee and the committee item (§1, §6) ---------------------------------
+
+
+@pytest.mark.parametrize(("officials", "expected"), [(8, False), (9, True), (0, False)])
+def test_has_cell_committee_from_nine_official_members(officials, expected):
+    assert has_cell_committee(official_members=officials) is expected
+
+
+@pytest.mark.parametrize(
+    ("held", "has_committee", "expected"),
+    [(False, False, 2), (True, False, 2), (False, True, 0), (True, True, 2)],
+)
+def test_committee_item_cannot_apply_without_a_committee(held, has_committee, expected):
+    facts = MeetingFacts(committee_meeting_held=held, has_committee=has_committee)
+    assert auto_points("committee_meeting", facts, maximum=2) == expected
+
+
+# roll_standing (§8: counts from the roster) ------------------------------------------
+
+DAY = date(2026, 11, 30)
+
+
+def _standing(**changes):
+    values = {
+        "status": "official",
+        "official_date": date(2020, 1, 1),
+        "admission_date": date(2019, 1, 1),
+        "active": True,
+        "deactivated_on": None,
+        "attached_in": False,
+        "day": DAY,
+    }
+    return roll_standing(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, "official"),
+        ({"status": "probationary", "official_date": None}, "probationary"),
+        ({"official_date": date(2026, 12, 1)}, "probationary"),  # recognised later
+        ({"official_date": DAY}, "official"),
+        ({"attached_in": True}, None),  # the home cell counts them
+        ({"admission_date": date(2026, 12, 1)}, None),  # not admitted yet
+        ({"admission_date": None}, "official"),
+        ({"active": False, "deactivated_on": DAY}, None),
+        ({"active": False, "deactivated_on": date(2026, 12, 5)}, "official"),
+        ({"active": False, "deactivated_on": None}, None),
+    ],
+)
+def test_roll_standing_on_the_last_day(changes, expected):
+    assert _standing(**changes) == expected
+
+
+# speaker_groups (seeds 000, 004) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth", "admitted", "office", "expected"),
+    [
+        (date(1991, 11, 4), date(2010, 1, 1), True, {"young"}),  # 35 tomorrow
+        (date(1991, 11, 3), date(2010, 1, 1), True, set()),  # 35 today
+        (date(1980, 11, 4), date(2010, 1, 1), False, {"no_office"}),
+        (date(1960, 1, 1), date(2023, 11, 3), True, {"new"}),  # exactly 3 years
+        (date(1960, 1, 1), date(2023, 11, 2), True, set()),
+        (date(2000, 1, 1), date(2025, 1, 1), False, {"young", "new", "no_office"}),
+        (None, None, True, set()),
+    ],
+)
+def test_speaker_groups(birth, admitted, office, expected):
+    groups = speaker_groups(
+        birth_date=birth,
+        admission_date=admitted,
+        has_office=office,
+        day=date(2026, 11, 3),
+    )
+    assert groups == expected
+
+
+def test_speaker_groups_young_age_is_a_setting():
+    kwargs = {"birth_date": date(1990, 1, 1), "admission_date": None}
+    day = date(2026, 11, 3)
+    assert "young" not in speaker_groups(**kwargs, has_office=True, day=day)
+    assert "young" in speaker_groups(**kwargs, has_office=True, day=day, young_age=40)

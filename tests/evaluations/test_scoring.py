@@ -281,7 +281,7 @@ def test_notified_too_late_scores_zero(tree):
     points, _ = auto_items(meeting)
     assert points["notified"] == 0
     assert points["documents_in_time"] == 0
-    assert points["committee_meeting"] == 0
+    assert points["committee_meeting"] == 2  # 5 official members: no committee
 
 
 def test_manual_points_and_band(tree):
@@ -395,6 +395,36 @@ def test_score_pages_side_by_side(
     assert sup.points["content"] == "2"
 
 
+def test_small_cell_gets_the_committee_meeting_points(tree):
+    """Under 9 official members a cell has no committee: the item cannot apply and
+    gets its 2 points (§6); the crafted cell of 10 official members does not."""
+    small, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    points, score = auto_items(small)
+    assert score.facts["facts"]["has_committee"] is False
+    assert points["committee_meeting"] == 2
+    cell, members, _exempt = crafted_cell(tree.ward)
+    large, _ = held(cell, starts_at=at(2026, 11, 3), chair=members[0], taker=members[1])
+    points, score = auto_items(large)
+    assert score.facts["evidence"]["official_members"] == 11  # the exempt one too
+    assert points["committee_meeting"] == 0
+
+
+def test_quality_page_shows_raw_and_rescaled_score(tree, member_client):
+    meeting, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    score = services.score_meeting(
+        meeting=meeting, role="self", manual={"content": 3, "steps": 5}
+    )
+    page = member_client.get(url("quality", meeting.pk)).content.decode()
+    total = str(score.total.normalize()).replace(".", ",")
+    percent = str(score.percent).replace(".", ",")
+    assert score.maximum == 95
+    assert f"{total}/95 → {percent}/100" in page
+
+
 def test_score_bad_input_rerenders(tree, secretary_client):
     meeting, _ = held(
         tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
@@ -424,7 +454,7 @@ def test_scoring_pages_query_count_constant(
     )
     services.score_meeting(meeting=meeting, role="self", manual={})
     secretary_client.get(url("score-edit", meeting.pk, "self"))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert (
             secretary_client.get(url("score-edit", meeting.pk, "self")).status_code
             == 200

@@ -23,6 +23,7 @@ from meetings.domain import (
     meets_minimum_duration,
     minimum_duration_minutes,
     official_on,
+    plan_month,
     planned_meeting_date,
     prefilled_status,
     propose_news_briefer,
@@ -762,3 +763,23 @@ def test_prefilled_status_never_prefills_a_suspended_member_present(standing, ex
 def test_official_on_the_meeting_day(status, official_date, expected):
     day = date(2026, 11, 3)
     assert official_on(status=status, official_date=official_date, day=day) is expected
+
+
+# plan_month (§8: a planned meeting counts for its plan slot) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "planned", "expected"),
+    [
+        ("2027-M05", date(2027, 4, 29), date(2027, 5, 1)),  # shifted back a month
+        ("2027-M01", date(2026, 12, 31), date(2027, 1, 1)),  # and a year
+        ("2026-M11", date(2026, 11, 3), date(2026, 11, 1)),
+        ("2026-M12", date(2027, 1, 4), date(2026, 12, 1)),  # shifted forward
+        ("2026-Q4", date(2026, 11, 10), date(2026, 11, 1)),
+        ("2027-Q2", date(2027, 3, 31), date(2027, 4, 1)),  # kept in the quarter
+        ("2026-Q4", date(2027, 1, 2), date(2026, 12, 1)),
+        ("", date(2026, 11, 20), date(2026, 11, 1)),  # outside the plan
+    ],
+)
+def test_plan_month_counts_a_meeting_for_its_slot(slot, planned, expected):
+    assert plan_month(slot, planned) == expected
