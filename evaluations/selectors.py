@@ -22,6 +22,7 @@ from django.db.models.lookups import GreaterThan, StartsWith
 from django.utils import timezone
 
 from chibo.dbfunctions import DaysBetween, JsonInt
+from meetings import domain as meetings_domain
 from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
 from members import permissions
 from members import selectors as member_selectors
@@ -322,11 +323,13 @@ def reports_overview(org, *, year, month):
 
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    meetings = list(
-        Meeting.objects.filter(
+    margin = timedelta(days=31)  # a shifted meeting stays in its plan slot's month
+    meetings = [
+        meeting
+        for meeting in Meeting.objects.filter(
             cell__path__startswith=org.path,
             kind=MeetingKind.REGULAR,
-            planned_date__range=(first, last),
+            planned_date__range=(first - margin, last + margin),
         )
         .exclude(
             state__in=[
@@ -337,7 +340,8 @@ def reports_overview(org, *, year, month):
         )
         .select_related("cell")
         .order_by("cell__name", "starts_at")
-    )
+        if meetings_domain.plan_month(meeting.plan_slot, meeting.planned_date) == first
+    ]
     cell_ids = {m.cell_id for m in meetings}
     assignments = list(
         SupervisionAssignment.objects.filter(cell_id__in=cell_ids, start__lte=last)
@@ -455,7 +459,9 @@ def monthly_sheet(meeting):
             by_member.setdefault(member.pk, []).append(task)
         if task.party_group_id:
             by_group.setdefault(task.party_group_id, []).append(task)
-    month = timezone.localtime(meeting.starts_at).date().replace(day=1)
+    # The month rated is the meeting's plan month (§8): January's meeting moved to
+    # 31 December by the shift rule rates January.
+    month = meetings_domain.plan_month(meeting.plan_slot, meeting.planned_date)
     saved = {
         r.member_id: r
         for r in MonthlyRating.objects.filter(

@@ -98,6 +98,16 @@ RULES = {
             30,
             judges=True,
         ),
+        Rule(
+            RuleKey.MINUTES_FINAL_DAYS,
+            2,
+            "int",
+            "[unconfirmed] HD 42-HD/BTCTW (28/10/2025)",
+            0,
+            30,
+            judges=True,
+        ),
+        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", "[local] Seeds 000, 004", 18, 60),
         Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
         Rule(
             RuleKey.RECOMMENDATION_DAYS,

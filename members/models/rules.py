@@ -42,6 +42,14 @@ class RuleKey(models.TextChoices):
         "recommendation_days",
         _("Days before an open recommendation is overdue"),
     )
+    MINUTES_FINAL_DAYS = (
+        "minutes_final_days",
+        _("Days after a meeting within which its documents are finalised"),
+    )
+    YOUNG_MEMBER_AGE = (
+        "young_member_age",
+        _("Age under which a member counts as young (speaking share)"),
+    )
     REPORT_REMINDER_DAYS = (
         "report_reminder_days",
         _("Days before the report deadline the supervisors are reminded"),
