@@ -413,14 +413,8 @@ AUTO_SOURCES = (
     "tasks_assigned",
 )
 
-COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
-
-
-def has_cell_committee(*, official_members: int) -> bool:
-    """Whether a cell of ``official_members`` official members elects a cell
-    committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
-    only, so §6's "committee meeting held" item cannot apply to it."""
-    return official_members >= COMMITTEE_MIN_OFFICIALS
+# §1: 9 or more official members elect a committee; one rule, in meetings.domain.
+has_cell_committee = meetings_domain.has_cell_committee
 
 
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"

@@ -115,7 +115,7 @@ def meeting_facts(meeting):
 
     notice_days = rules[RuleKey.NOTICE_DAYS]["value"]
     document_days = rules[RuleKey.DOCUMENT_DAYS]["value"]
-    lock_days = rules[RuleKey.MINUTES_NAG_DAYS]["value"]
+    lock_days = rules[RuleKey.MINUTES_FINAL_DAYS]["value"]
     notified_on = _local_day(meeting.notified_at)
     sent_on = _local_day(meeting.documents_sent_at)
     duration = None

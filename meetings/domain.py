@@ -22,6 +22,7 @@ __all__ = [
     "SHIFTS",
     "admission_passes",
     "attendance_rate",
+    "below_minimum_attendance",
     "can_lock_minutes",
     "can_sign_minutes",
     "can_write_minutes",
@@ -208,6 +209,22 @@ def attendance_rate(*, present: int, required: int) -> Fraction | None:
     if required == 0:
         return None
     return Fraction(present, required)
+
+
+def below_minimum_attendance(
+    *, present: int, required: int, minimum_percent: int
+) -> bool:
+    """Tell whether a meeting's attendance falls short of the minimum a committee
+    set (the ``min_attendance_percent`` setting, §3.3: no quorum exists nationally,
+    so 0 means off). Compared exactly: with a 75% minimum, 6 of 8 is enough and 5
+    of 7 (71.4%) is not. Nobody required is never short. A minimum outside 0-100
+    raises ValueError."""
+    if not 0 <= minimum_percent <= 100:
+        raise ValueError(f"minimum_percent must be 0-100, got {minimum_percent!r}")
+    _check_non_negative(present=present, required=required)
+    if minimum_percent == 0 or required == 0:
+        return False
+    return 100 * present < minimum_percent * required
 
 
 def speaking_share(*, spoke: int, present: int) -> Fraction | None:
@@ -455,13 +472,65 @@ def committee_term(year: int, *, start_year: int, length: int = 5) -> str:
 
 
 def slot_for(kind: str, year: int, month: int) -> str:
-    """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular) or ``"2026-Q4"``
-    (thematic); other kinds have no slot."""
+    """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular), ``"2026-Q4"``
+    (thematic), ``"2026-C11"`` (the cell committee's meeting preparing November's)
+    or ``"2026-R"`` (the year-end review); other kinds have no slot."""
     if kind == "regular":
         return f"{year}-M{month:02d}"
     if kind == "thematic":
         return f"{year}-Q{(month - 1) // 3 + 1}"
+    if kind == "committee":
+        return f"{year}-C{month:02d}"
+    if kind == "annual_review":
+        return f"{year}-R"
     return ""
+
+
+COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
+# The yearly plan puts the Hồ Chí Minh topic (Directive 05) in the second quarter's
+# thematic meeting: Hồ Chí Minh's birthday is 19 May.
+HO_CHI_MINH_QUARTER = 2
+YEAR_END_REVIEW_DAY = 20  # of December, before the year's last dues and reports
+
+
+def has_cell_committee(*, official_members: int) -> bool:
+    """Whether a cell of ``official_members`` official members elects a cell
+    committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
+    only: no committee meeting is planned for it and §6's "committee meeting held"
+    item cannot apply to it."""
+    return official_members >= COMMITTEE_MIN_OFFICIALS
+
+
+def thematic_meeting_date(
+    year: int,
+    month: int,
+    *,
+    day: int = 3,
+    offset_days: int = 7,
+    shift: str = "none",
+    holidays: Iterable[date] = (),
+) -> date:
+    """The planned date of a quarter's thematic meeting in ``month``: ``offset_days``
+    (a setting, default 7) after the monthly meeting day, clipped to the month's last
+    day, then moved by the cell's own ``shift`` rule, as the monthly meeting is."""
+    if offset_days < 0:
+        raise ValueError(f"offset_days must not be negative, got {offset_days!r}")
+    return planned_meeting_date(
+        year, month, day=min(day + offset_days, 31), shift=shift, holidays=holidays
+    )
+
+
+def committee_meeting_date(
+    regular_day: date, *, days_before: int = 3, holidays: Iterable[date] = ()
+) -> date:
+    """The planned date of the cell committee's meeting preparing the regular meeting
+    of ``regular_day`` (§3.1 step 2): ``days_before`` days earlier, moved back to a
+    working day (it must come before the meeting it prepares)."""
+    closed = frozenset(holidays)
+    day = regular_day - timedelta(days=days_before)
+    while not _is_working_day(day, closed):
+        day -= timedelta(days=1)
+    return day
 
 
 def plan_month(plan_slot: str, planned_date: date) -> date:
@@ -471,7 +540,7 @@ def plan_month(plan_slot: str, planned_date: date) -> date:
     counts for January). A quarter's thematic slot counts in the month of its date,
     kept inside the quarter; a meeting outside the plan counts in its date's month.
     """
-    if len(plan_slot) >= 8 and plan_slot[4:6] == "-M":
+    if len(plan_slot) >= 8 and plan_slot[4:6] in ("-M", "-C"):
         return date(int(plan_slot[:4]), int(plan_slot[6:8]), 1)
     if len(plan_slot) >= 7 and plan_slot[4:6] == "-Q":
         year, quarter = int(plan_slot[:4]), int(plan_slot[6])

@@ -108,6 +108,7 @@ RULES = {
             judges=True,
         ),
         Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", "[local] Seeds 000, 004", 18, 60),
+        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, "int", "[local]", 0, 27),
         Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
         Rule(
             RuleKey.RECOMMENDATION_DAYS,

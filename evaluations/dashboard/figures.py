@@ -36,6 +36,7 @@ PERIOD_SUMS = [
     "att_unexcused",
     "att_attendees",
     "att_spoke",
+    "att_below_minimum",
     "supervised",
     "sp_young_attendees",
     "sp_young_spoke",
@@ -277,6 +278,15 @@ FLAGS = [
         _("The period's attendance rate is not above 85% (HD 12)."),
     ),
     Flag(
+        "below_minimum",
+        _("Attendance below the set minimum"),
+        pgettext_lazy("flag", "below minimum"),
+        _(
+            "A held meeting's attendance rate fell below the minimum set by the "
+            "committee above (no minimum unless it sets one)."
+        ),
+    ),
+    Flag(
         "absent_streak",
         _("Member absent more than 3 times in a row"),
         pgettext_lazy("flag", "absent > 3"),
@@ -418,6 +428,8 @@ def cell_stats(row, period, this_month, closed_months):
     rate = stats.attendance_rate
     if rate is not None and rate <= ATTENDANCE_THRESHOLD:
         stats.flags["low_attendance"] = 1
+    if stats.sums["att_below_minimum"]:
+        stats.flags["below_minimum"] = stats.sums["att_below_minimum"]
     if row.get("absent_streak"):
         stats.flags["absent_streak"] = row["absent_streak"]
     if stats.sums["minutes_late"]:

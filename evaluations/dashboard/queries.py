@@ -187,6 +187,7 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
        count(*) FILTER (WHERE att_required > 0
                         AND att_present * {att_den} <= {att_num} * att_required)
                         AS f_low_attendance,
+       count(*) FILTER (WHERE att_below_minimum > 0) AS f_below_minimum,
        count(*) FILTER (WHERE streak > 0) AS f_absent_streak,
        count(*) FILTER (WHERE minutes_late > 0) AS f_minutes_late,
        count(*) FILTER (WHERE reports_late > 0) AS f_report_late,
@@ -194,6 +195,7 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
                         AND official_members < {min_official}) AS f_few_officials,
        sum(missed) AS n_missed_regular, sum(no_thematic) AS n_no_thematic,
        sum(att_unexcused) AS n_unexcused, sum(streak) AS n_absent_streak,
+       sum(att_below_minimum) AS n_below_minimum,
        sum(minutes_late) AS n_minutes_late, sum(reports_late) AS n_report_late,
        {held_by_month}
 FROM flagged

@@ -190,6 +190,7 @@ def compute(cell_ids, months, *, now=None):
     rules = {
         "final_days": _rules_for_cells(cells, RuleKey.MINUTES_FINAL_DAYS, today),
         "young_age": _rules_for_cells(cells, RuleKey.YOUNG_MEMBER_AGE, today),
+        "min_attendance": _rules_for_cells(cells, RuleKey.MIN_ATTENDANCE, today),
     }
     roll = _roster_counts(ids, months, today)
     result = {}
@@ -423,6 +424,7 @@ def _compute_year(result, ids, year, months, rules, now):
         if submitted is not None and submitted - end <= timedelta(days=days):
             row["minutes_submitted_on_time"] += 1
         young_age = int(rules["young_age"][meeting["cell_id"]])
+        own_required = own_present = 0
         for _mid, member_id, status, spoke, attached, born, admitted in attendance[
             meeting["id"]
         ]:
@@ -442,10 +444,18 @@ def _compute_year(result, ids, year, months, rules, now):
                 continue
             if status not in meetings_domain.NEUTRAL_STATUSES:
                 row["att_required"] += 1
+                own_required += 1
             if status == AttendanceStatus.PRESENT:
                 row["att_present"] += 1
+                own_present += 1
             elif status == AttendanceStatus.ABSENT_UNEXCUSED:
                 row["att_unexcused"] += 1
+        if meetings_domain.below_minimum_attendance(
+            present=own_present,
+            required=own_required,
+            minimum_percent=int(rules["min_attendance"][meeting["cell_id"]]),
+        ):
+            row["att_below_minimum"] += 1
         meeting_scores = scores.get(meeting["id"])
         if meeting_scores:
             band = meeting_scores.get(ScoreRole.SUPERVISOR) or meeting_scores.get(

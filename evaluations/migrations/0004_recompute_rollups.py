@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("evaluations", "0003_rollup_supervised_speaker_groups"),
         ("meetings", "0009_attendance_suspended"),
-        ("members", "0008_rule_minutes_final_days_young_age"),
+        ("members", "0008_rule_settings_issue_15"),
     ]
 
     operations = [

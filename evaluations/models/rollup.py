@@ -45,6 +45,8 @@ class CellMonth(models.Model):
     att_unexcused = models.PositiveIntegerField(default=0)
     att_attendees = models.PositiveIntegerField(default=0)  # everyone present
     att_spoke = models.PositiveIntegerField(default=0)  # of the attendees
+    # Held meetings whose attendance fell below min_attendance_percent (0: off).
+    att_below_minimum = models.PositiveSmallIntegerField(default=0)
     # Attendees and speakers among young members (under the young_member_age rule),
     # members admitted in the last 3 years and members holding no office (seeds 000,
     # 004: "young, newly admitted and non-office members rarely speak").
@@ -146,6 +148,7 @@ class CellPeriod(models.Model):
     att_unexcused = models.PositiveIntegerField(default=0)
     att_attendees = models.PositiveIntegerField(default=0)
     att_spoke = models.PositiveIntegerField(default=0)
+    att_below_minimum = models.PositiveIntegerField(default=0)
     supervised = models.PositiveIntegerField(default=0)
     sp_young_attendees = models.PositiveIntegerField(default=0)
     sp_young_spoke = models.PositiveIntegerField(default=0)

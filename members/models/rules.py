@@ -46,6 +46,10 @@ class RuleKey(models.TextChoices):
         "minutes_final_days",
         _("Days after a meeting within which its documents are finalised"),
     )
+    THEMATIC_OFFSET_DAYS = (
+        "thematic_offset_days",
+        _("Days after the monthly meeting day the thematic meeting is planned"),
+    )
     YOUNG_MEMBER_AGE = (
         "young_member_age",
         _("Age under which a member counts as young (speaking share)"),

@@ -8,12 +8,15 @@ import pytest
 from meetings.domain import (
     admission_passes,
     attendance_rate,
+    below_minimum_attendance,
     can_lock_minutes,
     can_sign_minutes,
     can_write_minutes,
+    committee_meeting_date,
     document_number,
     documents_sent_in_time,
     duration_minutes,
+    has_cell_committee,
     has_topic_presenter,
     is_fully_signed,
     is_held,
@@ -29,7 +32,9 @@ from meetings.domain import (
     propose_news_briefer,
     quarters_without_thematic,
     resolution_passes,
+    slot_for,
     speaking_share,
+    thematic_meeting_date,
     vote_denominator,
 )
 
@@ -783,3 +788,70 @@ def test_official_on_the_meeting_day(status, official_date, expected):
 )
 def test_plan_month_counts_a_meeting_for_its_slot(slot, planned, expected):
     assert plan_month(slot, planned) == expected
+
+
+# the yearly plan's other meetings (§3, §3.1) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "month", "slot"),
+    [
+        ("regular", 11, "2026-M11"),
+        ("thematic", 11, "2026-Q4"),
+        ("committee", 1, "2026-C01"),
+        ("annual_review", 12, "2026-R"),
+        ("extraordinary", 5, ""),
+    ],
+)
+def test_slot_for(kind, month, slot):
+    assert slot_for(kind, 2026, month) == slot
+
+
+@pytest.mark.parametrize(("officials", "expected"), [(8, False), (9, True)])
+def test_has_cell_committee(officials, expected):
+    assert has_cell_committee(official_members=officials) is expected
+
+
+def test_thematic_meeting_date_follows_the_cells_shift_and_offset():
+    # 3 + 7 = 10 May 2026, a Sunday.
+    assert thematic_meeting_date(2026, 5) == date(2026, 5, 10)
+    assert thematic_meeting_date(2026, 5, shift="next_working_day") == date(2026, 5, 11)
+    assert thematic_meeting_date(2026, 5, shift="previous_working_day") == date(
+        2026, 5, 8
+    )
+    assert thematic_meeting_date(2026, 2, day=25, offset_days=7) == date(2026, 2, 28)
+    assert thematic_meeting_date(2026, 11, offset_days=0) == date(2026, 11, 3)
+    with pytest.raises(ValueError, match="offset_days"):
+        thematic_meeting_date(2026, 11, offset_days=-1)
+
+
+def test_committee_meeting_date_is_working_days_before():
+    assert committee_meeting_date(date(2026, 11, 3)) == date(2026, 10, 30)
+    assert committee_meeting_date(date(2026, 11, 6)) == date(2026, 11, 3)
+    assert committee_meeting_date(
+        date(2026, 11, 6), holidays=[date(2026, 11, 3)]
+    ) == date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("present", "required", "minimum", "short"),
+    [
+        (6, 8, 75, False),  # exactly 75%
+        (5, 7, 75, True),  # 71.4%
+        (0, 9, 0, False),  # off by default
+        (0, 0, 100, False),  # nobody required
+        (9, 9, 100, False),
+    ],
+)
+def test_below_minimum_attendance(present, required, minimum, short):
+    assert (
+        below_minimum_attendance(
+            present=present, required=required, minimum_percent=minimum
+        )
+        is short
+    )
+
+
+def test_below_minimum_attendance_rejects_a_bad_minimum():
+    with pytest.raises(ValueError, match="minimum_percent"):
+        below_minimum_attendance(present=1, required=2, minimum_percent=101)
