@@ -236,7 +236,9 @@ def task_results_points(*, done: int, total: int) -> int:
     return _points_for_share(Fraction(done, total), _TASK_THRESHOLDS, _TASK_FLOOR)
 
 
-def duration_points(*, minutes: int, combined_with_thematic: bool) -> int:
+def duration_points(
+    *, minutes: int, combined_with_thematic: bool, minimum: int | None = None
+) -> int:
     """Return the §6 Time and duration points: 5, 4, 3, 2 or 1.
 
     With M the minimum (90, or 120 when combined with a thematic meeting):
@@ -244,10 +246,14 @@ def duration_points(*, minutes: int, combined_with_thematic: bool) -> int:
     16-30 minutes -> 3 (exactly 30 short is 3); at least half of M ("about half",
     exactly M/2 included) -> 2; less than half -> 1. For M = 90: 90+ 5, 75-89 4,
     60-74 3, 45-59 2, 0-44 1. For M = 120: 120+ 5, 105-119 4, 90-104 3, 60-89 2,
-    0-59 1. Negative minutes raise ValueError.
+    0-59 1. ``minimum`` overrides M (a large cell's 120 minutes, a setting).
+    Negative minutes raise ValueError.
     """
     _check_non_negative(minutes=minutes)
-    minimum = _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+    if minimum is None:
+        minimum = (
+            _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+        )
     shortfall = minimum - minutes
     if shortfall <= 0:
         return 5
@@ -374,6 +380,9 @@ class MeetingFacts:
 
     minutes: int | None = None
     combined: bool = False
+    # The meeting's minimum length when it differs from 90/120 by `combined` (a
+    # large cell under the long_meeting_members setting); None: by `combined`.
+    minimum_minutes: int | None = None
     present: int = 0
     required: int = 0
     unexcused: int = 0
@@ -443,7 +452,9 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
             if facts.minutes is None
             else Fraction(
                 duration_points(
-                    minutes=facts.minutes, combined_with_thematic=facts.combined
+                    minutes=facts.minutes,
+                    combined_with_thematic=facts.combined,
+                    minimum=facts.minimum_minutes,
                 )
             )
         )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from meetings import domain as meetings_domain
 from meetings import selectors as meeting_selectors
 from meetings.models import (
     Attendance,
@@ -83,8 +84,16 @@ def meeting_facts(meeting):
         .values_list("pk", flat=True)
         .first()
     )
-    official_members = sum(
-        1
+    standings = [
+        domain.roll_standing(
+            status=row["status"],
+            official_date=row["official_date"],
+            admission_date=row["admission_date"],
+            active=row["is_active"],
+            deactivated_on=row["deactivated_on"],
+            attached_in=row["is_attached_in"],
+            day=day,
+        )
         for row in Member.objects.filter(organization_id=meeting.cell_id)
         .annotate(**member_selectors.member_flags_annotations(day))
         .values(
@@ -95,16 +104,12 @@ def meeting_facts(meeting):
             "deactivated_on",
             "is_attached_in",
         )
-        if domain.roll_standing(
-            status=row["status"],
-            official_date=row["official_date"],
-            admission_date=row["admission_date"],
-            active=row["is_active"],
-            deactivated_on=row["deactivated_on"],
-            attached_in=row["is_attached_in"],
-            day=day,
-        )
-        == "official"
+    ]
+    official_members = standings.count("official")
+    minimum = meetings_domain.minimum_duration_minutes(
+        combined_with_thematic=meeting.is_combined,
+        members=official_members + standings.count("probationary"),
+        long_meeting_members=int(rules[RuleKey.LONG_MEETING_MEMBERS]["value"]),
     )
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
     reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
@@ -134,6 +139,7 @@ def meeting_facts(meeting):
     facts = domain.MeetingFacts(
         minutes=duration,
         combined=meeting.is_combined,
+        minimum_minutes=minimum,
         present=stats["present"],
         required=stats["required"],
         unexcused=len(stats["absent_unexcused"]),
@@ -173,7 +179,7 @@ def meeting_facts(meeting):
         "notified_at": _shown(meeting.notified_at),
         "documents_sent_at": _shown(meeting.documents_sent_at),
         "locked_at": _shown(minutes.locked_at if minutes else None),
-        "minimum": 120 if meeting.is_combined else 90,
+        "minimum": minimum,
     }
     return facts, evidence
 

@@ -147,13 +147,20 @@ def official_on(*, status: str, official_date: date | None, day: date) -> bool:
     return official_date is None or official_date <= day
 
 
-def minimum_duration_minutes(*, combined_with_thematic: bool) -> int:
+def minimum_duration_minutes(
+    *, combined_with_thematic: bool, members: int = 0, long_meeting_members: int = 0
+) -> int:
     """Return the minimum meeting length in minutes: 90, or 120 when combined.
 
     HD 42: a regular meeting lasts at least 90 minutes; when a thematic meeting is held
-    in the same session the minimum is 120 minutes.
+    in the same session the minimum is 120 minutes. [local] Some wards ask 120
+    minutes of every meeting of a large cell: with ``long_meeting_members`` set (a
+    setting, 0 = off), a cell of at least that many ``members`` has the 120-minute
+    minimum too.
     """
-    if combined_with_thematic:
+    if combined_with_thematic or (
+        long_meeting_members and members >= long_meeting_members
+    ):
         return COMBINED_MINIMUM_DURATION_MINUTES
     return MINIMUM_DURATION_MINUTES
 
@@ -170,13 +177,22 @@ def duration_minutes(start: datetime, end: datetime) -> int:
     return (end - start) // timedelta(minutes=1)
 
 
-def meets_minimum_duration(*, minutes: int, combined_with_thematic: bool) -> bool:
+def meets_minimum_duration(
+    *,
+    minutes: int,
+    combined_with_thematic: bool,
+    members: int = 0,
+    long_meeting_members: int = 0,
+) -> bool:
     """Tell whether a meeting of ``minutes`` reaches the HD 42 minimum.
 
-    Exactly the minimum (90, or 120 combined) passes; one minute less fails.
+    Exactly the minimum (90, or 120 combined or in a large cell, see
+    ``minimum_duration_minutes``) passes; one minute less fails.
     """
     return minutes >= minimum_duration_minutes(
-        combined_with_thematic=combined_with_thematic
+        combined_with_thematic=combined_with_thematic,
+        members=members,
+        long_meeting_members=long_meeting_members,
     )
 
 
@@ -469,6 +485,30 @@ def committee_term(year: int, *, start_year: int, length: int = 5) -> str:
         raise ValueError(f"length must be at least 1, got {length!r}")
     first = start_year + ((year - start_year) // length) * length
     return f"{first}-{first + length}"
+
+
+def committee_term_of(
+    day: date, *, start_year: int, start_month: int = 1, months: int = 60
+) -> str:
+    """The committee term containing ``day`` when terms last ``months`` months from
+    ``start_month``/``start_year`` (and back before it); document numbers restart
+    with each term. A term of whole years starting in January keeps the year form
+    (``"2025-2030"``, as ``committee_term``); any other is written by months,
+    first and last month included: with 30-month terms from 01/2025 (a cell whose
+    congress runs twice per 5-year term), 03/2027 is in ``"01/2025-06/2027"`` and
+    07/2027 starts ``"07/2027-12/2029"``. ``months`` below 1 or a month outside 1-12
+    raises ValueError."""
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months!r}")
+    if not 1 <= start_month <= 12:
+        raise ValueError(f"start_month must be 1-12, got {start_month!r}")
+    if start_month == 1 and months % 12 == 0:
+        return committee_term(day.year, start_year=start_year, length=months // 12)
+    index = day.year * 12 + day.month - 1
+    origin = start_year * 12 + start_month - 1
+    first = origin + ((index - origin) // months) * months
+    last = first + months - 1
+    return f"{first % 12 + 1:02d}/{first // 12}-{last % 12 + 1:02d}/{last // 12}"
 
 
 def slot_for(kind: str, year: int, month: int) -> str:

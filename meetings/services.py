@@ -845,10 +845,14 @@ def issue_resolution(*, meeting, title, text, by):
     cell = meeting.cell
     day = timezone.localtime(meeting.starts_at).date()
     rules = member_selectors.effective_rules(cell, on=day)
-    term = domain.committee_term(
-        day.year,
+    months = int(rules[RuleKey.TERM_LENGTH_MONTHS]["value"]) or 12 * int(
+        rules[RuleKey.TERM_LENGTH]["value"]
+    )
+    term = domain.committee_term_of(
+        day,
         start_year=int(rules[RuleKey.TERM_START_YEAR]["value"]),
-        length=int(rules[RuleKey.TERM_LENGTH]["value"]),
+        start_month=int(rules[RuleKey.TERM_START_MONTH]["value"]),
+        months=months,
     )
     # Serialise numbering per cell so two officers never take the same number.
     type(cell).objects.select_for_update().filter(pk=cell.pk).first()

@@ -191,6 +191,7 @@ def compute(cell_ids, months, *, now=None):
         "final_days": _rules_for_cells(cells, RuleKey.MINUTES_FINAL_DAYS, today),
         "young_age": _rules_for_cells(cells, RuleKey.YOUNG_MEMBER_AGE, today),
         "min_attendance": _rules_for_cells(cells, RuleKey.MIN_ATTENDANCE, today),
+        "long_meeting": _rules_for_cells(cells, RuleKey.LONG_MEETING_MEMBERS, today),
     }
     roll = _roster_counts(ids, months, today)
     result = {}
@@ -408,6 +409,8 @@ def _compute_year(result, ids, year, months, rules, now):
             if meetings_domain.meets_minimum_duration(
                 minutes=meetings_domain.duration_minutes(started, ended),
                 combined_with_thematic=meeting["is_combined"],
+                members=row["members"],
+                long_meeting_members=int(rules["long_meeting"][meeting["cell_id"]]),
             ):
                 row["duration_ok"] += 1
         end = ended or meeting["starts_at"]

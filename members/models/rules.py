@@ -22,6 +22,11 @@ class RuleKey(models.TextChoices):
     )
     TERM_START_YEAR = "term_start_year", _("First year of the committee term")
     TERM_LENGTH = "term_length_years", _("Committee term length (years)")
+    TERM_START_MONTH = "term_start_month", _("First month of the committee term")
+    TERM_LENGTH_MONTHS = (
+        "term_length_months",
+        _("Committee term length in months (0: whole years as above)"),
+    )
     PREPARATION_REMINDER_DAYS = (
         "preparation_reminder_days",
         _("Days before a meeting the preparers are reminded"),
@@ -45,6 +50,10 @@ class RuleKey(models.TextChoices):
     MINUTES_FINAL_DAYS = (
         "minutes_final_days",
         _("Days after a meeting within which its documents are finalised"),
+    )
+    LONG_MEETING_MEMBERS = (
+        "long_meeting_members",
+        _("Members from which every meeting lasts at least 120 minutes (0: off)"),
     )
     THEMATIC_OFFSET_DAYS = (
         "thematic_offset_days",

@@ -796,3 +796,10 @@ def test_speaker_groups_young_age_is_a_setting():
     day = date(2026, 11, 3)
     assert "young" not in speaker_groups(**kwargs, has_office=True, day=day)
     assert "young" in speaker_groups(**kwargs, has_office=True, day=day, young_age=40)
+
+
+def test_duration_points_with_a_large_cells_minimum():
+    assert duration_points(minutes=95, combined_with_thematic=False) == 5
+    assert duration_points(minutes=95, combined_with_thematic=False, minimum=120) == 3
+    facts = MeetingFacts(minutes=95, minimum_minutes=120)
+    assert auto_points("duration", facts, maximum=5) == 3

@@ -488,3 +488,26 @@ def test_rubric_settings_page_chooses_checklist(
     assert refused.status_code == 403
     assert RubricChoice.objects.count() == 1
     assert secretary_client.get(url("rubric-settings", tree.ward.pk)).status_code == 404
+
+
+def test_large_cell_minimum_is_a_setting(tree):
+    """long_meeting_members set to 10 on the ward: the crafted cell (11 own members)
+    must meet 120 minutes; 100 minutes is 20 short -> 3 points, not 5."""
+    from members import services as member_services
+
+    cell, members, _exempt = crafted_cell(tree.ward)
+    meeting, _ = held(
+        cell,
+        starts_at=at(2026, 11, 3),
+        chair=members[0],
+        taker=members[1],
+        minutes_long=100,
+    )
+    points, score = auto_items(meeting)
+    assert points["duration"] == 5
+    member_services.set_rule(
+        org=tree.ward, key="long_meeting_members", value=10, valid_from=date(2020, 1, 1)
+    )
+    points, score = auto_items(meeting)
+    assert points["duration"] == 3
+    assert score.facts["evidence"]["minimum"] == 120

@@ -13,6 +13,7 @@ from meetings.domain import (
     can_sign_minutes,
     can_write_minutes,
     committee_meeting_date,
+    committee_term_of,
     document_number,
     documents_sent_in_time,
     duration_minutes,
@@ -855,3 +856,49 @@ def test_below_minimum_attendance(present, required, minimum, short):
 def test_below_minimum_attendance_rejects_a_bad_minimum():
     with pytest.raises(ValueError, match="minimum_percent"):
         below_minimum_attendance(present=1, required=2, minimum_percent=101)
+
+
+@pytest.mark.parametrize(
+    ("day", "start_month", "months", "term"),
+    [
+        (date(2029, 12, 31), 1, 60, "2025-2030"),  # whole years: the year form
+        (date(2030, 1, 1), 1, 60, "2030-2035"),
+        (date(2027, 3, 1), 1, 30, "01/2025-06/2027"),  # congress twice per term
+        (date(2027, 7, 1), 1, 30, "07/2027-12/2029"),
+        (date(2024, 12, 1), 1, 30, "07/2022-12/2024"),  # before the start
+        (date(2026, 5, 1), 6, 60, "06/2025-05/2030"),
+        (date(2025, 5, 31), 6, 60, "06/2020-05/2025"),
+    ],
+)
+def test_committee_term_of_months(day, start_month, months, term):
+    assert (
+        committee_term_of(day, start_year=2025, start_month=start_month, months=months)
+        == term
+    )
+
+
+def test_committee_term_of_rejects_bad_lengths():
+    with pytest.raises(ValueError, match="months"):
+        committee_term_of(date(2026, 1, 1), start_year=2025, months=0)
+    with pytest.raises(ValueError, match="start_month"):
+        committee_term_of(date(2026, 1, 1), start_year=2025, start_month=13)
+
+
+@pytest.mark.parametrize(
+    ("combined", "members", "threshold", "minimum"),
+    [
+        (False, 40, 0, 90),  # off by default
+        (False, 40, 40, 120),  # a large cell (ward variant)
+        (False, 39, 40, 90),
+        (True, 5, 40, 120),
+    ],
+)
+def test_minimum_duration_for_large_cells(combined, members, threshold, minimum):
+    assert (
+        minimum_duration_minutes(
+            combined_with_thematic=combined,
+            members=members,
+            long_meeting_members=threshold,
+        )
+        == minimum
+    )
