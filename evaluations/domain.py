@@ -434,8 +434,96 @@ def _all_or_nothing(condition: bool, maximum: Fraction) -> Fraction:
     return maximum if condition else Fraction(0)
 
 
-def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fraction:
+# The default rubric's ◆ scales as data (§6: "the auto items' thresholds and points
+# are rubric data like the rest"). A rubric item may carry its own "scale" of the
+# same shape: a province enters its own sheet without code. Shares: "bands" of
+# [comparison ("ge" or "gt"), share as "n/d", points], highest first; "floor" below
+# them; "empty" when the denominator is 0. Duration: points when the minimum is met
+# ("full"), by shortfall in minutes ("short": [[at most, points], ...]), at least half
+# the minimum ("half"), else "floor".
+DEFAULT_SCALES = {
+    "attendance_rate": {
+        "bands": [["ge", "9/10", 4], ["ge", "3/4", 3], ["ge", "13/20", 2]],
+        "floor": 1,
+        "empty": 4,
+        "unexcused": 1,
+    },
+    "speaking_share": {
+        "bands": [["gt", "1/2", 5], ["ge", "2/5", 4], ["ge", "3/10", 3]],
+        "floor": 2,
+        "empty": 2,
+    },
+    "task_results": {
+        "bands": [
+            ["ge", "9/10", 30],
+            ["ge", "4/5", 27],
+            ["ge", "7/10", 24],
+            ["ge", "3/5", 20],
+            ["ge", "1/2", 15],
+        ],
+        "floor": 10,
+        "empty": 30,
+    },
+    "duration": {"full": 5, "short": [[15, 4], [30, 3]], "half": 2, "floor": 1},
+}
+
+
+def scale_points(scale: dict, *, numerator: int, denominator: int) -> Fraction:
+    """The points a share scale (see DEFAULT_SCALES) gives ``numerator`` out of
+    ``denominator``, compared exactly; "empty" when the denominator is 0."""
+    if denominator == 0:
+        return _exact(scale["empty"])
+    share = Fraction(numerator, denominator)
+    for comparison, bound, points in scale["bands"]:
+        bound = Fraction(bound)
+        if (share > bound) if comparison == "gt" else (share >= bound):
+            return _exact(points)
+    return _exact(scale["floor"])
+
+
+def duration_scale_points(scale: dict, *, minutes: int, minimum: int) -> Fraction:
+    """The points a duration scale (see DEFAULT_SCALES) gives ``minutes`` against
+    ``minimum``."""
+    shortfall = minimum - minutes
+    if shortfall <= 0:
+        return _exact(scale["full"])
+    for most, points in scale["short"]:
+        if shortfall <= most:
+            return _exact(points)
+    if 2 * minutes >= minimum:
+        return _exact(scale["half"])
+    return _exact(scale["floor"])
+
+
+def _scaled(source: str, facts: MeetingFacts, scale: dict) -> Fraction | None:
+    """A ◆ item's points from a rubric's own scale; None for a source without one."""
+    if source == "attendance_rate":
+        if facts.unexcused:
+            return _exact(scale.get("unexcused", scale["floor"]))
+        return scale_points(scale, numerator=facts.present, denominator=facts.required)
+    if source == "speaking_share":
+        return scale_points(scale, numerator=facts.spoke, denominator=facts.attendees)
+    if source == "task_results":
+        return scale_points(
+            scale, numerator=facts.tasks_done, denominator=facts.tasks_total
+        )
+    if source == "duration":
+        if facts.minutes is None:
+            return Fraction(0)
+        minimum = facts.minimum_minutes or (
+            _COMBINED_MINIMUM_MINUTES if facts.combined else _MINIMUM_MINUTES
+        )
+        return duration_scale_points(scale, minutes=facts.minutes, minimum=minimum)
+    return None
+
+
+def auto_points(
+    source: str, facts: MeetingFacts, *, maximum: Number, scale: dict | None = None
+) -> Fraction:
     """Return the points of a ◆ item from the meeting's facts, never above ``maximum``.
+
+    ``scale`` is the rubric item's own scale (rubric data, see DEFAULT_SCALES); without
+    one the national scales below apply.
 
     The scales of §6 (duration 5-1, attendance 4-1, speaking 5-2, tasks 30-10) come
     from the functions above; yes/no items give the item's maximum or 0. "Minutes
@@ -446,6 +534,9 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
     ValueError.
     """
     top = _exact(maximum)
+    scaled = _scaled(source, facts, scale) if scale else None
+    if scaled is not None:
+        return min(scaled, top)
     if source == "duration":
         points = (
             Fraction(0)
@@ -521,7 +612,9 @@ def rubric_score(
                 continue
             top = _exact(item["max"])
             if item.get("auto"):
-                points = auto_points(item["auto"], facts, maximum=top)
+                points = auto_points(
+                    item["auto"], facts, maximum=top, scale=item.get("scale")
+                )
             else:
                 points = _exact(manual.get(item["key"], 0))
                 if not 0 <= points <= top:

@@ -803,3 +803,70 @@ def test_duration_points_with_a_large_cells_minimum():
     assert duration_points(minutes=95, combined_with_thematic=False, minimum=120) == 3
     facts = MeetingFacts(minutes=95, minimum_minutes=120)
     assert auto_points("duration", facts, maximum=5) == 3
+
+
+# the ◆ scales as rubric data (§6) ----------------------------------------------------
+
+
+def test_default_scales_equal_the_national_functions():
+    from evaluations.domain import DEFAULT_SCALES
+
+    for required in range(0, 13):
+        for present in range(0, required + 1):
+            for unexcused in (0, 1) if present < required else (0,):
+                facts = MeetingFacts(
+                    present=present, required=required, unexcused=unexcused
+                )
+                assert auto_points(
+                    "attendance_rate",
+                    facts,
+                    maximum=4,
+                    scale=DEFAULT_SCALES["attendance_rate"],
+                ) == auto_points("attendance_rate", facts, maximum=4)
+            facts = MeetingFacts(spoke=present, attendees=required)
+            assert auto_points(
+                "speaking_share",
+                facts,
+                maximum=5,
+                scale=DEFAULT_SCALES["speaking_share"],
+            ) == speaking_points(spoke=present, present=required)
+            facts = MeetingFacts(tasks_done=present, tasks_total=required)
+            assert auto_points(
+                "task_results", facts, maximum=30, scale=DEFAULT_SCALES["task_results"]
+            ) == task_results_points(done=present, total=required)
+    for minutes in range(0, 140):
+        for combined in (False, True):
+            facts = MeetingFacts(minutes=minutes, combined=combined)
+            assert auto_points(
+                "duration", facts, maximum=5, scale=DEFAULT_SCALES["duration"]
+            ) == duration_points(minutes=minutes, combined_with_thematic=combined)
+
+
+def test_a_provinces_own_scale_is_data():
+    """A province whose sheet asks 95% for the top attendance band."""
+    scale = {
+        "bands": [["ge", "19/20", 4], ["ge", "4/5", 3]],
+        "floor": 1,
+        "empty": 4,
+        "unexcused": 0,
+    }
+    facts = MeetingFacts(present=9, required=10)
+    assert auto_points("attendance_rate", facts, maximum=4) == 4
+    assert auto_points("attendance_rate", facts, maximum=4, scale=scale) == 3
+    facts = MeetingFacts(present=8, required=10, unexcused=1)
+    assert auto_points("attendance_rate", facts, maximum=4, scale=scale) == 0
+    groups = [
+        {
+            "key": "attendance",
+            "items": [
+                {"key": "a", "max": 4, "auto": "attendance_rate", "scale": scale}
+            ],
+        }
+    ]
+    result = rubric_score(
+        groups,
+        facts=MeetingFacts(present=19, required=20),
+        manual={},
+        thematic_month=False,
+    )
+    assert result["items"] == {"a": 4}
