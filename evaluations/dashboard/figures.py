@@ -182,8 +182,9 @@ FIGURES = [
         _("Long enough"),
         _(
             "Meetings lasting at least 90 minutes (120 when a thematic session is "
-            "combined with the regular meeting, HD 42), out of those whose start and "
-            "end are recorded."
+            "combined with the regular meeting, HD 42, and in a cell with at least "
+            "the number of members the committee above may set), out of those whose "
+            "start and end are recorded."
         ),
     ),
     Figure(
