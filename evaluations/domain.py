@@ -31,6 +31,7 @@ __all__ = [
     "can_move_recommendation",
     "duration_points",
     "excellent_within_quota",
+    "has_cell_committee",
     "is_recommendation_closed",
     "longest_absence_run",
     "minutes_locked_in_time",
@@ -40,8 +41,10 @@ __all__ = [
     "recommendation_overdue",
     "report_due_date",
     "report_status",
+    "roll_standing",
     "rubric_score",
     "score_percent",
+    "speaker_groups",
     "speaking_points",
     "task_results_points",
     "task_tally",
@@ -233,7 +236,9 @@ def task_results_points(*, done: int, total: int) -> int:
     return _points_for_share(Fraction(done, total), _TASK_THRESHOLDS, _TASK_FLOOR)
 
 
-def duration_points(*, minutes: int, combined_with_thematic: bool) -> int:
+def duration_points(
+    *, minutes: int, combined_with_thematic: bool, minimum: int | None = None
+) -> int:
     """Return the §6 Time and duration points: 5, 4, 3, 2 or 1.
 
     With M the minimum (90, or 120 when combined with a thematic meeting):
@@ -241,10 +246,14 @@ def duration_points(*, minutes: int, combined_with_thematic: bool) -> int:
     16-30 minutes -> 3 (exactly 30 short is 3); at least half of M ("about half",
     exactly M/2 included) -> 2; less than half -> 1. For M = 90: 90+ 5, 75-89 4,
     60-74 3, 45-59 2, 0-44 1. For M = 120: 120+ 5, 105-119 4, 90-104 3, 60-89 2,
-    0-59 1. Negative minutes raise ValueError.
+    0-59 1. ``minimum`` overrides M (a large cell's 120 minutes, a setting).
+    Negative minutes raise ValueError.
     """
     _check_non_negative(minutes=minutes)
-    minimum = _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+    if minimum is None:
+        minimum = (
+            _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+        )
     shortfall = minimum - minutes
     if shortfall <= 0:
         return 5
@@ -371,6 +380,9 @@ class MeetingFacts:
 
     minutes: int | None = None
     combined: bool = False
+    # The meeting's minimum length when it differs from 90/120 by `combined` (a
+    # large cell under the long_meeting_members setting); None: by `combined`.
+    minimum_minutes: int | None = None
     present: int = 0
     required: int = 0
     unexcused: int = 0
@@ -378,6 +390,9 @@ class MeetingFacts:
     spoke: int = 0
     longest_absence: int = 0
     committee_meeting_held: bool = False
+    # A cell with fewer than 9 official members has no committee (§1): the item
+    # "committee meeting held" cannot apply and gets its full points (§6).
+    has_committee: bool = True
     notified_in_time: bool = False
     documents_in_time: bool = False
     minutes_complete: bool = False
@@ -407,6 +422,10 @@ AUTO_SOURCES = (
     "tasks_assigned",
 )
 
+# §1: 9 or more official members elect a committee; one rule, in meetings.domain.
+has_cell_committee = meetings_domain.has_cell_committee
+
+
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"
 HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
 
@@ -415,23 +434,118 @@ def _all_or_nothing(condition: bool, maximum: Fraction) -> Fraction:
     return maximum if condition else Fraction(0)
 
 
-def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fraction:
+# The default rubric's ◆ scales as data (§6: "the auto items' thresholds and points
+# are rubric data like the rest"). A rubric item may carry its own "scale" of the
+# same shape: a province enters its own sheet without code. Shares: "bands" of
+# [comparison ("ge" or "gt"), share as "n/d", points], highest first; "floor" below
+# them; "empty" when the denominator is 0. Duration: points when the minimum is met
+# ("full"), by shortfall in minutes ("short": [[at most, points], ...]), at least half
+# the minimum ("half"), else "floor".
+DEFAULT_SCALES = {
+    "attendance_rate": {
+        "bands": [["ge", "9/10", 4], ["ge", "3/4", 3], ["ge", "13/20", 2]],
+        "floor": 1,
+        "empty": 4,
+        "unexcused": 1,
+    },
+    "speaking_share": {
+        "bands": [["gt", "1/2", 5], ["ge", "2/5", 4], ["ge", "3/10", 3]],
+        "floor": 2,
+        "empty": 2,
+    },
+    "task_results": {
+        "bands": [
+            ["ge", "9/10", 30],
+            ["ge", "4/5", 27],
+            ["ge", "7/10", 24],
+            ["ge", "3/5", 20],
+            ["ge", "1/2", 15],
+        ],
+        "floor": 10,
+        "empty": 30,
+    },
+    "duration": {"full": 5, "short": [[15, 4], [30, 3]], "half": 2, "floor": 1},
+}
+
+
+def scale_points(scale: dict, *, numerator: int, denominator: int) -> Fraction:
+    """The points a share scale (see DEFAULT_SCALES) gives ``numerator`` out of
+    ``denominator``, compared exactly; "empty" when the denominator is 0."""
+    if denominator == 0:
+        return _exact(scale["empty"])
+    share = Fraction(numerator, denominator)
+    for comparison, bound, points in scale["bands"]:
+        bound = Fraction(bound)
+        if (share > bound) if comparison == "gt" else (share >= bound):
+            return _exact(points)
+    return _exact(scale["floor"])
+
+
+def duration_scale_points(scale: dict, *, minutes: int, minimum: int) -> Fraction:
+    """The points a duration scale (see DEFAULT_SCALES) gives ``minutes`` against
+    ``minimum``."""
+    shortfall = minimum - minutes
+    if shortfall <= 0:
+        return _exact(scale["full"])
+    for most, points in scale["short"]:
+        if shortfall <= most:
+            return _exact(points)
+    if 2 * minutes >= minimum:
+        return _exact(scale["half"])
+    return _exact(scale["floor"])
+
+
+def _scaled(source: str, facts: MeetingFacts, scale: dict) -> Fraction | None:
+    """A ◆ item's points from a rubric's own scale; None for a source without one."""
+    if source == "attendance_rate":
+        if facts.unexcused:
+            return _exact(scale.get("unexcused", scale["floor"]))
+        return scale_points(scale, numerator=facts.present, denominator=facts.required)
+    if source == "speaking_share":
+        return scale_points(scale, numerator=facts.spoke, denominator=facts.attendees)
+    if source == "task_results":
+        return scale_points(
+            scale, numerator=facts.tasks_done, denominator=facts.tasks_total
+        )
+    if source == "duration":
+        if facts.minutes is None:
+            return Fraction(0)
+        minimum = facts.minimum_minutes or (
+            _COMBINED_MINIMUM_MINUTES if facts.combined else _MINIMUM_MINUTES
+        )
+        return duration_scale_points(scale, minutes=facts.minutes, minimum=minimum)
+    return None
+
+
+def auto_points(
+    source: str, facts: MeetingFacts, *, maximum: Number, scale: dict | None = None
+) -> Fraction:
     """Return the points of a ◆ item from the meeting's facts, never above ``maximum``.
+
+    ``scale`` is the rubric item's own scale (rubric data, see DEFAULT_SCALES); without
+    one the national scales below apply.
 
     The scales of §6 (duration 5-1, attendance 4-1, speaking 5-2, tasks 30-10) come
     from the functions above; yes/no items give the item's maximum or 0. "Minutes
     adopted and tasks assigned" gives half for each. A meeting without recorded
     times scores 0 for duration. The +1 for absences holds when nobody was absent
-    more than 3 times in a row. An unknown source raises ValueError.
+    more than 3 times in a row. "Committee meeting held" gets its full points in a
+    cell without a committee (an item that cannot apply). An unknown source raises
+    ValueError.
     """
     top = _exact(maximum)
+    scaled = _scaled(source, facts, scale) if scale else None
+    if scaled is not None:
+        return min(scaled, top)
     if source == "duration":
         points = (
             Fraction(0)
             if facts.minutes is None
             else Fraction(
                 duration_points(
-                    minutes=facts.minutes, combined_with_thematic=facts.combined
+                    minutes=facts.minutes,
+                    combined_with_thematic=facts.combined,
+                    minimum=facts.minimum_minutes,
                 )
             )
         )
@@ -470,7 +584,7 @@ def auto_points(source: str, facts: MeetingFacts, *, maximum: Number) -> Fractio
 
 _YES_NO_SOURCES = {
     "absence_streak": lambda f: f.longest_absence <= _ABSENCE_STREAK_LIMIT,
-    "committee_meeting": lambda f: f.committee_meeting_held,
+    "committee_meeting": lambda f: f.committee_meeting_held or not f.has_committee,
     "notified": lambda f: f.notified_in_time,
     "documents_in_time": lambda f: f.documents_in_time,
     "minutes_complete": lambda f: f.minutes_complete,
@@ -498,7 +612,9 @@ def rubric_score(
                 continue
             top = _exact(item["max"])
             if item.get("auto"):
-                points = auto_points(item["auto"], facts, maximum=top)
+                points = auto_points(
+                    item["auto"], facts, maximum=top, scale=item.get("scale")
+                )
             else:
                 points = _exact(manual.get(item["key"], 0))
                 if not 0 <= points <= top:
@@ -521,7 +637,7 @@ def rubric_score(
 def longest_absence_run(statuses_by_member: dict) -> int:
     """The longest run of consecutive absences of any member, given each member's
     statuses in meeting order. Absent (with or without reason) extends a run;
-    present ends it; exempt and away neither extend nor end it."""
+    present ends it; exempt, away and suspended neither extend nor end it."""
     longest = 0
     for statuses in statuses_by_member.values():
         run = 0
@@ -550,18 +666,28 @@ def minutes_locked_in_time(
 
 
 def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
-    """Return the day a supervisor's report on a meeting is due: ``deadline_day`` of
-    the month after the meeting (clipped to that month's last day).
+    """Return the day a supervisor's report on a meeting is due: the first day
+    numbered ``deadline_day`` (clipped to its month's last day) strictly after the
+    meeting day ("trước ngày 10 hàng tháng", seed 004).
 
-    A meeting on 3 November is reported by 10 December; one on 20 December by
-    10 January of the next year. ``deadline_day`` outside 1-31 raises ValueError.
+    A meeting on 3 November is reported by 10 November; one on 10 or 20 November by
+    10 December; one on 20 December by 10 January of the next year. With
+    ``deadline_day`` 31, a meeting on 30 April is due on 31 May (30 April is April's
+    clipped day and is not after the meeting). ``deadline_day`` outside 1-31 raises
+    ValueError.
     """
     if not 1 <= deadline_day <= 31:
         raise ValueError(f"deadline_day must be between 1 and 31, got {deadline_day}")
-    year, month = meeting_day.year, meeting_day.month + 1
-    if month == 13:
-        year, month = year + 1, 1
-    return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
+
+    def clipped(year: int, month: int) -> date:
+        return date(year, month, min(deadline_day, calendar.monthrange(year, month)[1]))
+
+    due = clipped(meeting_day.year, meeting_day.month)
+    if due > meeting_day:
+        return due
+    if meeting_day.month == 12:
+        return clipped(meeting_day.year + 1, 1)
+    return clipped(meeting_day.year, meeting_day.month + 1)
 
 
 def report_status(*, due_on: date, submitted_on: date | None, today: date) -> str:
@@ -631,3 +757,77 @@ def quota_warning(
         "good": good,
         "allowed": math.floor(_exact(ratio) * good),
     }
+
+
+# --- compliance counts (§8) -----------------------------------------------------------
+
+
+def _in_span(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def roll_standing(
+    *,
+    status: str,
+    official_date: date | None,
+    admission_date: date | None,
+    active: bool,
+    deactivated_on: date | None,
+    attached_in: bool,
+    day: date,
+) -> str | None:
+    """Return a member record's standing on the cell's roll on ``day`` (§8: member
+    counts come from the roster, never from attendance rows): "official",
+    "probationary", or None when the record is not one of the cell's own members
+    that day — not admitted yet, deactivated on or before ``day``, or attached in from
+    elsewhere (the home cell counts them). A recorded admission date later than
+    ``day`` leaves the member out; an official member recognised after ``day`` was
+    probationary then."""
+    if attached_in:
+        return None
+    if admission_date is not None and admission_date > day:
+        return None
+    if not active and (deactivated_on is None or deactivated_on <= day):
+        return None
+    if status == "official" and (official_date is None or official_date <= day):
+        return "official"
+    return "probationary"
+
+
+SPEAKER_GROUPS = ("young", "new", "no_office")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without it
+        return day.replace(year=day.year - years, day=28)
+
+
+def speaker_groups(
+    *,
+    birth_date: date | None,
+    admission_date: date | None,
+    has_office: bool,
+    day: date,
+    young_age: int = 35,
+    recent_years: int = 3,
+) -> frozenset[str]:
+    """Return the groups whose speaking share an attendee counts in on ``day``
+    (seeds 000 and 004: "young, newly admitted and non-office members rarely speak"):
+    "young" when younger than ``young_age`` (a setting, default 35) that day;
+    "new" when admitted (ceremony date) within the last ``recent_years`` years, on or
+    after the same day ``recent_years`` years earlier; "no_office" when holding no
+    position (secretary, deputy, committee member, group leader or deputy) that day.
+    An unknown birth or admission date puts the member in neither of those groups.
+    """
+    groups = set()
+    if birth_date is not None and birth_date > _years_before(day, young_age):
+        groups.add("young")
+    if admission_date is not None and (
+        _years_before(day, recent_years) <= admission_date <= day
+    ):
+        groups.add("new")
+    if not has_office:
+        groups.add("no_office")
+    return frozenset(groups)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from meetings import domain as meetings_domain
 from meetings import selectors as meeting_selectors
 from meetings.models import (
     Attendance,
@@ -17,11 +18,11 @@ from meetings.models import (
     Minutes,
 )
 from members import selectors as member_selectors
-from members.models import RuleKey
+from members.models import Member, RuleKey
 
 from . import domain
 from .models import Task
-from .selectors import review_candidates_q
+from .selectors import last_month_tasks_q
 
 NOT_HELD = (MeetingState.PLANNED, MeetingState.NOTIFIED, MeetingState.CANCELLED)
 COMMITTEE_WINDOW_DAYS = 31
@@ -38,7 +39,7 @@ def _shown(moment):
 def meeting_facts(meeting):
     """(MeetingFacts, evidence) for `meeting`. `evidence` holds the figures behind
     each fact (counts, the committee meeting's id, the longest absence and whose)
-    for display with links. Eight queries whatever the size of the cell or year."""
+    for display with links. Nine queries whatever the size of the cell or year."""
     rows = meeting_selectors.attendance_rows(meeting)
     stats = meeting_selectors.attendance_stats(rows)
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -83,8 +84,35 @@ def meeting_facts(meeting):
         .values_list("pk", flat=True)
         .first()
     )
+    standings = [
+        domain.roll_standing(
+            status=row["status"],
+            official_date=row["official_date"],
+            admission_date=row["admission_date"],
+            active=row["is_active"],
+            deactivated_on=row["deactivated_on"],
+            attached_in=row["is_attached_in"],
+            day=day,
+        )
+        for row in Member.objects.filter(organization_id=meeting.cell_id)
+        .annotate(**member_selectors.member_flags_annotations(day))
+        .values(
+            "status",
+            "official_date",
+            "admission_date",
+            "is_active",
+            "deactivated_on",
+            "is_attached_in",
+        )
+    ]
+    official_members = standings.count("official")
+    minimum = meetings_domain.minimum_duration_minutes(
+        combined_with_thematic=meeting.is_combined,
+        members=official_members + standings.count("probationary"),
+        long_meeting_members=int(rules[RuleKey.LONG_MEETING_MEMBERS]["value"]),
+    )
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
-    reviewed = Task.objects.filter(review_candidates_q(meeting)).aggregate(
+    reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(outcome__in=sorted(domain.DONE_OUTCOMES))),
     )
@@ -92,7 +120,7 @@ def meeting_facts(meeting):
 
     notice_days = rules[RuleKey.NOTICE_DAYS]["value"]
     document_days = rules[RuleKey.DOCUMENT_DAYS]["value"]
-    lock_days = rules[RuleKey.MINUTES_NAG_DAYS]["value"]
+    lock_days = rules[RuleKey.MINUTES_FINAL_DAYS]["value"]
     notified_on = _local_day(meeting.notified_at)
     sent_on = _local_day(meeting.documents_sent_at)
     duration = None
@@ -111,6 +139,7 @@ def meeting_facts(meeting):
     facts = domain.MeetingFacts(
         minutes=duration,
         combined=meeting.is_combined,
+        minimum_minutes=minimum,
         present=stats["present"],
         required=stats["required"],
         unexcused=len(stats["absent_unexcused"]),
@@ -118,6 +147,7 @@ def meeting_facts(meeting):
         spoke=stats["spoke"],
         longest_absence=longest,
         committee_meeting_held=committee is not None,
+        has_committee=domain.has_cell_committee(official_members=official_members),
         notified_in_time=bool(
             notified_on and notified_on <= day - timedelta(days=notice_days)
         ),
@@ -140,6 +170,7 @@ def meeting_facts(meeting):
     )
     evidence = {
         "committee_meeting_id": committee,
+        "official_members": official_members,
         "absence_names": worst,
         "documents": documents,
         "notice_days": notice_days,
@@ -148,7 +179,7 @@ def meeting_facts(meeting):
         "notified_at": _shown(meeting.notified_at),
         "documents_sent_at": _shown(meeting.documents_sent_at),
         "locked_at": _shown(minutes.locked_at if minutes else None),
-        "minimum": 120 if meeting.is_combined else 90,
+        "minimum": minimum,
     }
     return facts, evidence
 

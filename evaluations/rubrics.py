@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext_noop
 
+from .domain import DEFAULT_SCALES
 from .models import Rubric
 
 DEFAULT_CODE = "hd42-ward"
@@ -14,13 +15,16 @@ CHECKLIST_CODE = "hd12-checklist"
 
 
 def _item(key, label, maximum, auto="", thematic=False):
-    return {
+    item = {
         "key": key,
         "label": label,
         "max": maximum,
         "auto": auto,
         "thematic": thematic,
     }
+    if auto in DEFAULT_SCALES:  # the ◆ scales are rubric data too (§6)
+        item["scale"] = DEFAULT_SCALES[auto]
+    return item
 
 
 DEFAULT_RUBRIC = {

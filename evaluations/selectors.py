@@ -22,6 +22,7 @@ from django.db.models.lookups import GreaterThan, StartsWith
 from django.utils import timezone
 
 from chibo.dbfunctions import DaysBetween, JsonInt
+from meetings import domain as meetings_domain
 from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
 from members import permissions
 from members import selectors as member_selectors
@@ -56,6 +57,23 @@ def review_candidates_q(meeting):
     the cell and not reviewed yet, or reviewed in this very meeting."""
     return Q(cell_id=meeting.cell_id, meeting__starts_at__lt=meeting.starts_at) & (
         Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting)
+    )
+
+
+def last_month_tasks_q(meeting):
+    """The tasks "Results of last month's resolution" counts at `meeting` (§6):
+    assigned at an earlier meeting of the cell, due on or before the meeting day, and
+    not reviewed by an earlier meeting. A task not yet due is left out; a due task
+    left unreviewed counts as not done."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return Q(
+        cell_id=meeting.cell_id,
+        meeting__starts_at__lt=meeting.starts_at,
+        deadline__lte=day,
+    ) & (
+        Q(reviewed_in__isnull=True)
+        | Q(reviewed_in=meeting)
+        | Q(reviewed_in__starts_at__gt=meeting.starts_at)
     )
 
 
@@ -305,11 +323,13 @@ def reports_overview(org, *, year, month):
 
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    meetings = list(
-        Meeting.objects.filter(
+    margin = timedelta(days=31)  # a shifted meeting stays in its plan slot's month
+    meetings = [
+        meeting
+        for meeting in Meeting.objects.filter(
             cell__path__startswith=org.path,
             kind=MeetingKind.REGULAR,
-            planned_date__range=(first, last),
+            planned_date__range=(first - margin, last + margin),
         )
         .exclude(
             state__in=[
@@ -320,7 +340,8 @@ def reports_overview(org, *, year, month):
         )
         .select_related("cell")
         .order_by("cell__name", "starts_at")
-    )
+        if meetings_domain.plan_month(meeting.plan_slot, meeting.planned_date) == first
+    ]
     cell_ids = {m.cell_id for m in meetings}
     assignments = list(
         SupervisionAssignment.objects.filter(cell_id__in=cell_ids, start__lte=last)
@@ -438,7 +459,9 @@ def monthly_sheet(meeting):
             by_member.setdefault(member.pk, []).append(task)
         if task.party_group_id:
             by_group.setdefault(task.party_group_id, []).append(task)
-    month = timezone.localtime(meeting.starts_at).date().replace(day=1)
+    # The month rated is the meeting's plan month (§8): January's meeting moved to
+    # 31 December by the shift rule rates January.
+    month = meetings_domain.plan_month(meeting.plan_slot, meeting.planned_date)
     saved = {
         r.member_id: r
         for r in MonthlyRating.objects.filter(

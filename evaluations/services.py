@@ -311,7 +311,7 @@ def file_report(
     by=None,
 ):
     """File (or complete) the supervisor's report on a held meeting, with any new
-    recommendations. The due day is the report_deadline_day of the next month; the
+    recommendations. The due day is the first report_deadline_day after the meeting; the
     first filing time is kept, so a later correction does not hide lateness."""
 
     if meeting.state in (

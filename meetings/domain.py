@@ -22,6 +22,7 @@ __all__ = [
     "SHIFTS",
     "admission_passes",
     "attendance_rate",
+    "below_minimum_attendance",
     "can_lock_minutes",
     "can_sign_minutes",
     "can_write_minutes",
@@ -37,7 +38,10 @@ __all__ = [
     "longest_absence_streak",
     "meets_minimum_duration",
     "minimum_duration_minutes",
+    "official_on",
+    "plan_month",
     "planned_meeting_date",
+    "prefilled_status",
     "propose_news_briefer",
     "quarters_without_thematic",
     "resolution_passes",
@@ -52,8 +56,9 @@ COMBINED_MINIMUM_DURATION_MINUTES = 120
 SHIFTS = ("none", "next_working_day", "previous_working_day")
 
 ABSENT_STATUSES = frozenset({"absent_excused", "absent_unexcused"})
-# Statuses that neither break nor extend a run of absences (§3.3).
-NEUTRAL_STATUSES = frozenset({"exempt", "away"})
+# Statuses that neither break nor extend a run of absences, and are not expected at
+# the meeting (§3.3): exempted, away and suspended members.
+NEUTRAL_STATUSES = frozenset({"exempt", "away", "suspended"})
 ATTENDANCE_STATUSES = frozenset({"present"}) | ABSENT_STATUSES | NEUTRAL_STATUSES
 
 _SATURDAY = 5  # date.weekday(): Monday is 0, Saturday 5, Sunday 6.
@@ -114,13 +119,48 @@ def planned_meeting_date(
     return planned
 
 
-def minimum_duration_minutes(*, combined_with_thematic: bool) -> int:
+def prefilled_status(
+    *, suspended: bool, away: bool, exempt: bool, excused: bool
+) -> str:
+    """Return the roll call's first status of a member from their standing on the
+    meeting day (§3.3): "suspended" (never prefilled present: a suspended member takes
+    no part in party activities), else "away", else "exempt", else "absent_excused"
+    (an accepted excuse), else "present".
+    """
+    if suspended:
+        return "suspended"
+    if away:
+        return "away"
+    if exempt:
+        return "exempt"
+    if excused:
+        return "absent_excused"
+    return "present"
+
+
+def official_on(*, status: str, official_date: date | None, day: date) -> bool:
+    """Tell whether a member was an official member on ``day``: official now and
+    recognised on or before ``day`` (a member recognised later was probationary then;
+    an official member without a recorded date is taken as official)."""
+    if status != "official":
+        return False
+    return official_date is None or official_date <= day
+
+
+def minimum_duration_minutes(
+    *, combined_with_thematic: bool, members: int = 0, long_meeting_members: int = 0
+) -> int:
     """Return the minimum meeting length in minutes: 90, or 120 when combined.
 
     HD 42: a regular meeting lasts at least 90 minutes; when a thematic meeting is held
-    in the same session the minimum is 120 minutes.
+    in the same session the minimum is 120 minutes. [local] Some wards ask 120
+    minutes of every meeting of a large cell: with ``long_meeting_members`` set (a
+    setting, 0 = off), a cell of at least that many ``members`` has the 120-minute
+    minimum too.
     """
-    if combined_with_thematic:
+    if combined_with_thematic or (
+        long_meeting_members and members >= long_meeting_members
+    ):
         return COMBINED_MINIMUM_DURATION_MINUTES
     return MINIMUM_DURATION_MINUTES
 
@@ -137,13 +177,22 @@ def duration_minutes(start: datetime, end: datetime) -> int:
     return (end - start) // timedelta(minutes=1)
 
 
-def meets_minimum_duration(*, minutes: int, combined_with_thematic: bool) -> bool:
+def meets_minimum_duration(
+    *,
+    minutes: int,
+    combined_with_thematic: bool,
+    members: int = 0,
+    long_meeting_members: int = 0,
+) -> bool:
     """Tell whether a meeting of ``minutes`` reaches the HD 42 minimum.
 
-    Exactly the minimum (90, or 120 combined) passes; one minute less fails.
+    Exactly the minimum (90, or 120 combined or in a large cell, see
+    ``minimum_duration_minutes``) passes; one minute less fails.
     """
     return minutes >= minimum_duration_minutes(
-        combined_with_thematic=combined_with_thematic
+        combined_with_thematic=combined_with_thematic,
+        members=members,
+        long_meeting_members=long_meeting_members,
     )
 
 
@@ -165,10 +214,10 @@ def documents_sent_in_time(
 def attendance_rate(*, present: int, required: int) -> Fraction | None:
     """Return present required members / required members, or None when none required.
 
-    *Required* means official and probationary members minus exempted and away members
-    (§3.3); ``present`` counts only required members who attended, so it cannot exceed
-    ``required`` (ValueError otherwise, as for negative counts). Exempted members who
-    come anyway are not part of this ratio.
+    *Required* means official and probationary members minus exempted, away and
+    suspended members (§3.3); ``present`` counts only required members who attended,
+    so it cannot exceed ``required`` (ValueError otherwise, as for negative counts).
+    Exempted members who come anyway are not part of this ratio.
     """
     _check_non_negative(present=present, required=required)
     if present > required:
@@ -176,6 +225,22 @@ def attendance_rate(*, present: int, required: int) -> Fraction | None:
     if required == 0:
         return None
     return Fraction(present, required)
+
+
+def below_minimum_attendance(
+    *, present: int, required: int, minimum_percent: int
+) -> bool:
+    """Tell whether a meeting's attendance falls short of the minimum a committee
+    set (the ``min_attendance_percent`` setting, §3.3: no quorum exists nationally,
+    so 0 means off). Compared exactly: with a 75% minimum, 6 of 8 is enough and 5
+    of 7 (71.4%) is not. Nobody required is never short. A minimum outside 0-100
+    raises ValueError."""
+    if not 0 <= minimum_percent <= 100:
+        raise ValueError(f"minimum_percent must be 0-100, got {minimum_percent!r}")
+    _check_non_negative(present=present, required=required)
+    if minimum_percent == 0 or required == 0:
+        return False
+    return 100 * present < minimum_percent * required
 
 
 def speaking_share(*, spoke: int, present: int) -> Fraction | None:
@@ -304,9 +369,9 @@ def longest_absence_streak(statuses: Iterable[str]) -> int:
     """Return the longest run of consecutive absences in chronological ``statuses``.
 
     ``absent_excused`` and ``absent_unexcused`` extend the run; ``present`` ends it;
-    ``exempt`` and ``away`` are skipped (they neither break nor extend it). Compare the
-    result with 3 for the "absent more than 3 meetings in a row" criterion. An unknown
-    status raises ValueError.
+    ``exempt``, ``away`` and ``suspended`` are skipped (they neither break nor extend
+    it). Compare the result with 3 for the "absent more than 3 meetings in a row"
+    criterion. An unknown status raises ValueError.
     """
     longest = current = 0
     for status in statuses:
@@ -422,14 +487,107 @@ def committee_term(year: int, *, start_year: int, length: int = 5) -> str:
     return f"{first}-{first + length}"
 
 
+def committee_term_of(
+    day: date, *, start_year: int, start_month: int = 1, months: int = 60
+) -> str:
+    """The committee term containing ``day`` when terms last ``months`` months from
+    ``start_month``/``start_year`` (and back before it); document numbers restart
+    with each term. A term of whole years starting in January keeps the year form
+    (``"2025-2030"``, as ``committee_term``); any other is written by months,
+    first and last month included: with 30-month terms from 01/2025 (a cell whose
+    congress runs twice per 5-year term), 03/2027 is in ``"01/2025-06/2027"`` and
+    07/2027 starts ``"07/2027-12/2029"``. ``months`` below 1 or a month outside 1-12
+    raises ValueError."""
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months!r}")
+    if not 1 <= start_month <= 12:
+        raise ValueError(f"start_month must be 1-12, got {start_month!r}")
+    if start_month == 1 and months % 12 == 0:
+        return committee_term(day.year, start_year=start_year, length=months // 12)
+    index = day.year * 12 + day.month - 1
+    origin = start_year * 12 + start_month - 1
+    first = origin + ((index - origin) // months) * months
+    last = first + months - 1
+    return f"{first % 12 + 1:02d}/{first // 12}-{last % 12 + 1:02d}/{last // 12}"
+
+
 def slot_for(kind: str, year: int, month: int) -> str:
-    """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular) or ``"2026-Q4"``
-    (thematic); other kinds have no slot."""
+    """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular), ``"2026-Q4"``
+    (thematic), ``"2026-C11"`` (the cell committee's meeting preparing November's)
+    or ``"2026-R"`` (the year-end review); other kinds have no slot."""
     if kind == "regular":
         return f"{year}-M{month:02d}"
     if kind == "thematic":
         return f"{year}-Q{(month - 1) // 3 + 1}"
+    if kind == "committee":
+        return f"{year}-C{month:02d}"
+    if kind == "annual_review":
+        return f"{year}-R"
     return ""
+
+
+COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
+# The yearly plan puts the Hồ Chí Minh topic (Directive 05) in the second quarter's
+# thematic meeting: Hồ Chí Minh's birthday is 19 May.
+HO_CHI_MINH_QUARTER = 2
+YEAR_END_REVIEW_DAY = 20  # of December, before the year's last dues and reports
+
+
+def has_cell_committee(*, official_members: int) -> bool:
+    """Whether a cell of ``official_members`` official members elects a cell
+    committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
+    only: no committee meeting is planned for it and §6's "committee meeting held"
+    item cannot apply to it."""
+    return official_members >= COMMITTEE_MIN_OFFICIALS
+
+
+def thematic_meeting_date(
+    year: int,
+    month: int,
+    *,
+    day: int = 3,
+    offset_days: int = 7,
+    shift: str = "none",
+    holidays: Iterable[date] = (),
+) -> date:
+    """The planned date of a quarter's thematic meeting in ``month``: ``offset_days``
+    (a setting, default 7) after the monthly meeting day, clipped to the month's last
+    day, then moved by the cell's own ``shift`` rule, as the monthly meeting is."""
+    if offset_days < 0:
+        raise ValueError(f"offset_days must not be negative, got {offset_days!r}")
+    return planned_meeting_date(
+        year, month, day=min(day + offset_days, 31), shift=shift, holidays=holidays
+    )
+
+
+def committee_meeting_date(
+    regular_day: date, *, days_before: int = 3, holidays: Iterable[date] = ()
+) -> date:
+    """The planned date of the cell committee's meeting preparing the regular meeting
+    of ``regular_day`` (§3.1 step 2): ``days_before`` days earlier, moved back to a
+    working day (it must come before the meeting it prepares)."""
+    closed = frozenset(holidays)
+    day = regular_day - timedelta(days=days_before)
+    while not _is_working_day(day, closed):
+        day -= timedelta(days=1)
+    return day
+
+
+def plan_month(plan_slot: str, planned_date: date) -> date:
+    """The first day of the month a meeting counts for (§8): its plan slot's month,
+    even when the weekend/holiday shift moved its date into the neighbouring month
+    (with "previous working day", January 2027's meeting falls on 31/12/2026 and still
+    counts for January). A quarter's thematic slot counts in the month of its date,
+    kept inside the quarter; a meeting outside the plan counts in its date's month.
+    """
+    if len(plan_slot) >= 8 and plan_slot[4:6] in ("-M", "-C"):
+        return date(int(plan_slot[:4]), int(plan_slot[6:8]), 1)
+    if len(plan_slot) >= 7 and plan_slot[4:6] == "-Q":
+        year, quarter = int(plan_slot[:4]), int(plan_slot[6])
+        first, last = date(year, 3 * quarter - 2, 1), date(year, 3 * quarter, 1)
+        month = date(planned_date.year, planned_date.month, 1)
+        return min(max(month, first), last)
+    return date(planned_date.year, planned_date.month, 1)
 
 
 def vote_denominator_from_attendance(rows: Iterable[Mapping[str, object]]) -> dict:

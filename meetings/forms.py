@@ -168,8 +168,14 @@ class AttendanceForm(forms.Form):
         self.rows = rows
         for row in rows:
             prefix = f"m{row.member_id}"
+            # A member suspended on the meeting day stays suspended; nobody else
+            # can be marked suspended (it is a standing, not a choice, §3.3).
             self.fields[f"{prefix}_status"] = forms.ChoiceField(
-                choices=AttendanceStatus.choices,
+                choices=[
+                    (value, label)
+                    for value, label in AttendanceStatus.choices
+                    if (value == AttendanceStatus.SUSPENDED) == row.was_suspended
+                ],
                 initial=row.status,
                 label=row.member.full_name,
             )

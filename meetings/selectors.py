@@ -90,11 +90,12 @@ def meeting_detail(meeting, *, member_id=None):
     }
 
 
-def cell_roster(cell):
-    """Active members of the cell with their standing today (one query)."""
+def cell_roster(cell, *, on=None):
+    """Active members of the cell with their standing on day `on` (default today),
+    one query."""
     return list(
         Member.objects.filter(organization=cell, is_active=True)
-        .annotate(**member_selectors.member_flags_annotations())
+        .annotate(**member_selectors.member_flags_annotations(on))
         .order_by("full_name", "pk")
     )
 
@@ -110,16 +111,12 @@ def attendance_rows(meeting):
 def attendance_stats(rows, *, guests=()):
     """The §3.3 figures of a meeting from its attendance rows (no query).
 
-    required = official + probationary members of the cell, minus exempted and away
-    (members attached here temporarily are counted apart).
+    required = official + probationary members of the cell, minus exempted, away and
+    suspended (members attached here temporarily are counted apart).
     """
     own = [row for row in rows if not row.was_attached_in]
     counts = Counter(row.status for row in own)
-    required = sum(
-        1
-        for row in own
-        if row.status not in {AttendanceStatus.EXEMPT, AttendanceStatus.AWAY}
-    )
+    required = sum(1 for row in own if row.status not in domain.NEUTRAL_STATUSES)
     present = counts[AttendanceStatus.PRESENT]
     attendees = [row for row in rows if row.status == AttendanceStatus.PRESENT]
     spoke = sum(1 for row in attendees if row.spoke)
@@ -152,6 +149,7 @@ def attendance_stats(rows, *, guests=()):
         ],
         "exempt": [r for r in own if r.status == AttendanceStatus.EXEMPT],
         "away": [r for r in own if r.status == AttendanceStatus.AWAY],
+        "suspended": [r for r in own if r.status == AttendanceStatus.SUSPENDED],
         "late": [r for r in attendees if r.late],
         "spoke": spoke,
         "attendees": len(attendees),

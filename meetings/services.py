@@ -85,11 +85,28 @@ def _aware(day, at):
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def _official_members_now(cell):
+    """The cell's own official members today (one attached in from elsewhere
+    belongs to the home cell)."""
+    attached = member_selectors.member_flags_annotations()["is_attached_in"]
+    return (
+        cell.members.filter(is_active=True, status=MemberStatus.OFFICIAL)
+        .annotate(attached=attached)
+        .filter(attached=False)
+        .count()
+    )
+
+
 @transaction.atomic
 def generate_year_plan(*, cell, year, by):
-    """Create the 12 regular meetings of `year` on the cell's meeting day (with the
-    shift rule and Vietnam's public holidays) and one thematic meeting a quarter.
-    Slots already planned are left alone, so running it twice creates nothing."""
+    """Create what the rules expect every year (DOMAIN.md §3): the 12 regular
+    meetings on the cell's meeting day (with its shift rule and Vietnam's public
+    holidays); one thematic meeting a quarter, `thematic_offset_days` after the
+    meeting day under the same shift rule, the second quarter's on Hồ Chí Minh's
+    example (unless the year already has one); where the cell has a committee (9 or
+    more official members), the committee's meeting a few working days before each
+    regular meeting; and the year-end review in December. Slots already planned are
+    left alone, so running it twice creates nothing."""
     if not cell.is_cell:
         raise ValidationError(_("Plans are made for cells."))
     existing = set(
@@ -101,16 +118,39 @@ def generate_year_plan(*, cell, year, by):
     created = []
     agenda_regular = agenda_for(cell, MeetingKind.REGULAR)
     agenda_thematic = agenda_for(cell, MeetingKind.THEMATIC)
+    with_committee = domain.has_cell_committee(
+        official_members=_official_members_now(cell)
+    )
+    has_hcm_topic = Meeting.objects.filter(
+        cell=cell, is_ho_chi_minh_topic=True, planned_date__year=year
+    ).exists()
     for month in range(1, 13):
         rules = member_selectors.effective_rules(cell, on=date(year, month, 1))
+        shift = rules["meeting_shift"]["value"]
         day = domain.planned_meeting_date(
             year,
             month,
             day=int(rules["meeting_day"]["value"]),
-            shift=rules["meeting_shift"]["value"],
+            shift=shift,
             holidays=holidays,
         )
         at = _start_time(rules)
+        slot = domain.slot_for(MeetingKind.COMMITTEE, year, month)
+        if with_committee and slot not in existing:
+            committee_day = domain.committee_meeting_date(day, holidays=holidays)
+            created.append(
+                Meeting(
+                    cell=cell,
+                    kind=MeetingKind.COMMITTEE,
+                    plan_slot=slot,
+                    planned_date=committee_day,
+                    starts_at=_aware(committee_day, at),
+                    created_by=by,
+                    agenda=agenda_for(cell, MeetingKind.COMMITTEE),
+                    topic=_("Cell committee meeting preparing %(month)02d/%(year)s")
+                    % {"month": month, "year": year},
+                )
+            )
         slot = domain.slot_for(MeetingKind.REGULAR, year, month)
         if slot not in existing:
             created.append(
@@ -129,13 +169,25 @@ def generate_year_plan(*, cell, year, by):
         if domain.is_thematic_plan_month(month):
             slot = domain.slot_for(MeetingKind.THEMATIC, year, month)
             if slot not in existing:
-                # A week after the monthly meeting day, on a working day.
-                thematic_day = domain.planned_meeting_date(
+                # `thematic_offset_days` after the monthly meeting day, moved by the
+                # cell's own shift rule like the monthly meeting.
+                thematic_day = domain.thematic_meeting_date(
                     year,
                     month,
-                    day=min(int(rules["meeting_day"]["value"]) + 7, 31),
-                    shift="next_working_day",
+                    day=int(rules["meeting_day"]["value"]),
+                    offset_days=int(rules["thematic_offset_days"]["value"]),
+                    shift=shift,
                     holidays=holidays,
+                )
+                quarter = (month - 1) // 3 + 1
+                hcm = quarter == domain.HO_CHI_MINH_QUARTER and not has_hcm_topic
+                topic = (
+                    _(
+                        "Thematic meeting, quarter %(q)s/%(year)s: studying and "
+                        "following Hồ Chí Minh's ideology, ethics and style"
+                    )
+                    if hcm
+                    else _("Thematic meeting, quarter %(q)s/%(year)s")
                 )
                 created.append(
                     Meeting(
@@ -146,10 +198,32 @@ def generate_year_plan(*, cell, year, by):
                         starts_at=_aware(thematic_day, at),
                         created_by=by,
                         agenda=agenda_thematic,
-                        topic=_("Thematic meeting, quarter %(q)s/%(year)s")
-                        % {"q": (month - 1) // 3 + 1, "year": year},
+                        is_ho_chi_minh_topic=hcm,
+                        topic=topic % {"q": quarter, "year": year},
                     )
                 )
+    slot = domain.slot_for(MeetingKind.ANNUAL_REVIEW, year, 12)
+    if slot not in existing:
+        rules = member_selectors.effective_rules(cell, on=date(year, 12, 1))
+        review_day = domain.planned_meeting_date(
+            year,
+            12,
+            day=domain.YEAR_END_REVIEW_DAY,
+            shift=rules["meeting_shift"]["value"],
+            holidays=holidays,
+        )
+        created.append(
+            Meeting(
+                cell=cell,
+                kind=MeetingKind.ANNUAL_REVIEW,
+                plan_slot=slot,
+                planned_date=review_day,
+                starts_at=_aware(review_day, _start_time(rules)),
+                created_by=by,
+                agenda=agenda_for(cell, MeetingKind.ANNUAL_REVIEW),
+                topic=_("Year-end review %(year)s") % {"year": year},
+            )
+        )
     audit.bulk_create(created)  # bulk writes bypass the audit signals
     return created
 
@@ -380,8 +454,9 @@ def decide_excuse(*, excuse, accept, by):
 
 
 def _ensure_attendance(meeting):
-    """One row per active member of the cell, prefilled from their standing and
-    accepted excuses; existing rows are kept."""
+    """One row per active member of the cell, prefilled from their standing on the
+    meeting day (not the day the minutes are typed) and accepted excuses; existing
+    rows are kept. A suspended member is never prefilled present (§3.3)."""
     have = set(
         Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True)
     )
@@ -391,23 +466,26 @@ def _ensure_attendance(meeting):
         ).values_list("member_id", "reason")
     )
     rows = []
-    for member in selectors.cell_roster(meeting.cell):
+    day = timezone.localtime(meeting.starts_at).date()
+    for member in selectors.cell_roster(meeting.cell, on=day):
         if member.pk in have:
             continue
-        status, reason = AttendanceStatus.PRESENT, ""
-        if member.is_away:
-            status = AttendanceStatus.AWAY
-        elif member.is_exempt:
-            status = AttendanceStatus.EXEMPT
-        elif member.pk in excused:
-            status, reason = AttendanceStatus.ABSENT_EXCUSED, excused[member.pk]
+        status = domain.prefilled_status(
+            suspended=member.is_suspended,
+            away=member.is_away,
+            exempt=member.is_exempt,
+            excused=member.pk in excused,
+        )
+        reason = excused[member.pk] if status == AttendanceStatus.ABSENT_EXCUSED else ""
         rows.append(
             Attendance(
                 meeting=meeting,
                 member=member,
                 status=status,
                 reason=reason,
-                was_official=member.status == MemberStatus.OFFICIAL,
+                was_official=domain.official_on(
+                    status=member.status, official_date=member.official_date, day=day
+                ),
                 was_attached_in=member.is_attached_in,
                 was_suspended=member.is_suspended,
             )
@@ -476,6 +554,14 @@ def record_attendance(*, meeting, rows, by):
         row = existing.get(member_id)
         if row is None:
             continue
+        if (data["status"] == AttendanceStatus.SUSPENDED) != row.was_suspended:
+            raise ValidationError(
+                _(
+                    "%(name)s: only a member suspended on the meeting day is "
+                    "recorded as suspended, and such a member takes no part."
+                )
+                % {"name": row.member.full_name}
+            )
         if data["status"] == AttendanceStatus.ABSENT_EXCUSED and not data.get("reason"):
             raise ValidationError(
                 _("Give the reason of %(name)s's excused absence.")
@@ -759,10 +845,14 @@ def issue_resolution(*, meeting, title, text, by):
     cell = meeting.cell
     day = timezone.localtime(meeting.starts_at).date()
     rules = member_selectors.effective_rules(cell, on=day)
-    term = domain.committee_term(
-        day.year,
+    months = int(rules[RuleKey.TERM_LENGTH_MONTHS]["value"]) or 12 * int(
+        rules[RuleKey.TERM_LENGTH]["value"]
+    )
+    term = domain.committee_term_of(
+        day,
         start_year=int(rules[RuleKey.TERM_START_YEAR]["value"]),
-        length=int(rules[RuleKey.TERM_LENGTH]["value"]),
+        start_month=int(rules[RuleKey.TERM_START_MONTH]["value"]),
+        months=months,
     )
     # Serialise numbering per cell so two officers never take the same number.
     type(cell).objects.select_for_update().filter(pk=cell.pk).first()

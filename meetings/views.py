@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from evaluations import api as evaluations_api
 from members import permissions
 from members import selectors as member_selectors
+from members.models import RuleKey
 from members.views import apply_errors
 
 from . import domain, selectors, services
@@ -170,6 +171,19 @@ def meeting_detail(request, pk):
     if minutes is not None:
         rows = selectors.attendance_rows(meeting)
         context["stats"] = selectors.attendance_stats(rows, guests=meeting.guests.all())
+        minimum = int(
+            member_selectors.rule_value(
+                meeting.cell,
+                RuleKey.MIN_ATTENDANCE,
+                timezone.localtime(meeting.starts_at).date(),
+            )
+        )
+        context["attendance_minimum"] = minimum
+        context["attendance_short"] = domain.below_minimum_attendance(
+            present=context["stats"]["present"],
+            required=context["stats"]["required"],
+            minimum_percent=minimum,
+        )
         context["votes"] = selectors.minutes_votes(minutes)
         context["addenda"] = list(minutes.addenda.select_related("created_by"))
         context["duration"] = (
@@ -253,7 +267,9 @@ def meeting_prepare(request, pk):
         return redirect(meeting)
     form = PreparationForm(request.POST or None, instance=meeting)
     members = selectors.cell_roster(meeting.cell)
-    candidates = [m.pk for m in members if not (m.is_exempt or m.is_away)]
+    candidates = [
+        m.pk for m in members if not (m.is_exempt or m.is_away or m.is_suspended)
+    ]
     last_briefed = {}
     for row in (
         meeting.cell.meetings.filter(

@@ -87,6 +87,10 @@ RULES = {
         ),
         Rule(RuleKey.TERM_START_YEAR, 2025, "int", "QĐ 294-QĐ/TW (2025)", 1930, 2100),
         Rule(RuleKey.TERM_LENGTH, 5, "int", "QĐ 294-QĐ/TW (2025)", 1, 10),
+        Rule(RuleKey.TERM_START_MONTH, 1, "int", "[local]", 1, 12),
+        Rule(
+            RuleKey.TERM_LENGTH_MONTHS, 0, "int", "[local] QĐ 294-QĐ/TW (2025)", 0, 120
+        ),
         Rule(RuleKey.PREPARATION_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
         Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
         Rule(
@@ -98,6 +102,18 @@ RULES = {
             30,
             judges=True,
         ),
+        Rule(
+            RuleKey.MINUTES_FINAL_DAYS,
+            2,
+            "int",
+            "[unconfirmed] HD 42-HD/BTCTW (28/10/2025)",
+            0,
+            30,
+            judges=True,
+        ),
+        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", "[local] Seeds 000, 004", 18, 60),
+        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, "int", "[local]", 0, 27),
+        Rule(RuleKey.LONG_MEETING_MEMBERS, 0, "int", "[local]", 0, 500, judges=True),
         Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
         Rule(
             RuleKey.RECOMMENDATION_DAYS,

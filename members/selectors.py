@@ -278,10 +278,13 @@ def cell_summary(cell, on=None):
     """Counts, officers, alerts and due recognitions of one cell (constant queries)."""
     on = on or timezone.localdate()
     flags = member_flags_annotations(on)
+    # The cell's own members: one attached here from elsewhere is counted by the
+    # home cell (DOMAIN.md §8) and shown apart.
+    own = ~Q(flags["is_attached_in"])
     counts = Member.objects.filter(organization=cell, is_active=True).aggregate(
-        total=Count("pk"),
-        official=Count("pk", filter=Q(status=MemberStatus.OFFICIAL)),
-        probationary=Count("pk", filter=Q(status=MemberStatus.PROBATIONARY)),
+        total=Count("pk", filter=own),
+        official=Count("pk", filter=own & Q(status=MemberStatus.OFFICIAL)),
+        probationary=Count("pk", filter=own & Q(status=MemberStatus.PROBATIONARY)),
         exempt=Count("pk", filter=Q(flags["is_exempt"])),
         suspended=Count("pk", filter=Q(flags["is_suspended"])),
         away=Count("pk", filter=Q(flags["is_away"])),

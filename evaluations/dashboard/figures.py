@@ -36,6 +36,14 @@ PERIOD_SUMS = [
     "att_unexcused",
     "att_attendees",
     "att_spoke",
+    "att_below_minimum",
+    "supervised",
+    "sp_young_attendees",
+    "sp_young_spoke",
+    "sp_new_attendees",
+    "sp_new_spoke",
+    "sp_no_office_attendees",
+    "sp_no_office_spoke",
     "minutes_due",
     "minutes_locked_on_time",
     "minutes_submitted_on_time",
@@ -74,8 +82,11 @@ FIGURES = [
         "members",
         _("Members"),
         _(
-            "Official and probationary members on the cells' rolls, as of the latest "
-            "recompute of the period."
+            "Official and probationary members on the cells' own rolls on the last day "
+            "of the period (today for the current month): members admitted by then "
+            "and not yet removed. A member attached to a cell temporarily from "
+            "elsewhere is counted only by their home cell, so no member is counted "
+            "twice."
         ),
     ),
     Figure(
@@ -84,8 +95,9 @@ FIGURES = [
         _(
             "A cell must hold a regular meeting every month (Charter, art. 24). "
             "Held: cell-months whose regular meeting took place (held, or its minutes "
-            "locked, submitted or acknowledged), counted in the month it was planned "
-            "for. Due: "
+            "locked, submitted or acknowledged), counted in the month of the yearly "
+            "plan it stands for, even when a weekend or holiday moved its date into "
+            "the month before or after. Due: "
             "each cell for each month of the period that has ended, plus the current "
             "month once its meeting is held."
         ),
@@ -121,8 +133,10 @@ FIGURES = [
         _(
             "Present required members divided by required members, over the held "
             "regular and thematic meetings. Required: official and probationary "
-            "members of the cell, minus exempted and away members; members attached "
-            "temporarily are counted apart. Quality criterion: above 85% (HD 12)."
+            "members of the cell as they stood on the meeting day, minus exempted, "
+            "away and suspended members; an exempted member who attends counts as "
+            "present and required; members attached temporarily from elsewhere are "
+            "counted apart. Quality criterion: above 85% (HD 12)."
         ),
     ),
     Figure(
@@ -142,12 +156,35 @@ FIGURES = [
         ),
     ),
     Figure(
+        "speaking_groups",
+        _("Speaking share of young, new and non-office members"),
+        _(
+            "The same share among three groups of attendees, as they stood on the "
+            "meeting day: members younger than the age set by the committee above "
+            "(35 unless it says otherwise), members admitted in the last 3 years, and "
+            "members holding no office (not secretary, deputy secretary, committee "
+            "member or party group leader or deputy). A member may be in several "
+            "groups."
+        ),
+    ),
+    Figure(
+        "supervised",
+        _("Superior member attended"),
+        _(
+            "Held regular and thematic meetings that a member of the superior "
+            "committee attended, recorded as a superior delegate among the guests, "
+            "out of all held regular and thematic meetings. Shown for each cell in "
+            "the table below and for each month in the trends."
+        ),
+    ),
+    Figure(
         "duration",
         _("Long enough"),
         _(
             "Meetings lasting at least 90 minutes (120 when a thematic session is "
-            "combined with the regular meeting, HD 42), out of those whose start and "
-            "end are recorded."
+            "combined with the regular meeting, HD 42, and in a cell with at least "
+            "the number of members the committee above may set), out of those whose "
+            "start and end are recorded."
         ),
     ),
     Figure(
@@ -155,8 +192,9 @@ FIGURES = [
         _("Minutes locked / submitted on time"),
         _(
             "Held meetings whose minutes were locked, and submitted to the superior "
-            "committee, within the days allowed after the meeting ended (set by the "
-            "committee above; 2 days unless it says otherwise)."
+            "committee, within the days allowed after the meeting ended for "
+            "finalising its documents (set by the committee above; 2 days unless it "
+            "says otherwise)."
         ),
     ),
     Figure(
@@ -173,9 +211,11 @@ FIGURES = [
         _("Supervisors' reports on time"),
         _(
             "Reports by superior committee members on the meetings they attended, "
-            "filed by their due day (the report deadline day set by the committee "
-            "above, the 10th unless it says otherwise). Late: filed after it, or still "
-            "missing past it."
+            "filed by their due day: the first report deadline day after the meeting "
+            "(the 10th unless the committee above sets another day), so a meeting on "
+            "the 3rd is reported by the 10th of the same month and a meeting on or "
+            "after the 10th by the 10th of the next month. Late: filed after it, or "
+            "still missing past it."
         ),
     ),
     Figure(
@@ -237,6 +277,15 @@ FLAGS = [
         _("Attendance not above 85%"),
         pgettext_lazy("flag", "attendance"),
         _("The period's attendance rate is not above 85% (HD 12)."),
+    ),
+    Flag(
+        "below_minimum",
+        _("Attendance below the set minimum"),
+        pgettext_lazy("flag", "below minimum"),
+        _(
+            "A held meeting's attendance rate fell below the minimum set by the "
+            "committee above (no minimum unless it sets one)."
+        ),
     ),
     Flag(
         "absent_streak",
@@ -336,6 +385,7 @@ class Stats:
             "attendance": self.attendance_rate,
             "unexcused": self.sums["att_unexcused"],
             "speaking": self.speaking_share,
+            "supervised": ratio(self.sums["supervised"], self.sums["meetings_held"]),
             "minutes": ratio(
                 self.sums["minutes_locked_on_time"], self.sums["minutes_due"]
             ),
@@ -379,6 +429,8 @@ def cell_stats(row, period, this_month, closed_months):
     rate = stats.attendance_rate
     if rate is not None and rate <= ATTENDANCE_THRESHOLD:
         stats.flags["low_attendance"] = 1
+    if stats.sums["att_below_minimum"]:
+        stats.flags["below_minimum"] = stats.sums["att_below_minimum"]
     if row.get("absent_streak"):
         stats.flags["absent_streak"] = row["absent_streak"]
     if stats.sums["minutes_late"]:
@@ -451,6 +503,7 @@ SORT_KEYS = [
     "attendance",
     "unexcused",
     "speaking",
+    "supervised",
     "minutes",
     "reports",
     "tasks",

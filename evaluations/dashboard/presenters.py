@@ -15,7 +15,6 @@ from meetings.models import MeetingKind
 from members.models import OrgKind
 
 from .figures import FIGURES, FLAG_BY_KEY, SORT_KEYS, ratio, sort_rows
-from .periods import month_start
 
 
 def pct(value):
@@ -63,6 +62,25 @@ def headlines(board):
         ),
         "unexcused": (str(s["att_unexcused"]), "", "unexcused"),
         "speaking": (pct(t.speaking_share), of(s["att_spoke"], s["att_attendees"]), ""),
+        "speaking_groups": (
+            _("young %(young)s · new %(new)s · no office %(no_office)s")
+            % {
+                group: pct(ratio(s[f"sp_{group}_spoke"], s[f"sp_{group}_attendees"]))
+                for group in ("young", "new", "no_office")
+            },
+            _("young %(y)s · new %(n)s · no office %(o)s attendees")
+            % {
+                "y": s["sp_young_attendees"],
+                "n": s["sp_new_attendees"],
+                "o": s["sp_no_office_attendees"],
+            },
+            "",
+        ),
+        "supervised": (
+            of(s["supervised"], s["meetings_held"]),
+            pct(ratio(s["supervised"], s["meetings_held"])),
+            "",
+        ),
         "duration": (
             of(s["duration_ok"], s["duration_recorded"]),
             pct(ratio(s["duration_ok"], s["duration_recorded"])),
@@ -117,6 +135,7 @@ TABLE_COLUMNS = [
     ("attendance", _("Attendance")),
     ("unexcused", _("Unexcused")),
     ("speaking", _("Spoke")),
+    ("supervised", _("Superior attended")),
     ("minutes", _("Minutes on time")),
     ("reports", _("Reports on time")),
     ("tasks", _("Tasks done")),
@@ -134,6 +153,7 @@ def table_values(stats):
         "attendance": pct(stats.attendance_rate),
         "unexcused": str(s["att_unexcused"]),
         "speaking": pct(stats.speaking_share),
+        "supervised": of(s["supervised"], s["meetings_held"]),
         "minutes": of(s["minutes_locked_on_time"], s["minutes_due"]),
         "reports": of(s["reports_on_time"], stats.reports_due),
         "tasks": pct(stats.tasks_rate),
@@ -195,13 +215,15 @@ def chart_series(trends):
 
 
 def trend_rows(trends):
-    """The trend chart as table rows: (month label, held, attendance, speaking)."""
+    """The trend chart as table rows: (month label, held, attendance, speaking,
+    meetings a superior member attended in percent)."""
     return list(
         zip(
             trends["labels"],
             trends["held"],
             trends["attendance"],
             trends["speaking"],
+            trends["supervised"],
             strict=True,
         )
     )
@@ -236,17 +258,17 @@ def cell_items(cells, figure):
 
 
 def meetings_by_month(meetings, months, this_month):
-    """A cell's meetings grouped by planned month, each ended month without a held
+    """A cell's meetings grouped by plan month (§8), each ended month without a held
     regular meeting marked missed: [{month, meetings, missed, closed}]."""
     held_months = {
-        month_start(m.planned_date)
+        m.plan_month
         for m in meetings
         if m.kind == MeetingKind.REGULAR and m.state in HELD_STATES
     }
     return [
         {
             "month": month,
-            "meetings": [m for m in meetings if month_start(m.planned_date) == month],
+            "meetings": [m for m in meetings if m.plan_month == month],
             "missed": month < this_month and month not in held_months,
             "closed": month < this_month,
         }

@@ -8,10 +8,11 @@ CellMonth (trends), one over open recommendations, plus the node and its childre
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +20,8 @@ from django.utils import timezone
 from evaluations.models import CellMonth, CellPeriod, Recommendation
 from evaluations.models import RecommendationStatus as RecStatus
 from evaluations.selectors import overdue_recommendation_q
-from meetings.models import AttendanceStatus, Meeting
+from meetings import domain as meetings_domain
+from meetings.models import AttendanceStatus, Guest, Meeting
 from members import permissions
 from members.models import PATH_STEP, Organization, OrgKind
 from members.selectors import get_scope, organizations_for_user
@@ -185,6 +187,7 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
        count(*) FILTER (WHERE att_required > 0
                         AND att_present * {att_den} <= {att_num} * att_required)
                         AS f_low_attendance,
+       count(*) FILTER (WHERE att_below_minimum > 0) AS f_below_minimum,
        count(*) FILTER (WHERE streak > 0) AS f_absent_streak,
        count(*) FILTER (WHERE minutes_late > 0) AS f_minutes_late,
        count(*) FILTER (WHERE reports_late > 0) AS f_report_late,
@@ -192,6 +195,7 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
                         AND official_members < {min_official}) AS f_few_officials,
        sum(missed) AS n_missed_regular, sum(no_thematic) AS n_no_thematic,
        sum(att_unexcused) AS n_unexcused, sum(streak) AS n_absent_streak,
+       sum(att_below_minimum) AS n_below_minimum,
        sum(minutes_late) AS n_minutes_late, sum(reports_late) AS n_report_late,
        {held_by_month}
 FROM flagged
@@ -334,10 +338,20 @@ def build(node, period, *, today=None):
             present=Sum("att_present"),
             attendees=Sum("att_attendees"),
             spoke=Sum("att_spoke"),
+            meetings=Sum("meetings_held"),
+            supervised=Sum("supervised"),
         )
         .order_by()
     }
-    empty_month = {"held": 0, "required": 0, "present": 0, "attendees": 0, "spoke": 0}
+    empty_month = {
+        "held": 0,
+        "required": 0,
+        "present": 0,
+        "attendees": 0,
+        "spoke": 0,
+        "meetings": 0,
+        "supervised": 0,
+    }
     monthly = defaultdict(lambda: empty_month, monthly)
     heat_months = [m for m in period.months if m <= this_month]
     heatmap = []
@@ -374,6 +388,10 @@ def build(node, period, *, today=None):
             percent(ratio(monthly[m]["spoke"] or 0, monthly[m]["attendees"] or 0))
             for m in heat_months
         ],
+        "supervised": [
+            percent(ratio(monthly[m]["supervised"] or 0, monthly[m]["meetings"] or 0))
+            for m in heat_months
+        ],
     }
     return Dashboard(
         node=node,
@@ -389,13 +407,21 @@ def build(node, period, *, today=None):
 
 
 def cell_meetings(cell, first, end):
-    """The meetings of `cell` planned in [first, end), with their minutes and their
-    attendance counts (required, present, unexcused, spoke): one query."""
+    """The meetings of `cell` whose plan month (§8: the plan slot's month, wherever
+    the shift rule put the date) is in [first, end), each with `plan_month`, its
+    minutes, its attendance counts (required, present, unexcused, spoke) and whether
+    a superior committee member attended as a guest: one query."""
     counted = Q(attendance__was_attached_in=False)
-    return list(
-        Meeting.objects.filter(cell=cell, planned_date__gte=first, planned_date__lt=end)
+    margin = timedelta(days=31)
+    meetings = list(
+        Meeting.objects.filter(
+            cell=cell, planned_date__gte=first - margin, planned_date__lt=end + margin
+        )
         .select_related("minutes")
         .annotate(
+            has_superior_guest=Exists(
+                Guest.objects.filter(meeting=OuterRef("pk"), role=Guest.Role.SUPERIOR)
+            ),
             n_required=Count(
                 "attendance",
                 filter=counted
@@ -403,6 +429,7 @@ def cell_meetings(cell, first, end):
                     attendance__status__in=[
                         AttendanceStatus.EXEMPT,
                         AttendanceStatus.AWAY,
+                        AttendanceStatus.SUSPENDED,
                     ]
                 ),
             ),
@@ -425,3 +452,8 @@ def cell_meetings(cell, first, end):
         )
         .order_by("planned_date", "starts_at")
     )
+    for meeting in meetings:
+        meeting.plan_month = meetings_domain.plan_month(
+            meeting.plan_slot, meeting.planned_date
+        )
+    return [m for m in meetings if first <= m.plan_month < end]

@@ -11,11 +11,12 @@ up whatever is still marked dirty. A broker problem never fails the caller's wri
 one cell-month (a worker) and a whole province (the rebuild) use exactly the same code.
 """
 
+import calendar
 import logging
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from chibo.broker import send_on_commit
@@ -34,6 +35,7 @@ from meetings import domain as meetings_domain
 from meetings.models import (
     Attendance,
     AttendanceStatus,
+    Guest,
     Meeting,
     MeetingChange,
     MeetingKind,
@@ -41,11 +43,13 @@ from meetings.models import (
 )
 from members import selectors as member_selectors
 from members.models import (
+    AttachmentDirection,
     Member,
-    MemberStatus,
     Organization,
     OrgKind,
+    Position,
     RuleKey,
+    TemporaryAttachment,
 )
 
 from .figures import PERIOD_SUMS, period_figures
@@ -89,8 +93,11 @@ def schedule_refresh(cell_id: int, day: date) -> None:
 
 
 def schedule_meeting_refresh(meeting) -> None:
-    """Convenience for meeting services: the meeting's cell and planned month."""
-    schedule_refresh(meeting.cell_id, meeting.planned_date)
+    """Convenience for meeting services: the meeting's cell and plan-slot month."""
+    schedule_refresh(
+        meeting.cell_id,
+        meetings_domain.plan_month(meeting.plan_slot, meeting.planned_date),
+    )
 
 
 def refresh_recent(today=None):
@@ -180,78 +187,160 @@ def compute(cell_ids, months, *, now=None):
     if not cells or not months:
         return {}
     ids = [cell["id"] for cell in cells]
-    nag_days = _rules_for_cells(cells, RuleKey.MINUTES_NAG_DAYS, today)
-    roll = defaultdict(Counter)
-    for org_id, status, n in (
-        Member.objects.filter(organization_id__in=ids, is_active=True)
-        .values_list("organization_id", "status")
-        .annotate(n=Count("pk"))
-    ):
-        roll[org_id]["members"] += n
-        if status == MemberStatus.OFFICIAL:
-            roll[org_id]["official_members"] += n
+    rules = {
+        "final_days": _rules_for_cells(cells, RuleKey.MINUTES_FINAL_DAYS, today),
+        "young_age": _rules_for_cells(cells, RuleKey.YOUNG_MEMBER_AGE, today),
+        "min_attendance": _rules_for_cells(cells, RuleKey.MIN_ATTENDANCE, today),
+        "long_meeting": _rules_for_cells(cells, RuleKey.LONG_MEETING_MEMBERS, today),
+    }
+    roll = _roster_counts(ids, months, today)
     result = {}
     for cell in cells:
         for month in months:
             row = _empty()
             row["path"] = cell["path"]
-            row["members"] = roll[cell["id"]]["members"]
-            row["official_members"] = roll[cell["id"]]["official_members"]
+            counts = roll[(cell["id"], month)]
+            row["members"] = counts["official"] + counts["probationary"]
+            row["official_members"] = counts["official"]
             result[(cell["id"], month)] = row
     for year in sorted({m.year for m in months}):
         in_year = [m for m in months if m.year == year]
-        _compute_year(result, ids, year, in_year, nag_days, now)
+        _compute_year(result, ids, year, in_year, rules, now)
     return result
 
 
-def _compute_year(result, ids, year, months, nag_days, now):
+def _month_end(month, today):
+    """The day a month's roster is taken: its last day, or today in the current
+    month (§8: standing on the last day of the period)."""
+    days = calendar.monthrange(month.year, month.month)[1]
+    last = date(month.year, month.month, days)
+    return min(last, max(today, month))
+
+
+def _spans(rows):
+    spans = defaultdict(list)
+    for member_id, start, end in rows:
+        spans[member_id].append((start, end))
+    return spans
+
+
+def _covers(spans, day):
+    return any(start <= day and (end is None or day <= end) for start, end in spans)
+
+
+def _roster_counts(ids, months, today):
+    """{(cell_id, month): Counter(official=…, probationary=…)} from the cells' member
+    records as they stood on each month's last day: two queries (§8, never from
+    attendance rows; a member attached in from elsewhere is left to the home cell)."""
+    members = list(
+        Member.objects.filter(organization_id__in=ids).values(
+            "id",
+            "organization_id",
+            "status",
+            "official_date",
+            "admission_date",
+            "is_active",
+            "deactivated_on",
+        )
+    )
+    attached = _spans(
+        TemporaryAttachment.objects.filter(
+            member__organization_id__in=ids, direction=AttachmentDirection.IN
+        ).values_list("member_id", "start", "end")
+    )
+    counts = defaultdict(Counter)
+    for month in months:
+        day = _month_end(month, today)
+        for member in members:
+            standing = eval_domain.roll_standing(
+                status=member["status"],
+                official_date=member["official_date"],
+                admission_date=member["admission_date"],
+                active=member["is_active"],
+                deactivated_on=member["deactivated_on"],
+                attached_in=_covers(attached.get(member["id"], ()), day),
+                day=day,
+            )
+            if standing:
+                counts[(member["organization_id"], month)][standing] += 1
+    return counts
+
+
+# A shifted meeting (previous/next working day) lies at most this far outside its
+# plan-slot month (a long holiday run such as the lunar new year included).
+SHIFT_MARGIN = timedelta(days=31)
+
+
+def _compute_year(result, ids, year, months, rules, now):
     wanted = set(months)
     last = add_months(max(months), 1)
-    meetings = list(
+    window = Q(
+        planned_date__gte=date(year, 1, 1) - SHIFT_MARGIN,
+        planned_date__lt=last + SHIFT_MARGIN,
+    )
+    meetings = []
+    for meeting in (
         Meeting.objects.filter(
+            window,
             cell_id__in=ids,
             kind__in=COUNTED_KINDS,
             state__in=eval_domain.HELD_STATES,
-            planned_date__gte=date(year, 1, 1),
-            planned_date__lt=last,
         )
         .order_by("starts_at", "pk")
         .values(
             "id",
             "cell_id",
             "kind",
+            "plan_slot",
             "planned_date",
             "starts_at",
             "is_combined",
             "is_ho_chi_minh_topic",
             "submitted_at",
         )
-    )
-    in_months = [m for m in meetings if month_start(m["planned_date"]) in wanted]
+    ):
+        # §8: a planned meeting counts for its plan slot's month, wherever the
+        # weekend/holiday shift put its date.
+        meeting["month"] = meetings_domain.plan_month(
+            meeting["plan_slot"], meeting["planned_date"]
+        )
+        if meeting["month"].year == year and meeting["month"] < last:
+            meetings.append(meeting)
+    in_months = [m for m in meetings if m["month"] in wanted]
     wanted_ids = [m["id"] for m in in_months]
-    meeting_q = Q(
-        meeting__cell_id__in=ids,
-        meeting__kind__in=COUNTED_KINDS,
-        meeting__state__in=eval_domain.HELD_STATES,
-        meeting__planned_date__gte=date(year, 1, 1),
-        meeting__planned_date__lt=last,
-    )
+    year_ids = [m["id"] for m in meetings]
     minutes = {
         row["meeting_id"]: row
-        for row in Minutes.objects.filter(meeting_q).values(
+        for row in Minutes.objects.filter(meeting_id__in=wanted_ids).values(
             "meeting_id", "started_at", "ended_at", "locked_at"
         )
     }
     rescheduled = set(
         MeetingChange.objects.filter(
-            meeting_q, kind=MeetingChange.Kind.RESCHEDULED
+            meeting_id__in=wanted_ids, kind=MeetingChange.Kind.RESCHEDULED
+        ).values_list("meeting_id", flat=True)
+    )
+    supervised = set(
+        Guest.objects.filter(
+            meeting_id__in=wanted_ids, role=Guest.Role.SUPERIOR
         ).values_list("meeting_id", flat=True)
     )
     attendance = defaultdict(list)
-    for row in Attendance.objects.filter(meeting_q).values_list(
-        "meeting_id", "member_id", "status", "spoke", "was_attached_in"
+    for row in Attendance.objects.filter(meeting_id__in=year_ids).values_list(
+        "meeting_id",
+        "member_id",
+        "status",
+        "spoke",
+        "was_attached_in",
+        "member__birth_date",
+        "member__admission_date",
     ):
         attendance[row[0]].append(row)
+    offices = _spans(
+        Position.objects.filter(member__organization_id__in=ids).values_list(
+            "member_id", "start", "end"
+        )
+    )
     scores = defaultdict(dict)
     reports = defaultdict(list)
     if wanted_ids:
@@ -272,13 +361,12 @@ def _compute_year(result, ids, year, months, nag_days, now):
         run, longest = Counter(), {}
         per_month = defaultdict(list)
         for meeting in cell_meetings:
-            per_month[month_start(meeting["planned_date"])].append(meeting)
+            per_month[meeting["month"]].append(meeting)
         cursor = date(year, 1, 1)
         while cursor <= max(months):
             for meeting in per_month.get(cursor, ()):
-                for _mid, member_id, status, _spoke, attached in attendance[
-                    meeting["id"]
-                ]:
+                for row in attendance[meeting["id"]]:
+                    member_id, status, attached = row[1], row[2], row[4]
                     if attached:
                         continue
                     if status in meetings_domain.ABSENT_STATUSES:
@@ -295,8 +383,9 @@ def _compute_year(result, ids, year, months, nag_days, now):
             cursor = add_months(cursor, 1)
 
     for meeting in in_months:
-        row = result[(meeting["cell_id"], month_start(meeting["planned_date"]))]
+        row = result[(meeting["cell_id"], meeting["month"])]
         local_start = timezone.localtime(meeting["starts_at"])
+        day = local_start.date()
         if meeting["kind"] == MeetingKind.REGULAR:
             if not row["regular_held"]:
                 row["regular_held"] = 1
@@ -307,6 +396,8 @@ def _compute_year(result, ids, year, months, nag_days, now):
             ):
                 row["regular_on_plan"] = 1
         row["meetings_held"] += 1
+        if meeting["id"] in supervised:
+            row["supervised"] += 1
         if meeting["kind"] == MeetingKind.THEMATIC or meeting["is_combined"]:
             row["thematic_held"] += 1
         if meeting["is_ho_chi_minh_topic"]:
@@ -318,10 +409,12 @@ def _compute_year(result, ids, year, months, nag_days, now):
             if meetings_domain.meets_minimum_duration(
                 minutes=meetings_domain.duration_minutes(started, ended),
                 combined_with_thematic=meeting["is_combined"],
+                members=row["members"],
+                long_meeting_members=int(rules["long_meeting"][meeting["cell_id"]]),
             ):
                 row["duration_ok"] += 1
         end = ended or meeting["starts_at"]
-        days = int(nag_days[meeting["cell_id"]])
+        days = int(rules["final_days"][meeting["cell_id"]])
         row["minutes_due"] += 1
         locked = record.get("locked_at")
         if eval_domain.minutes_locked_in_time(
@@ -333,18 +426,39 @@ def _compute_year(result, ids, year, months, nag_days, now):
         submitted = meeting["submitted_at"]
         if submitted is not None and submitted - end <= timedelta(days=days):
             row["minutes_submitted_on_time"] += 1
-        for _mid, _member, status, spoke, attached in attendance[meeting["id"]]:
+        young_age = int(rules["young_age"][meeting["cell_id"]])
+        own_required = own_present = 0
+        for _mid, member_id, status, spoke, attached, born, admitted in attendance[
+            meeting["id"]
+        ]:
             if status == AttendanceStatus.PRESENT:
                 row["att_attendees"] += 1
                 row["att_spoke"] += 1 if spoke else 0
+                for group in eval_domain.speaker_groups(
+                    birth_date=born,
+                    admission_date=admitted,
+                    has_office=_covers(offices.get(member_id, ()), day),
+                    day=day,
+                    young_age=young_age,
+                ):
+                    row[f"sp_{group}_attendees"] += 1
+                    row[f"sp_{group}_spoke"] += 1 if spoke else 0
             if attached:
                 continue
             if status not in meetings_domain.NEUTRAL_STATUSES:
                 row["att_required"] += 1
+                own_required += 1
             if status == AttendanceStatus.PRESENT:
                 row["att_present"] += 1
+                own_present += 1
             elif status == AttendanceStatus.ABSENT_UNEXCUSED:
                 row["att_unexcused"] += 1
+        if meetings_domain.below_minimum_attendance(
+            present=own_present,
+            required=own_required,
+            minimum_percent=int(rules["min_attendance"][meeting["cell_id"]]),
+        ):
+            row["att_below_minimum"] += 1
         meeting_scores = scores.get(meeting["id"])
         if meeting_scores:
             band = meeting_scores.get(ScoreRole.SUPERVISOR) or meeting_scores.get(

@@ -12,8 +12,8 @@ from .scores import QualityScore
 
 
 class SupervisionReport(TimeStamped):
-    """A supervisor's report on a cell meeting, due by the deadline day of the next
-    month (setting report_deadline_day)."""
+    """A supervisor's report on a cell meeting, due on the first deadline day
+    (setting report_deadline_day) strictly after the meeting day."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="supervision_reports"

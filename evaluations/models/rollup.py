@@ -16,7 +16,9 @@ class CellMonth(models.Model):
     # The cell's materialized path, denormalised: a subtree is path LIKE 'node.path%'.
     path = models.CharField(max_length=255)
     month = models.DateField()  # first day of the month
-    # Members of the cell (official + probationary, active) when recomputed.
+    # The cell's own members (official + probationary) on the roll on the month's last
+    # day (today in the current month); members attached in from elsewhere are left
+    # to their home cell (DOMAIN.md §8).
     members = models.PositiveIntegerField(default=0)
     official_members = models.PositiveIntegerField(default=0)
     # Meetings (held = held, locked, submitted, acknowledged or returned).
@@ -31,6 +33,8 @@ class CellMonth(models.Model):
         db_constraint=False,
     )
     meetings_held = models.PositiveSmallIntegerField(default=0)  # regular + thematic
+    # Of those, meetings a superior committee member attended as a guest (§7, §8).
+    supervised = models.PositiveSmallIntegerField(default=0)
     duration_recorded = models.PositiveSmallIntegerField(default=0)
     duration_ok = models.PositiveSmallIntegerField(default=0)
     thematic_held = models.PositiveSmallIntegerField(default=0)
@@ -41,9 +45,20 @@ class CellMonth(models.Model):
     att_unexcused = models.PositiveIntegerField(default=0)
     att_attendees = models.PositiveIntegerField(default=0)  # everyone present
     att_spoke = models.PositiveIntegerField(default=0)  # of the attendees
+    # Held meetings whose attendance fell below min_attendance_percent (0: off).
+    att_below_minimum = models.PositiveSmallIntegerField(default=0)
+    # Attendees and speakers among young members (under the young_member_age rule),
+    # members admitted in the last 3 years and members holding no office (seeds 000,
+    # 004: "young, newly admitted and non-office members rarely speak").
+    sp_young_attendees = models.PositiveIntegerField(default=0)
+    sp_young_spoke = models.PositiveIntegerField(default=0)
+    sp_new_attendees = models.PositiveIntegerField(default=0)
+    sp_new_spoke = models.PositiveIntegerField(default=0)
+    sp_no_office_attendees = models.PositiveIntegerField(default=0)
+    sp_no_office_spoke = models.PositiveIntegerField(default=0)
     # Members whose run of consecutive absences this year exceeds 3 by this month's end.
     absent_streak = models.PositiveIntegerField(default=0)
-    # Minutes of held meetings locked / submitted within minutes_nag_days of the end.
+    # Minutes of held meetings locked / submitted within minutes_final_days of the end.
     minutes_due = models.PositiveSmallIntegerField(default=0)
     minutes_locked_on_time = models.PositiveSmallIntegerField(default=0)
     minutes_submitted_on_time = models.PositiveSmallIntegerField(default=0)
@@ -133,6 +148,14 @@ class CellPeriod(models.Model):
     att_unexcused = models.PositiveIntegerField(default=0)
     att_attendees = models.PositiveIntegerField(default=0)
     att_spoke = models.PositiveIntegerField(default=0)
+    att_below_minimum = models.PositiveIntegerField(default=0)
+    supervised = models.PositiveIntegerField(default=0)
+    sp_young_attendees = models.PositiveIntegerField(default=0)
+    sp_young_spoke = models.PositiveIntegerField(default=0)
+    sp_new_attendees = models.PositiveIntegerField(default=0)
+    sp_new_spoke = models.PositiveIntegerField(default=0)
+    sp_no_office_attendees = models.PositiveIntegerField(default=0)
+    sp_no_office_spoke = models.PositiveIntegerField(default=0)
     minutes_due = models.PositiveIntegerField(default=0)
     minutes_locked_on_time = models.PositiveIntegerField(default=0)
     minutes_submitted_on_time = models.PositiveIntegerField(default=0)

@@ -101,3 +101,9 @@ class QualityScore(TimeStamped):
 
     def __str__(self):
         return f"{self.meeting_id} {self.role}: {self.percent}"
+
+    @property
+    def is_rescaled(self):
+        """Whether the score was brought to 100 from another maximum (95 in a month
+        without thematic content, 12 on the checklist): both figures are shown."""
+        return self.maximum != 100

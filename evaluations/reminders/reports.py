@@ -1,7 +1,7 @@
 """Supervisor report reminders (issue 5 with the Evaluations issue's
 `SupervisionReport`): "due" to each superior member assigned to a cell from
 `report_reminder_days` days (a rule, default 3) before the report deadline (rule
-`report_deadline_day` of the month after the meeting, default the 10th, computed by
+first `report_deadline_day` strictly after the meeting, default the 10th, computed by
 `evaluations.domain.report_due_date`) until the deadline, "overdue" from the day after
 for two weeks, while no report on that meeting by that supervisor was filed.
 Registered with the meetings scanner by `EvaluationsConfig.ready()` (NOTIFY_API.md).
@@ -21,8 +21,8 @@ from meetings.models import NotificationKind as Kind
 from members.models import RuleKey
 
 LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
-# A report is due by the deadline day of the next month: meetings older than this
-# can no longer be due or overdue within LOOKBACK.
+# A report is due at the latest by the deadline day of the next month: meetings
+# older than this can no longer be due or overdue within LOOKBACK.
 WINDOW = timedelta(days=31 + 31 + notify.LOOKBACK_DAYS)
 PREFIX = "report:"
 

@@ -15,6 +15,7 @@ class AttendanceStatus(models.TextChoices):
     ABSENT_UNEXCUSED = "absent_unexcused", _("Absent without reason")
     EXEMPT = "exempt", _("Exempted")
     AWAY = "away", _("Away (transferred out / on duty)")
+    SUSPENDED = "suspended", _("Suspended from party activities")
 
 
 class Attendance(models.Model):

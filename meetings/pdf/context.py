@@ -31,6 +31,7 @@ STATUS_LABELS = {
     AttendanceStatus.ABSENT_UNEXCUSED: "vắng không có lý do",
     AttendanceStatus.EXEMPT: "miễn sinh hoạt",
     AttendanceStatus.AWAY: "chuyển sinh hoạt tạm thời, đi công tác",
+    AttendanceStatus.SUSPENDED: "đình chỉ sinh hoạt",
 }
 GUEST_ROLES = {
     "superior": "đại diện cấp ủy cấp trên",
@@ -208,6 +209,7 @@ def minutes_context(meeting, minutes=None):
             "absent_unexcused": _names(stats["absent_unexcused"]),
             "exempt": _names(stats["exempt"]),
             "away": _names(stats["away"]),
+            "suspended": _names(stats["suspended"]),
             "late": _names(stats["late"]),
         },
         "guests": [

@@ -22,6 +22,11 @@ class RuleKey(models.TextChoices):
     )
     TERM_START_YEAR = "term_start_year", _("First year of the committee term")
     TERM_LENGTH = "term_length_years", _("Committee term length (years)")
+    TERM_START_MONTH = "term_start_month", _("First month of the committee term")
+    TERM_LENGTH_MONTHS = (
+        "term_length_months",
+        _("Committee term length in months (0: whole years as above)"),
+    )
     PREPARATION_REMINDER_DAYS = (
         "preparation_reminder_days",
         _("Days before a meeting the preparers are reminded"),
@@ -41,6 +46,22 @@ class RuleKey(models.TextChoices):
     RECOMMENDATION_DAYS = (
         "recommendation_days",
         _("Days before an open recommendation is overdue"),
+    )
+    MINUTES_FINAL_DAYS = (
+        "minutes_final_days",
+        _("Days after a meeting within which its documents are finalised"),
+    )
+    LONG_MEETING_MEMBERS = (
+        "long_meeting_members",
+        _("Members from which every meeting lasts at least 120 minutes (0: off)"),
+    )
+    THEMATIC_OFFSET_DAYS = (
+        "thematic_offset_days",
+        _("Days after the monthly meeting day the thematic meeting is planned"),
+    )
+    YOUNG_MEMBER_AGE = (
+        "young_member_age",
+        _("Age under which a member counts as young (speaking share)"),
     )
     REPORT_REMINDER_DAYS = (
         "report_reminder_days",

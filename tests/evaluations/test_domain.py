@@ -15,6 +15,7 @@ from evaluations.domain import (
     can_move_recommendation,
     duration_points,
     excellent_within_quota,
+    has_cell_committee,
     is_recommendation_closed,
     longest_absence_run,
     minutes_locked_in_time,
@@ -24,8 +25,10 @@ from evaluations.domain import (
     recommendation_overdue,
     report_due_date,
     report_status,
+    roll_standing,
     rubric_score,
     score_percent,
+    speaker_groups,
     speaking_points,
     task_results_points,
     task_tally,
@@ -600,10 +603,16 @@ def test_minutes_locked_in_time(locked, expected):
 @pytest.mark.parametrize(
     ("held", "day", "expected"),
     [
-        (date(2026, 11, 3), 10, date(2026, 12, 10)),
-        (date(2026, 12, 20), 10, date(2027, 1, 10)),
-        (date(2027, 1, 3), 31, date(2027, 2, 28)),  # clipped
-        (date(2028, 1, 3), 30, date(2028, 2, 29)),
+        (date(2026, 11, 3), 10, date(2026, 11, 10)),  # same month (seed 004)
+        (date(2026, 11, 9), 10, date(2026, 11, 10)),
+        (date(2026, 11, 10), 10, date(2026, 12, 10)),  # strictly after
+        (date(2026, 11, 20), 10, date(2026, 12, 10)),
+        (date(2026, 12, 20), 10, date(2027, 1, 10)),  # next year
+        (date(2027, 1, 3), 31, date(2027, 1, 31)),
+        (date(2027, 1, 31), 31, date(2027, 2, 28)),  # clipped
+        (date(2027, 2, 28), 31, date(2027, 3, 31)),  # 28/02 is February's 31st
+        (date(2028, 2, 3), 30, date(2028, 2, 29)),
+        (date(2026, 4, 30), 31, date(2026, 5, 31)),
     ],
 )
 def test_report_due_date(held, day, expected):
@@ -701,3 +710,163 @@ def test_quota_warning_within_and_over():
 )
 def test_is_recommendation_closed(status, expected):
     assert is_recommendation_closed(status) is expected
+
+
+# has_cell_committee and the committee item (§1, §6) ---------------------------------
+
+
+@pytest.mark.parametrize(("officials", "expected"), [(8, False), (9, True), (0, False)])
+def test_has_cell_committee_from_nine_official_members(officials, expected):
+    assert has_cell_committee(official_members=officials) is expected
+
+
+@pytest.mark.parametrize(
+    ("held", "has_committee", "expected"),
+    [(False, False, 2), (True, False, 2), (False, True, 0), (True, True, 2)],
+)
+def test_committee_item_cannot_apply_without_a_committee(held, has_committee, expected):
+    facts = MeetingFacts(committee_meeting_held=held, has_committee=has_committee)
+    assert auto_points("committee_meeting", facts, maximum=2) == expected
+
+
+# roll_standing (§8: counts from the roster) ------------------------------------------
+
+DAY = date(2026, 11, 30)
+
+
+def _standing(**changes):
+    values = {
+        "status": "official",
+        "official_date": date(2020, 1, 1),
+        "admission_date": date(2019, 1, 1),
+        "active": True,
+        "deactivated_on": None,
+        "attached_in": False,
+        "day": DAY,
+    }
+    return roll_standing(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, "official"),
+        ({"status": "probationary", "official_date": None}, "probationary"),
+        ({"official_date": date(2026, 12, 1)}, "probationary"),  # recognised later
+        ({"official_date": DAY}, "official"),
+        ({"attached_in": True}, None),  # the home cell counts them
+        ({"admission_date": date(2026, 12, 1)}, None),  # not admitted yet
+        ({"admission_date": None}, "official"),
+        ({"active": False, "deactivated_on": DAY}, None),
+        ({"active": False, "deactivated_on": date(2026, 12, 5)}, "official"),
+        ({"active": False, "deactivated_on": None}, None),
+    ],
+)
+def test_roll_standing_on_the_last_day(changes, expected):
+    assert _standing(**changes) == expected
+
+
+# speaker_groups (seeds 000, 004) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth", "admitted", "office", "expected"),
+    [
+        (date(1991, 11, 4), date(2010, 1, 1), True, {"young"}),  # 35 tomorrow
+        (date(1991, 11, 3), date(2010, 1, 1), True, set()),  # 35 today
+        (date(1980, 11, 4), date(2010, 1, 1), False, {"no_office"}),
+        (date(1960, 1, 1), date(2023, 11, 3), True, {"new"}),  # exactly 3 years
+        (date(1960, 1, 1), date(2023, 11, 2), True, set()),
+        (date(2000, 1, 1), date(2025, 1, 1), False, {"young", "new", "no_office"}),
+        (None, None, True, set()),
+    ],
+)
+def test_speaker_groups(birth, admitted, office, expected):
+    groups = speaker_groups(
+        birth_date=birth,
+        admission_date=admitted,
+        has_office=office,
+        day=date(2026, 11, 3),
+    )
+    assert groups == expected
+
+
+def test_speaker_groups_young_age_is_a_setting():
+    kwargs = {"birth_date": date(1990, 1, 1), "admission_date": None}
+    day = date(2026, 11, 3)
+    assert "young" not in speaker_groups(**kwargs, has_office=True, day=day)
+    assert "young" in speaker_groups(**kwargs, has_office=True, day=day, young_age=40)
+
+
+def test_duration_points_with_a_large_cells_minimum():
+    assert duration_points(minutes=95, combined_with_thematic=False) == 5
+    assert duration_points(minutes=95, combined_with_thematic=False, minimum=120) == 3
+    facts = MeetingFacts(minutes=95, minimum_minutes=120)
+    assert auto_points("duration", facts, maximum=5) == 3
+
+
+# the ◆ scales as rubric data (§6) ----------------------------------------------------
+
+
+def test_default_scales_equal_the_national_functions():
+    from evaluations.domain import DEFAULT_SCALES
+
+    for required in range(0, 13):
+        for present in range(0, required + 1):
+            for unexcused in (0, 1) if present < required else (0,):
+                facts = MeetingFacts(
+                    present=present, required=required, unexcused=unexcused
+                )
+                assert auto_points(
+                    "attendance_rate",
+                    facts,
+                    maximum=4,
+                    scale=DEFAULT_SCALES["attendance_rate"],
+                ) == auto_points("attendance_rate", facts, maximum=4)
+            facts = MeetingFacts(spoke=present, attendees=required)
+            assert auto_points(
+                "speaking_share",
+                facts,
+                maximum=5,
+                scale=DEFAULT_SCALES["speaking_share"],
+            ) == speaking_points(spoke=present, present=required)
+            facts = MeetingFacts(tasks_done=present, tasks_total=required)
+            assert auto_points(
+                "task_results", facts, maximum=30, scale=DEFAULT_SCALES["task_results"]
+            ) == task_results_points(done=present, total=required)
+    for minutes in range(0, 140):
+        for combined in (False, True):
+            facts = MeetingFacts(minutes=minutes, combined=combined)
+            assert auto_points(
+                "duration", facts, maximum=5, scale=DEFAULT_SCALES["duration"]
+            ) == duration_points(minutes=minutes, combined_with_thematic=combined)
+
+
+def test_a_provinces_own_scale_is_data():
+    """A province whose sheet asks 95% for the top attendance band."""
+    scale = {
+        "bands": [["ge", "19/20", 4], ["ge", "4/5", 3]],
+        "floor": 1,
+        "empty": 4,
+        "unexcused": 0,
+    }
+    facts = MeetingFacts(present=9, required=10)
+    assert auto_points("attendance_rate", facts, maximum=4) == 4
+    assert auto_points("attendance_rate", facts, maximum=4, scale=scale) == 3
+    facts = MeetingFacts(present=8, required=10, unexcused=1)
+    assert auto_points("attendance_rate", facts, maximum=4, scale=scale) == 0
+    groups = [
+        {
+            "key": "attendance",
+            "items": [
+                {"key": "a", "max": 4, "auto": "attendance_rate", "scale": scale}
+            ],
+        }
+    ]
+    result = rubric_score(
+        groups,
+        facts=MeetingFacts(present=19, required=20),
+        manual={},
+        thematic_month=False,
+    )
+    assert result["items"] == {"a": 4}

@@ -37,9 +37,9 @@ def freeze(monkeypatch, day, hour=9):
     monkeypatch.setattr(timezone, "now", lambda: at(day.year, day.month, day.day, hour))
 
 
-def test_file_report_due_on_the_tenth_of_next_month(tree, monkeypatch):
-    meeting = november(tree)
-    freeze(monkeypatch, date(2026, 12, 10))
+def test_file_report_due_on_the_first_tenth_after_the_meeting(tree, monkeypatch):
+    meeting = november(tree)  # 3/11: due 10/11, not 10/12 (seed 004)
+    freeze(monkeypatch, date(2026, 11, 10))
     report = services.file_report(
         meeting=meeting,
         supervisor=tree.supervisor,
@@ -47,7 +47,7 @@ def test_file_report_due_on_the_tenth_of_next_month(tree, monkeypatch):
         observations="Sinh hoạt nghiêm túc",
         recommendations=[REC],
     )
-    assert report.due_on == date(2026, 12, 10)
+    assert report.due_on == date(2026, 11, 10)
     rec = Recommendation.objects.get()
     assert (rec.cell, rec.meeting, rec.report, rec.status) == (
         tree.cell,
@@ -55,7 +55,7 @@ def test_file_report_due_on_the_tenth_of_next_month(tree, monkeypatch):
         report,
         "open",
     )
-    assert rec.raised_on == date(2026, 12, 10)
+    assert rec.raised_on == date(2026, 11, 10)
     overview = selectors.reports_overview(tree.ward, year=2026, month=11)
     assert [row["status"] for row in overview["rows"]] == ["on_time"]
 
@@ -64,7 +64,7 @@ def test_late_and_missing_reports_flagged(tree, monkeypatch):
     meeting = november(tree)
     second = MemberFactory(organization=tree.cell2, full_name="Đỗ Văn Giám Sát")
     SupervisionFactory(supervisor=second, cell=tree.cell)
-    freeze(monkeypatch, date(2026, 12, 11))
+    freeze(monkeypatch, date(2026, 11, 12))  # due 10/11: filed two days late
     services.file_report(
         meeting=meeting, supervisor=tree.supervisor, attended=True, observations="Muộn"
     )
@@ -87,12 +87,12 @@ def test_report_deadline_day_is_a_setting(tree, monkeypatch):
     report = services.file_report(
         meeting=meeting, supervisor=tree.supervisor, attended=False, observations="x"
     )
-    assert report.due_on == date(2026, 12, 5)
+    assert report.due_on == date(2026, 11, 5)
 
 
 def test_overview_of_a_ward_uses_each_cells_own_deadline(tree, monkeypatch):
     """The ward keeps the 10th; the cell below sets the 5th: a missing report of the
-    cell is missing from 6 December, judged by the cell's rule, not the ward's."""
+    cell is missing from 6 November, judged by the cell's rule, not the ward's."""
     from members.models import RuleSetting
 
     RuleSetting.objects.create(
@@ -102,10 +102,10 @@ def test_overview_of_a_ward_uses_each_cells_own_deadline(tree, monkeypatch):
         valid_from=date(2020, 1, 1),
     )
     november(tree)
-    freeze(monkeypatch, date(2026, 12, 5))
+    freeze(monkeypatch, date(2026, 11, 5))
     overview = selectors.reports_overview(tree.ward, year=2026, month=11)
     assert [row["status"] for row in overview["rows"]] == ["pending"]
-    freeze(monkeypatch, date(2026, 12, 6))
+    freeze(monkeypatch, date(2026, 11, 6))
     overview = selectors.reports_overview(tree.ward, year=2026, month=11)
     assert [row["status"] for row in overview["rows"]] == ["missing"]
 

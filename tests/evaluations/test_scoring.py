@@ -191,6 +191,46 @@ def test_task_results_from_last_months_tasks(tree, outcomes, expected):
     assert score.facts["facts"]["tasks_total"] == 2
 
 
+def test_task_results_count_only_last_months_tasks(tree):
+    """Five tasks due by 3/11 (4 done, 1 left unreviewed) and one due 31/12: the
+    one not yet due is left out, so 4 of 5 -> 27 points, not 4 of 6 -> 20 (§6)."""
+    october, _ = held(
+        tree.cell, starts_at=at(2026, 10, 3, 8), chair=tree.secretary, taker=tree.member
+    )
+    due = [
+        services.assign_task(
+            meeting=october,
+            text=f"Việc {n}",
+            deadline=date(2026, 10, 20 + n),
+            assignees=[tree.member],
+        )
+        for n in range(5)
+    ]
+    later = services.assign_task(
+        meeting=october,
+        text="Tổng kết năm",
+        deadline=date(2026, 12, 31),
+        assignees=[tree.member],
+    )
+    close(october)
+    november, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3, 8), chair=tree.secretary, taker=tree.member
+    )
+    services.review_tasks(
+        meeting=november, outcomes={t.pk: ("done_on_time", "") for t in due[:4]}
+    )
+    points, score = auto_items(november)
+    assert (
+        score.facts["facts"]["tasks_done"],
+        score.facts["facts"]["tasks_total"],
+    ) == (
+        4,
+        5,
+    )
+    assert points["task_results"] == 27
+    assert later.pk not in {t.pk for t in due}
+
+
 def test_preparation_and_closing_items_from_data(tree):
     committee, _ = held(
         tree.cell,
@@ -241,7 +281,7 @@ def test_notified_too_late_scores_zero(tree):
     points, _ = auto_items(meeting)
     assert points["notified"] == 0
     assert points["documents_in_time"] == 0
-    assert points["committee_meeting"] == 0
+    assert points["committee_meeting"] == 2  # 5 official members: no committee
 
 
 def test_manual_points_and_band(tree):
@@ -355,6 +395,36 @@ def test_score_pages_side_by_side(
     assert sup.points["content"] == "2"
 
 
+def test_small_cell_gets_the_committee_meeting_points(tree):
+    """Under 9 official members a cell has no committee: the item cannot apply and
+    gets its 2 points (§6); the crafted cell of 10 official members does not."""
+    small, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    points, score = auto_items(small)
+    assert score.facts["facts"]["has_committee"] is False
+    assert points["committee_meeting"] == 2
+    cell, members, _exempt = crafted_cell(tree.ward)
+    large, _ = held(cell, starts_at=at(2026, 11, 3), chair=members[0], taker=members[1])
+    points, score = auto_items(large)
+    assert score.facts["evidence"]["official_members"] == 11  # the exempt one too
+    assert points["committee_meeting"] == 0
+
+
+def test_quality_page_shows_raw_and_rescaled_score(tree, member_client):
+    meeting, _ = held(
+        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+    )
+    score = services.score_meeting(
+        meeting=meeting, role="self", manual={"content": 3, "steps": 5}
+    )
+    page = member_client.get(url("quality", meeting.pk)).content.decode()
+    total = str(score.total.normalize()).replace(".", ",")
+    percent = str(score.percent).replace(".", ",")
+    assert score.maximum == 95
+    assert f"{total}/95 → {percent}/100" in page
+
+
 def test_score_bad_input_rerenders(tree, secretary_client):
     meeting, _ = held(
         tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
@@ -384,7 +454,7 @@ def test_scoring_pages_query_count_constant(
     )
     services.score_meeting(meeting=meeting, role="self", manual={})
     secretary_client.get(url("score-edit", meeting.pk, "self"))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         assert (
             secretary_client.get(url("score-edit", meeting.pk, "self")).status_code
             == 200
@@ -418,3 +488,26 @@ def test_rubric_settings_page_chooses_checklist(
     assert refused.status_code == 403
     assert RubricChoice.objects.count() == 1
     assert secretary_client.get(url("rubric-settings", tree.ward.pk)).status_code == 404
+
+
+def test_large_cell_minimum_is_a_setting(tree):
+    """long_meeting_members set to 10 on the ward: the crafted cell (11 own members)
+    must meet 120 minutes; 100 minutes is 20 short -> 3 points, not 5."""
+    from members import services as member_services
+
+    cell, members, _exempt = crafted_cell(tree.ward)
+    meeting, _ = held(
+        cell,
+        starts_at=at(2026, 11, 3),
+        chair=members[0],
+        taker=members[1],
+        minutes_long=100,
+    )
+    points, score = auto_items(meeting)
+    assert points["duration"] == 5
+    member_services.set_rule(
+        org=tree.ward, key="long_meeting_members", value=10, valid_from=date(2020, 1, 1)
+    )
+    points, score = auto_items(meeting)
+    assert points["duration"] == 3
+    assert score.facts["evidence"]["minimum"] == 120

@@ -8,12 +8,16 @@ import pytest
 from meetings.domain import (
     admission_passes,
     attendance_rate,
+    below_minimum_attendance,
     can_lock_minutes,
     can_sign_minutes,
     can_write_minutes,
+    committee_meeting_date,
+    committee_term_of,
     document_number,
     documents_sent_in_time,
     duration_minutes,
+    has_cell_committee,
     has_topic_presenter,
     is_fully_signed,
     is_held,
@@ -22,11 +26,16 @@ from meetings.domain import (
     longest_absence_streak,
     meets_minimum_duration,
     minimum_duration_minutes,
+    official_on,
+    plan_month,
     planned_meeting_date,
+    prefilled_status,
     propose_news_briefer,
     quarters_without_thematic,
     resolution_passes,
+    slot_for,
     speaking_share,
+    thematic_meeting_date,
     vote_denominator,
 )
 
@@ -585,6 +594,7 @@ P, AE, AU, EX, AW = "present", "absent_excused", "absent_unexcused", "exempt", "
         ([AU, AE, AU, AE], 4),
         ([AE, AE, P, AE, AE, AE, P, AU], 3),
         ([AE, EX, AE, AW, AU], 3),  # exempt/away neither break nor extend
+        ([AE, "suspended", AE, AU], 3),  # suspended neither breaks nor extends
         ([AE, EX, EX, AE, P, AE], 2),
         ([EX, AW, EX], 0),
         ([AE, P, AE, P, AE], 1),
@@ -722,3 +732,173 @@ def test_can_lock_minutes_when_adopted_signed_and_not_locked(
 )
 def test_has_topic_presenter_for_thematic_or_combined(kind, combined, expected):
     assert has_topic_presenter(kind, combined=combined) is expected
+
+
+# prefilled_status and official_on (standing on the meeting day, §3.3) ---------------
+
+
+@pytest.mark.parametrize(
+    ("standing", "expected"),
+    [
+        ({}, "present"),
+        ({"excused": True}, "absent_excused"),
+        ({"exempt": True}, "exempt"),
+        ({"exempt": True, "excused": True}, "exempt"),
+        ({"away": True, "exempt": True}, "away"),
+        ({"suspended": True}, "suspended"),
+        (
+            {"suspended": True, "away": True, "exempt": True, "excused": True},
+            "suspended",
+        ),
+    ],
+)
+def test_prefilled_status_never_prefills_a_suspended_member_present(standing, expected):
+    flags = {"suspended": False, "away": False, "exempt": False, "excused": False}
+    assert prefilled_status(**(flags | standing)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "official_date", "expected"),
+    [
+        ("official", date(2026, 11, 3), True),  # recognised that day
+        ("official", date(2026, 11, 4), False),  # recognised the day after
+        ("official", None, True),
+        ("probationary", None, False),
+    ],
+)
+def test_official_on_the_meeting_day(status, official_date, expected):
+    day = date(2026, 11, 3)
+    assert official_on(status=status, official_date=official_date, day=day) is expected
+
+
+# plan_month (§8: a planned meeting counts for its plan slot) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "planned", "expected"),
+    [
+        ("2027-M05", date(2027, 4, 29), date(2027, 5, 1)),  # shifted back a month
+        ("2027-M01", date(2026, 12, 31), date(2027, 1, 1)),  # and a year
+        ("2026-M11", date(2026, 11, 3), date(2026, 11, 1)),
+        ("2026-M12", date(2027, 1, 4), date(2026, 12, 1)),  # shifted forward
+        ("2026-Q4", date(2026, 11, 10), date(2026, 11, 1)),
+        ("2027-Q2", date(2027, 3, 31), date(2027, 4, 1)),  # kept in the quarter
+        ("2026-Q4", date(2027, 1, 2), date(2026, 12, 1)),
+        ("", date(2026, 11, 20), date(2026, 11, 1)),  # outside the plan
+    ],
+)
+def test_plan_month_counts_a_meeting_for_its_slot(slot, planned, expected):
+    assert plan_month(slot, planned) == expected
+
+
+# the yearly plan's other meetings (§3, §3.1) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "month", "slot"),
+    [
+        ("regular", 11, "2026-M11"),
+        ("thematic", 11, "2026-Q4"),
+        ("committee", 1, "2026-C01"),
+        ("annual_review", 12, "2026-R"),
+        ("extraordinary", 5, ""),
+    ],
+)
+def test_slot_for(kind, month, slot):
+    assert slot_for(kind, 2026, month) == slot
+
+
+@pytest.mark.parametrize(("officials", "expected"), [(8, False), (9, True)])
+def test_has_cell_committee(officials, expected):
+    assert has_cell_committee(official_members=officials) is expected
+
+
+def test_thematic_meeting_date_follows_the_cells_shift_and_offset():
+    # 3 + 7 = 10 May 2026, a Sunday.
+    assert thematic_meeting_date(2026, 5) == date(2026, 5, 10)
+    assert thematic_meeting_date(2026, 5, shift="next_working_day") == date(2026, 5, 11)
+    assert thematic_meeting_date(2026, 5, shift="previous_working_day") == date(
+        2026, 5, 8
+    )
+    assert thematic_meeting_date(2026, 2, day=25, offset_days=7) == date(2026, 2, 28)
+    assert thematic_meeting_date(2026, 11, offset_days=0) == date(2026, 11, 3)
+    with pytest.raises(ValueError, match="offset_days"):
+        thematic_meeting_date(2026, 11, offset_days=-1)
+
+
+def test_committee_meeting_date_is_working_days_before():
+    assert committee_meeting_date(date(2026, 11, 3)) == date(2026, 10, 30)
+    assert committee_meeting_date(date(2026, 11, 6)) == date(2026, 11, 3)
+    assert committee_meeting_date(
+        date(2026, 11, 6), holidays=[date(2026, 11, 3)]
+    ) == date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("present", "required", "minimum", "short"),
+    [
+        (6, 8, 75, False),  # exactly 75%
+        (5, 7, 75, True),  # 71.4%
+        (0, 9, 0, False),  # off by default
+        (0, 0, 100, False),  # nobody required
+        (9, 9, 100, False),
+    ],
+)
+def test_below_minimum_attendance(present, required, minimum, short):
+    assert (
+        below_minimum_attendance(
+            present=present, required=required, minimum_percent=minimum
+        )
+        is short
+    )
+
+
+def test_below_minimum_attendance_rejects_a_bad_minimum():
+    with pytest.raises(ValueError, match="minimum_percent"):
+        below_minimum_attendance(present=1, required=2, minimum_percent=101)
+
+
+@pytest.mark.parametrize(
+    ("day", "start_month", "months", "term"),
+    [
+        (date(2029, 12, 31), 1, 60, "2025-2030"),  # whole years: the year form
+        (date(2030, 1, 1), 1, 60, "2030-2035"),
+        (date(2027, 3, 1), 1, 30, "01/2025-06/2027"),  # congress twice per term
+        (date(2027, 7, 1), 1, 30, "07/2027-12/2029"),
+        (date(2024, 12, 1), 1, 30, "07/2022-12/2024"),  # before the start
+        (date(2026, 5, 1), 6, 60, "06/2025-05/2030"),
+        (date(2025, 5, 31), 6, 60, "06/2020-05/2025"),
+    ],
+)
+def test_committee_term_of_months(day, start_month, months, term):
+    assert (
+        committee_term_of(day, start_year=2025, start_month=start_month, months=months)
+        == term
+    )
+
+
+def test_committee_term_of_rejects_bad_lengths():
+    with pytest.raises(ValueError, match="months"):
+        committee_term_of(date(2026, 1, 1), start_year=2025, months=0)
+    with pytest.raises(ValueError, match="start_month"):
+        committee_term_of(date(2026, 1, 1), start_year=2025, start_month=13)
+
+
+@pytest.mark.parametrize(
+    ("combined", "members", "threshold", "minimum"),
+    [
+        (False, 40, 0, 90),  # off by default
+        (False, 40, 40, 120),  # a large cell (ward variant)
+        (False, 39, 40, 90),
+        (True, 5, 40, 120),
+    ],
+)
+def test_minimum_duration_for_large_cells(combined, members, threshold, minimum):
+    assert (
+        minimum_duration_minutes(
+            combined_with_thematic=combined,
+            members=members,
+            long_meeting_members=threshold,
+        )
+        == minimum
+    )

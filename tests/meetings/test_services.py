@@ -89,10 +89,11 @@ def test_generate_year_plan_creates_12_regular_and_4_thematic(tree, users):
 
     # Assert
     meetings = Meeting.objects.filter(cell=tree.cell).order_by("plan_slot")
-    assert len(created) == 16
+    assert len(created) == 17  # 5 official members: no committee meetings
     assert [(m.plan_slot, m.kind) for m in meetings] == [
         *((f"2026-M{n:02d}", MeetingKind.REGULAR) for n in range(1, 13)),
         *((f"2026-Q{n}", MeetingKind.THEMATIC) for n in range(1, 5)),
+        ("2026-R", MeetingKind.ANNUAL_REVIEW),
     ]
     regular = meetings.get(plan_slot="2026-M11")
     assert regular.planned_date == date(2026, 11, 3)
@@ -117,14 +118,16 @@ def test_generate_year_plan_defaults_to_day_3_without_shift(tree):
     assert regular_days(tree.cell, 2026) == [
         date(2026, month, 3) for month in range(1, 13)
     ]
-    # Thematic meetings a week later, on a working day (10 May 2026 is a Sunday).
+    # Thematic meetings a week later under the cell's own shift rule: none, so
+    # Sunday 10 May 2026 stays; the year-end review on 20 December.
     dates = planned(tree.cell, 2026)
     assert [dates[f"2026-Q{q}"] for q in range(1, 5)] == [
         date(2026, 2, 10),
-        date(2026, 5, 11),
+        date(2026, 5, 10),
         date(2026, 8, 10),
         date(2026, 11, 10),
     ]
+    assert dates["2026-R"] == date(2026, 12, 20)
 
 
 def test_generate_year_plan_clips_meeting_day_31_to_month_end(tree):
@@ -192,6 +195,48 @@ def test_generate_year_plan_skips_tet_2027(tree):
     )
 
 
+def test_generate_year_plan_adds_committee_meetings_hcm_topic_and_review(tree):
+    """A cell of 9 official members has a committee: its meeting is planned a few
+    working days before each regular meeting. The second quarter's thematic meeting
+    studies Hồ Chí Minh's example. Thematic dates follow the cell's shift rule and
+    the offset setting."""
+    for n in range(4):
+        official(tree.cell, f"Thêm {n}")
+    attached_in(tree.cell, "Tạm Thời")  # the home cell's, not this cell's
+    set_rule(tree.ward, RuleKey.MEETING_SHIFT, "next_working_day")
+    set_rule(tree.ward, RuleKey.THEMATIC_OFFSET_DAYS, 14)
+
+    services.generate_year_plan(cell=tree.cell, year=2026, by=None)
+
+    dates = planned(tree.cell, 2026)
+    assert [k for k in dates if k.startswith("2026-C")] == [
+        f"2026-C{n:02d}" for n in range(1, 13)
+    ]
+    # 3 working days before: Mon 5 Jan -> Fri 2 Jan; Tue 3 Nov -> Sat 31 Oct,
+    # moved back to Fri 30 Oct.
+    assert dates["2026-C01"] == date(2026, 1, 2)
+    assert dates["2026-C11"] == date(2026, 10, 30)
+    assert all(dates[f"2026-C{n:02d}"] < dates[f"2026-M{n:02d}"] for n in range(1, 13))
+    # 3 + 14 = 17 May 2026, a Sunday -> Monday 18 May; 17 Nov is a Tuesday.
+    assert (dates["2026-Q2"], dates["2026-Q4"]) == (
+        date(2026, 5, 18),
+        date(2026, 11, 17),
+    )
+    hcm = Meeting.objects.filter(cell=tree.cell, is_ho_chi_minh_topic=True)
+    assert [m.plan_slot for m in hcm] == ["2026-Q2"]
+    assert dates["2026-R"] == date(2026, 12, 21)  # Sunday 20 -> Monday 21
+
+
+def test_generate_year_plan_without_committee_plans_no_committee_meeting(tree):
+    attached_in(tree.cell, "Tạm Thời")
+    for n in range(3):
+        official(tree.cell, f"Thêm {n}")  # 8 own official members
+
+    services.generate_year_plan(cell=tree.cell, year=2026, by=None)
+
+    assert not Meeting.objects.filter(cell=tree.cell, kind="committee").exists()
+
+
 def test_generate_year_plan_twice_creates_nothing_new(tree):
     # Arrange
     first = services.generate_year_plan(cell=tree.cell, year=2026, by=None)
@@ -201,8 +246,8 @@ def test_generate_year_plan_twice_creates_nothing_new(tree):
     second = services.generate_year_plan(cell=tree.cell, year=2026, by=None)
 
     # Assert
-    assert (len(first), second) == (16, [])
-    assert Meeting.objects.filter(cell=tree.cell).count() == 16
+    assert (len(first), second) == (17, [])
+    assert Meeting.objects.filter(cell=tree.cell).count() == 17
     assert Meeting.objects.get(plan_slot="2026-M03").place == "Nhà văn hóa"
 
 
@@ -474,8 +519,12 @@ def test_start_meeting_prefills_standing_of_each_member(tree):
         "away": ("away", True, False, False),
         "attached": ("present", True, True, False),
         "probationary": ("present", False, False, False),
-        "suspended": ("present", True, False, True),
+        "suspended": ("suspended", True, False, True),
     }
+    stats = selectors.attendance_stats(selectors.attendance_rows(meeting))
+    # 10 rows - attached in (counted apart) - exempt - away - suspended = 6 required.
+    assert (stats["present"], stats["required"]) == (6, 6)
+    assert [r.member.full_name for r in stats["suspended"]] == ["Đình Chỉ"]
     assert meeting.state == MeetingState.HELD
     assert [item["title"] for item in minutes.items] == [
         item["title"] for item in meeting.agenda
@@ -485,6 +534,62 @@ def test_start_meeting_prefills_standing_of_each_member(tree):
         "speakers": [],
         "conclusion": "",
     }
+
+
+def test_standing_is_taken_on_the_meeting_day_not_the_day_it_is_started(tree, clock):
+    """A meeting of 3/11 started on 20/11 (minutes typed late): a suspension from
+    10/11 and a recognition as official on 15/11 do not change who was required."""
+    from members.models import MemberStatus, Suspension
+
+    cell = tree.cell
+    late_suspended = official(cell, "Đình Chỉ Sau")
+    Suspension.objects.create(
+        member=late_suspended, reason="Sau ngày họp", start=date(2026, 11, 10)
+    )
+    early_suspended = official(cell, "Đình Chỉ Trước")
+    Suspension.objects.create(
+        member=early_suspended, reason="Trước ngày họp", start=date(2026, 10, 1)
+    )
+    recognised = official(cell, "Mới Chính Thức")
+    recognised.status = MemberStatus.OFFICIAL
+    recognised.official_date = date(2026, 11, 15)
+    recognised.save()
+    meeting = make_meeting(cell, starts_at=at(2026, 11, 3, 19, 30))
+    clock(at(2026, 11, 20, 9))
+
+    start(meeting)
+
+    rows = {r.member_id: r for r in Attendance.objects.filter(meeting=meeting)}
+    assert (rows[late_suspended.pk].status, rows[late_suspended.pk].was_suspended) == (
+        "present",
+        False,
+    )
+    assert (
+        rows[early_suspended.pk].status,
+        rows[early_suspended.pk].was_suspended,
+    ) == ("suspended", True)
+    assert rows[recognised.pk].was_official is False
+
+
+def test_suspended_status_belongs_to_suspended_members_only(tree):
+    cell = tree.cell
+    barred = suspended(cell, "Đình Chỉ")
+    meeting = make_meeting(cell)
+    start(meeting)
+
+    with pytest.raises(ValidationError):
+        services.record_attendance(
+            meeting=meeting,
+            rows=attendance_rows(meeting, {barred: {"status": "present"}}),
+            by=None,
+        )
+    with pytest.raises(ValidationError):
+        services.record_attendance(
+            meeting=meeting,
+            rows=attendance_rows(meeting, {tree.member: {"status": "suspended"}}),
+            by=None,
+        )
+    assert Attendance.objects.get(meeting=meeting, member=barred).status == "suspended"
 
 
 def test_request_excuse_again_reopens_the_request(tree, users):
@@ -632,7 +737,7 @@ def voting(tree, users):
     """A held meeting whose vote denominator takes every rule into account.
 
     Official members of the cell: O1-O7 present, R absent with an accepted excuse,
-    U absent without reason, E exempted, W transferred out, S suspended (absent):
+    U absent without reason, E exempted, W transferred out, S suspended (not expected):
     12, so N = 12 - R - E - W - S = 8. Probationary P1, P2 and X (attached here
     from elsewhere) are present but never in N; 7 official members may vote.
     """
@@ -658,10 +763,7 @@ def voting(tree, users):
         meeting=meeting,
         rows=attendance_rows(
             meeting,
-            {
-                people["U"]: {"status": "absent_unexcused"},
-                people["S"]: {"status": "absent_unexcused"},
-            },
+            {people["U"]: {"status": "absent_unexcused"}},
         ),
         by=None,
     )

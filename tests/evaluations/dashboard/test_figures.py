@@ -53,6 +53,7 @@ def test_cell_flags_from_its_period_row():
         reports_filed_late=1,
         reports_overdue=1,
         absent_streak=1,
+        att_below_minimum=2,
         q3=1,
     )
     stats = cell_stats(row, Q3, NOVEMBER, closed_months=3)
@@ -61,6 +62,7 @@ def test_cell_flags_from_its_period_row():
         "no_thematic": 0,
         "unexcused": 1,
         "low_attendance": 1,
+        "below_minimum": 2,
         "absent_streak": 1,
         "minutes_late": 1,
         "report_late": 2,

@@ -47,14 +47,17 @@ def test_trend_series_and_rows():
         "held": [50.0, None],
         "attendance": [90.0, None],
         "speaking": [30.0, None],
+        "supervised": [100.0, None],
     }
     assert chart_series(trends)["held"] == "50.0,"
-    assert trend_rows(trends)[0] == ("10/2026", 50.0, 90.0, 30.0)
+    assert trend_rows(trends)[0] == ("10/2026", 50.0, 90.0, 30.0, 100.0)
 
 
 def test_meetings_by_month_marks_ended_months_without_a_held_regular_meeting():
     def meeting(day, kind=MeetingKind.REGULAR, state=MeetingState.LOCKED):
-        return SimpleNamespace(planned_date=day, kind=kind, state=state)
+        return SimpleNamespace(
+            planned_date=day, plan_month=day.replace(day=1), kind=kind, state=state
+        )
 
     held = meeting(date(2026, 9, 3))
     cancelled = meeting(date(2026, 10, 3), state=MeetingState.CANCELLED)
@@ -70,3 +73,19 @@ def test_meetings_by_month_marks_ended_months_without_a_held_regular_meeting():
         (False, False),
     ]
     assert blocks[1]["meetings"] == [held]
+
+
+def test_meetings_by_month_counts_a_shifted_meeting_in_its_plan_month():
+    """May's meeting moved to 29/04 by the shift rule belongs to May (§8)."""
+    may = SimpleNamespace(
+        planned_date=date(2027, 4, 29),
+        plan_month=date(2027, 5, 1),
+        kind=MeetingKind.REGULAR,
+        state=MeetingState.LOCKED,
+    )
+    months = [date(2027, 4, 1), date(2027, 5, 1)]
+    blocks = meetings_by_month([may], months, this_month=date(2027, 6, 1))
+    assert [(b["missed"], b["meetings"]) for b in blocks] == [
+        (True, []),
+        (False, [may]),
+    ]

@@ -47,6 +47,7 @@ def test_every_flag_exactly(facts):
         "no_thematic": 0,
         "unexcused": 1,
         "low_attendance": 1,
+        "below_minimum": 0,  # no minimum set
         "absent_streak": 0,
         "minutes_late": 2,
         "report_late": 1,
@@ -64,6 +65,7 @@ def test_every_flag_exactly(facts):
         "no_thematic": 0,
         "unexcused": 1,
         "low_attendance": 1,
+        "below_minimum": 0,  # no minimum set
         "absent_streak": 0,
         "minutes_late": 1,
         "report_late": 1,
@@ -133,3 +135,25 @@ def test_member_absent_more_than_three_times_in_a_row(tree, monkeypatch):
     assert april.total.flags["absent_streak"] == 1
     year = dash.build(tree.cell, dash.Period("year", 2026), today=TODAY)
     assert year.total.flags["absent_streak"] == 1
+
+
+def test_minimum_attendance_flag(facts):
+    """min_attendance_percent 90 on the ward: the cell's August meeting (3 of 5
+    present) is below it; July's (all present) and cell2's are not."""
+    from datetime import date
+
+    from evaluations.dashboard import rollup
+    from members.models import RuleSetting
+
+    RuleSetting.objects.create(
+        organization=facts.ward,
+        key="min_attendance_percent",
+        value=90,
+        valid_from=date(2020, 1, 1),
+    )
+    rollup.rebuild(years=[2026])
+    board = dash.build(facts.ward, Q3, today=TODAY)
+    assert board.total.flags["below_minimum"] == 1
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].flags["below_minimum"] == 1
+    assert cells[facts.cell2.pk][1].flags["below_minimum"] == 0

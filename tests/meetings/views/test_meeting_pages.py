@@ -67,3 +67,37 @@ def test_reschedule_held_meeting_shows_the_refusal(secretary_client, tree):
     assert response.status_code == 200
     assert "Only a planned or notified meeting can be moved." in body(response)
     assert 'value="Trùng lịch"' in body(response)
+
+
+def test_meeting_page_warns_below_the_minimum_attendance(secretary_client, tree):
+    """min_attendance_percent (off by default) set to 80 on the ward: 4 of 5
+    present is enough, 3 of 5 is not (§3.3)."""
+    from datetime import date
+
+    from meetings import services
+    from members import services as member_services
+    from tests.meetings.helpers import attendance_rows
+
+    meeting, _minutes = held_meeting(tree)
+    warning = 'id="attendance-minimum"'
+    assert warning not in body(secretary_client.get(meeting.get_absolute_url()))
+    member_services.set_rule(
+        org=tree.ward,
+        key="min_attendance_percent",
+        value=80,
+        valid_from=date(2020, 1, 1),
+    )
+    services.record_attendance(
+        meeting=meeting,
+        rows=attendance_rows(meeting, {tree.others[0]: {"status": "absent_unexcused"}}),
+        by=None,
+    )
+    assert warning not in body(secretary_client.get(meeting.get_absolute_url()))
+    services.record_attendance(
+        meeting=meeting,
+        rows=attendance_rows(meeting, {tree.others[1]: {"status": "absent_unexcused"}}),
+        by=None,
+    )
+    html = body(secretary_client.get(meeting.get_absolute_url()))
+    assert warning in html
+    assert "thấp hơn mức tối thiểu 80%" in html
