@@ -419,12 +419,29 @@ def _ensure_attendance(meeting):
 def start_meeting(*, meeting, by):
     """The meeting is being held: prepare attendance and open the minutes."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    scheduled = timezone.localtime(meeting.starts_at)
+    today = timezone.localdate()
+    if domain.is_upcoming(meeting.state) and not domain.can_start_meeting(
+        today=today, scheduled_day=scheduled.date()
+    ):
+        raise ValidationError(
+            _(
+                "This meeting is scheduled for %(day)s: it cannot be started before "
+                "that day. If the cell meets earlier, move the meeting first and give "
+                "the reason."
+            )
+            % {"day": scheduled.strftime("%d/%m/%Y")}
+        )
     _transition(meeting, MeetingState.HELD, by)
     _ensure_attendance(meeting)
+    # "Started at" is the scheduled time when the meeting is held on its day (the
+    # secretary clicks "Start" a few minutes before or after); the click time
+    # otherwise.
+    started = meeting.starts_at if scheduled.date() == today else timezone.now()
     minutes, _created = Minutes.objects.get_or_create(
         meeting=meeting,
         defaults={
-            "started_at": timezone.now(),
+            "started_at": started,
             "items": [
                 {"title": item["title"], "speakers": [], "conclusion": ""}
                 for item in meeting.agenda
@@ -528,6 +545,28 @@ def _snapshot(minutes):
     }
 
 
+def _check_times(meeting, started_at, ended_at):
+    """Refuses (ValidationError on the field) recorded times that contradict each
+    other or the meeting's scheduled day."""
+    problem = domain.minutes_times_problem(
+        scheduled_day=timezone.localtime(meeting.starts_at).date(),
+        started_at=timezone.localtime(started_at) if started_at else None,
+        ended_at=timezone.localtime(ended_at) if ended_at else None,
+    )
+    if problem == "end_before_start":
+        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    if problem == "start_before_day":
+        raise ValidationError(
+            {
+                "started_at": _(
+                    "The meeting is scheduled for %(day)s: it cannot have started "
+                    "before that day."
+                )
+                % {"day": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def save_minutes(*, minutes, version, by, **fields):
     """Save the editor's content if nobody saved since `version` was loaded; keeps a
@@ -535,12 +574,11 @@ def save_minutes(*, minutes, version, by, **fields):
     _check_not_locked(minutes)
     if minutes.adopted_at is not None:
         raise ValidationError(_("The minutes were adopted: no more edits."))
-    if (
-        fields.get("started_at")
-        and fields.get("ended_at")
-        and (fields["ended_at"] <= fields["started_at"])
-    ):
-        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    _check_times(
+        minutes.meeting,
+        fields.get("started_at", minutes.started_at),
+        fields.get("ended_at", minutes.ended_at),
+    )
     values = {name: fields[name] for name in MINUTES_FIELDS if name in fields}
     values = {
         (f"{name}_id" if name in {"chair", "minute_taker"} else name): (
@@ -624,10 +662,28 @@ def adopt_minutes(*, minutes, by):
         missing.append(_("the minute-taker"))
     if not (minutes.started_at and minutes.ended_at):
         missing.append(_("start and end times"))
+    if not (minutes.conclusion or "").strip():
+        missing.append(_("the conclusion (section III)"))
     if missing:
         raise ValidationError(
             _("Before adopting, fill in: %(missing)s.")
             % {"missing": ", ".join(missing)}
+        )
+    _check_times(minutes.meeting, minutes.started_at, minutes.ended_at)
+    if (
+        domain.can_adopt_minutes(
+            now=timezone.now(),
+            ended_at=minutes.ended_at,
+            conclusion=minutes.conclusion,
+        )
+        == "before_end"
+    ):
+        raise ValidationError(
+            _(
+                "The minutes say the meeting ends at %(end)s: they are adopted when "
+                "they are read back at the end of the meeting, not before."
+            )
+            % {"end": timezone.localtime(minutes.ended_at).strftime("%H:%M %d/%m/%Y")}
         )
     stats = selectors.attendance_stats(selectors.attendance_rows(minutes.meeting))
     minutes.attendance_summary = {
