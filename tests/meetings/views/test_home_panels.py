@@ -244,7 +244,7 @@ def _grow(tree, n):
             member=tree.others[0],
             reason="Bận",
         )
-        done, _m = submitted(tree)
+        submitted(tree)
 
 
 @pytest.mark.parametrize(
