@@ -782,6 +782,9 @@ def review_minutes(*, meeting, accept, comment, by):
     meeting.save(
         update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"]
     )
+    # The state change row is the intent to tell the cell's secretaries (with the
+    # comment); a worker picks it up on commit, or the next scan.
+    notify.scan_on_commit(meeting.pk)
     return meeting
 
 

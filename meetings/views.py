@@ -800,20 +800,56 @@ def minutes_submit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def minutes_review(request, pk):
+    """The superior reads the minutes (left, or above on a phone) and acknowledges
+    or returns them (right); the cell's secretaries are notified of the outcome."""
     meeting = selectors.get_meeting_for_user(request.user, pk, action="review")
-    return _form_page(
-        request,
-        meeting,
-        ReviewForm(request.POST or None),
-        title=_("Review the minutes"),
-        save=lambda data: services.review_minutes(
-            meeting=meeting,
-            by=request.user,
-            accept=data["decision"] == "acknowledge",
-            comment=data["comment"],
-        ),
-        success=_("Your review was recorded."),
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_minutes(
+                meeting=meeting,
+                by=request.user,
+                accept=data["decision"] == "acknowledge",
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your review was recorded. The cell's secretary is notified."),
+            )
+            return redirect(meeting)
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("chair", "minute_taker")
+        .first()
     )
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "minutes": minutes,
+        "title": _("Review the minutes"),
+        "back": meeting.get_absolute_url(),
+    }
+    if minutes is not None:
+        context.update(
+            stats=selectors.attendance_stats(
+                selectors.attendance_rows(meeting), guests=meeting.guests.all()
+            ),
+            votes=selectors.minutes_votes(minutes),
+            addenda=list(minutes.addenda.select_related("created_by")),
+            duration=(
+                domain.duration_minutes(minutes.started_at, minutes.ended_at)
+                if minutes.started_at and minutes.ended_at
+                else None
+            ),
+            minimum=domain.minimum_duration_minutes(
+                combined_with_thematic=meeting.is_combined
+            ),
+        )
+    return render(request, "meetings/review.html", context)
 
 
 @require_http_methods(["GET", "POST"])
