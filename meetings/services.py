@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from members import audit
 from members import selectors as member_selectors
-from members.models import MemberStatus, RuleKey
+from members.models import MemberStatus, Position, PositionRole, RuleKey
 
 from . import domain, hooks, notify, selectors
 from .agenda import DEFAULT_AGENDAS
@@ -83,6 +83,46 @@ def agenda_for(cell, kind):
 
 def _aware(day, at):
     return timezone.make_aware(datetime.combine(day, at))
+
+
+def default_starts_at(cell):
+    """When a meeting added by hand starts unless the secretary says otherwise:
+    tomorrow at the cell's meeting time (the meeting_time rule)."""
+    day = timezone.localdate() + timedelta(days=1)
+    return timezone.localtime(
+        _aware(day, _start_time(member_selectors.effective_rules(cell, on=day)))
+    )
+
+
+def _default_signers(meeting):
+    """(chair id, minute-taker id) a new record starts with: the cell's current
+    secretary, and whoever took the minutes of the cell's previous meeting (if
+    still an active member of the cell)."""
+    today = timezone.localdate()
+    chair_id = (
+        Position.objects.filter(
+            member_selectors.current_q(on=today),
+            organization_id=meeting.cell_id,
+            role=PositionRole.SECRETARY,
+            member__is_active=True,
+        )
+        .order_by("-start", "pk")
+        .values_list("member_id", flat=True)
+        .first()
+    )
+    taker_id = (
+        Minutes.objects.filter(
+            meeting__cell_id=meeting.cell_id,
+            minute_taker__isnull=False,
+            minute_taker__organization_id=meeting.cell_id,
+            minute_taker__is_active=True,
+        )
+        .exclude(meeting_id=meeting.pk)
+        .order_by("-meeting__starts_at", "-pk")
+        .values_list("minute_taker_id", flat=True)
+        .first()
+    )
+    return chair_id, taker_id
 
 
 @transaction.atomic
@@ -438,10 +478,13 @@ def start_meeting(*, meeting, by):
     # secretary clicks "Start" a few minutes before or after); the click time
     # otherwise.
     started = meeting.starts_at if scheduled.date() == today else timezone.now()
+    chair_id, taker_id = _default_signers(meeting)
     minutes, _created = Minutes.objects.get_or_create(
         meeting=meeting,
         defaults={
             "started_at": started,
+            "chair_id": chair_id,
+            "minute_taker_id": taker_id,
             "items": [
                 {"title": item["title"], "speakers": [], "conclusion": ""}
                 for item in meeting.agenda

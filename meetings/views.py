@@ -119,7 +119,11 @@ def meeting_create(request, pk):
     if not permissions.can_run_meetings(member_selectors.get_scope(request.user), cell):
         raise PermissionDenied
     form = MeetingCreateForm(
-        request.POST or None, initial={"kind": MeetingKind.EXTRAORDINARY}
+        request.POST or None,
+        initial={
+            "kind": MeetingKind.REGULAR,
+            "starts_at": services.default_starts_at(cell),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

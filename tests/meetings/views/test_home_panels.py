@@ -205,7 +205,7 @@ def test_committee_home_links_minutes_to_acknowledge_and_follow_ups(
     assert 'id="home-committee-watch"' in page
     assert "Overdue recommendation" in page
     assert "Sửa mái nhà văn hóa khối phố" in page
-    assert "Report late</a>: Hoàng Văn Theo Dõi" in page
+    assert "Report not filed, past due</a>: Hoàng Văn Theo Dõi" in page
     assert "(due 10/12/2026)" in page
 
 
