@@ -5,10 +5,13 @@ next meeting's checklist; minutes waiting for a committee's acknowledgement, lat
 reports and overdue recommendations; a supervisor's meetings and reports due. The
 query count does not grow with the number of meetings."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from evaluations import services as evaluation_services
+from evaluations.dashboard import rollup
 from meetings import services
 from meetings.models import ExcuseRequest, Notification, NotificationKind
 from tests.meetings.helpers import (
@@ -231,6 +234,65 @@ def test_supervisor_home_lists_meetings_followed_and_reports_due(
     reports = page[page.index('id="home-my-reports"') :]
     assert f'href="{reverse("evaluations:report-file", args=[held.pk])}"' in reports
     assert "due 10/12/2026" in reports
+
+
+def test_committee_home_lists_cells_with_red_flags_this_month(
+    committee_client, tree, clock
+):
+    # Arrange: a December meeting where a member was absent without a reason
+    clock(at(2026, 12, 8, 21, 0))
+    meeting = make_meeting(tree.cell, starts_at=at(2026, 12, 8, 19, 30))
+    start(meeting)
+    services.record_attendance(
+        meeting=meeting,
+        rows={tree.others[0].pk: {"status": "absent_unexcused", "reason": ""}},
+        by=None,
+    )
+    rollup.refresh_cell_month(tree.cell.pk, date(2026, 12, 1))
+    english(committee_client)
+
+    # Act
+    page = body(committee_client.get(HOME))
+
+    # Assert: one click from the cell's dashboard for December
+    watch = page[page.index('id="home-committee-watch"') :]
+    link = reverse("evaluations:dashboard", args=[tree.cell.pk]) + "?period=2026-12"
+    assert f'<a href="{link}">Chi bộ Khối phố 5</a>: ' in watch
+    assert "Unexcused absences" in watch
+    assert "Chi bộ Khối phố 2" not in watch.split("</section>")[0]
+
+
+def test_secretary_home_lists_reports_and_recommendations_about_the_cell(
+    secretary_client, tree, clock
+):
+    # Arrange
+    clock(at(2026, 11, 10, 9, 0))
+    meeting, _m = locked(tree)
+    report = evaluation_services.file_report(
+        meeting=meeting,
+        supervisor=tree.supervisor,
+        attended=True,
+        observations="Sinh hoạt nghiêm túc",
+        recommendations=[
+            {
+                "text": "Bổ sung tủ sách cho chi bộ",
+                "addressee": "Chi bộ Khối phố 5",
+                "responsible": "Bí thư chi bộ",
+            }
+        ],
+    )
+    english(secretary_client)
+
+    # Act
+    page = body(secretary_client.get(HOME))
+
+    # Assert
+    section = page[page.index('id="home-cell-followup"') :]
+    assert "Bổ sung tủ sách cho chi bộ" in section
+    assert reverse("evaluations:report-detail", args=[report.pk]) in section
+    assert "Supervisor&#x27;s report by Hoàng Văn Theo Dõi" in section or (
+        "Supervisor's report by Hoàng Văn Theo Dõi" in section
+    )
 
 
 def _grow(tree, n):
