@@ -51,3 +51,16 @@ class FrozenRecordAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
         except IntegrityError:
             self._refused(request)
+
+
+class BornInWorkflowMixin:
+    """A record the meeting workflow creates (minutes, votes, attendance, scores,
+    reports…): the admin offers no "add" for it, only reading and, where allowed,
+    correcting — a hand-made row would skip the rules the workflow applies."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowRecordAdmin(BornInWorkflowMixin, FrozenRecordAdmin):
+    """A frozen-when-locked record born in the workflow."""

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets render through TEMPLATES (FORM_RENDERER below), so the project
+    # may override one: templates/django/forms/widgets/select_option.html.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -103,6 +106,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates: a select's empty choice says
+# "— Chọn —" instead of Django's "---------" in every form, the admin's too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "chibo.wsgi.application"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chibo.admin import FrozenRecordAdmin
+from chibo.admin import BornInWorkflowMixin, WorkflowRecordAdmin
 
 from . import services
 from .models import (
@@ -41,7 +41,7 @@ class RubricChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(FrozenRecordAdmin):
+class TaskAdmin(WorkflowRecordAdmin):
     # Not read-only: the review outcome stays writable; the database refuses the
     # printed fields of a task of locked minutes and the admin says so.
     list_display = ["text", "cell", "deadline", "outcome"]
@@ -50,23 +50,27 @@ class TaskAdmin(FrozenRecordAdmin):
 
 
 @admin.register(QualityScore)
-class QualityScoreAdmin(admin.ModelAdmin):
+class QualityScoreAdmin(BornInWorkflowMixin, admin.ModelAdmin):
     list_display = ["meeting", "role", "percent", "band", "rubric"]
     raw_id_fields = ["meeting"]
 
 
 @admin.register(SupervisionReport)
-class SupervisionReportAdmin(admin.ModelAdmin):
+class SupervisionReportAdmin(BornInWorkflowMixin, admin.ModelAdmin):
     list_display = ["meeting", "supervisor", "due_on", "submitted_at"]
     raw_id_fields = ["meeting", "supervisor", "score"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(BornInWorkflowMixin, admin.ModelAdmin):
     list_display = ["text", "cell", "status", "raised_on"]
     list_filter = ["status"]
     raw_id_fields = ["cell", "meeting", "report"]
 
 
-admin.site.register(MonthlyRating)
-admin.site.register(AnnualRating)
+class RatingAdmin(BornInWorkflowMixin, admin.ModelAdmin):
+    """Ratings are confirmed from the meeting's rating sheet."""
+
+
+admin.site.register(MonthlyRating, RatingAdmin)
+admin.site.register(AnnualRating, RatingAdmin)

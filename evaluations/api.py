@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import home, selectors
 from .forms import TaskForm
 from .models import Task
 
@@ -42,10 +42,12 @@ def meeting_tasks(meeting) -> list[dict]:
 def home_panel(user) -> dict:
     """What the home page shows from evaluations: the user's tasks (assigned to them
     and open in their cell, due soon first, overdue flagged) and their latest
-    monthly ratings. Constant queries."""
+    monthly ratings; what officers, committees and supervisors have to follow up
+    (evaluations/home.py). Constant queries."""
     return {
         "eval_tasks": selectors.tasks_for_home(user, limit=10),
         "eval_ratings": selectors.own_monthly_ratings(user, limit=3),
+        **home.home_panel(user),
     }
 
 

@@ -30,7 +30,7 @@ class EvaluationsConfig(AppConfig):
 
         from .api import home_panel
 
-        member_hooks.register_home_panel(home_panel)
+        member_hooks.register_home_panel(home_panel, "evaluations/_home_panel.html")
         # Task and supervisor report reminders go through the meetings scanner.
         from . import reminders
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chibo.admin import FrozenRecordAdmin
+from chibo.admin import FrozenRecordAdmin, WorkflowRecordAdmin
 
 from .models import (
     Addendum,
@@ -46,7 +46,7 @@ class MeetingAdmin(FrozenRecordAdmin):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(FrozenRecordAdmin):
+class MinutesAdmin(WorkflowRecordAdmin):
     list_display = ["meeting", "chair", "minute_taker", "adopted_at", "locked_at"]
     list_select_related = ["meeting", "chair", "minute_taker"]
     raw_id_fields = ["meeting", "chair", "minute_taker"]
@@ -55,7 +55,7 @@ class MinutesAdmin(FrozenRecordAdmin):
         return obj.is_locked
 
 
-class MeetingChildAdmin(FrozenRecordAdmin):
+class MeetingChildAdmin(WorkflowRecordAdmin):
     list_display = ["__str__", "meeting"]
     list_select_related = ["meeting"]
     raw_id_fields = ["meeting"]
@@ -69,7 +69,7 @@ for model in (MeetingChange, MeetingDocument, Guest):
 
 
 @admin.register(ExcuseRequest, Attendance)
-class MeetingMemberAdmin(FrozenRecordAdmin):
+class MeetingMemberAdmin(WorkflowRecordAdmin):
     list_display = ["__str__", "meeting", "member"]
     list_select_related = ["meeting", "member"]
     raw_id_fields = ["meeting", "member"]
@@ -79,7 +79,7 @@ class MeetingMemberAdmin(FrozenRecordAdmin):
 
 
 @admin.register(Vote, MinutesRevision)
-class MinutesChildAdmin(FrozenRecordAdmin):
+class MinutesChildAdmin(WorkflowRecordAdmin):
     list_display = ["__str__", "minutes"]
     list_select_related = ["minutes"]
     raw_id_fields = ["minutes"]
@@ -95,7 +95,7 @@ class AddendumAdmin(MinutesChildAdmin):
 
 
 @admin.register(ReservedOpinion)
-class ReservedOpinionAdmin(FrozenRecordAdmin):
+class ReservedOpinionAdmin(WorkflowRecordAdmin):
     list_display = ["__str__", "vote", "member"]
     list_select_related = ["vote", "member"]
     raw_id_fields = ["vote", "member"]
@@ -105,7 +105,7 @@ class ReservedOpinionAdmin(FrozenRecordAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(FrozenRecordAdmin):
+class ResolutionAdmin(WorkflowRecordAdmin):
     list_display = ["number", "title", "cell", "term", "issued_on"]
     list_select_related = ["cell"]
     raw_id_fields = ["meeting", "cell"]

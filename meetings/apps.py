@@ -19,3 +19,7 @@ class MeetingsConfig(AppConfig):
         from members import hooks as member_hooks
 
         member_hooks.register_meeting_model(self.get_model("Meeting"))
+        # The home page says what is next: meetings, minutes, notices (members.hooks).
+        from .home import home_panel
+
+        member_hooks.register_home_panel(home_panel, "meetings/_home_panel.html")

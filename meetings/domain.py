@@ -23,8 +23,10 @@ __all__ = [
     "admission_passes",
     "attendance_rate",
     "below_minimum_attendance",
+    "can_adopt_minutes",
     "can_lock_minutes",
     "can_sign_minutes",
+    "can_start_meeting",
     "can_write_minutes",
     "document_number",
     "documents_sent_in_time",
@@ -40,12 +42,14 @@ __all__ = [
     "minimum_duration_minutes",
     "official_on",
     "plan_month",
+    "minutes_times_problem",
     "planned_meeting_date",
     "prefilled_status",
     "propose_news_briefer",
     "quarters_without_thematic",
     "resolution_passes",
     "speaking_share",
+    "still_to_sign",
     "vote_denominator",
 ]
 
@@ -440,6 +444,57 @@ def is_fully_signed(*, taker_signed: bool, chair_signed: bool) -> bool:
 def can_sign_minutes(*, adopted: bool, locked: bool) -> bool:
     """Whether adopted minutes still take signatures: until they are locked."""
     return adopted and not locked
+
+
+def can_start_meeting(*, today: date, scheduled_day: date) -> bool:
+    """Whether a meeting may be started (held) on ``today``: on its scheduled day or
+    later, never before. A cell that truly meets early moves the meeting first, with
+    a reason, so the record never says one day and was written on another."""
+    return today >= scheduled_day
+
+
+def minutes_times_problem(
+    *, scheduled_day: date, started_at: datetime | None, ended_at: datetime | None
+) -> str | None:
+    """What is wrong with the minutes' recorded times, or None: "end_before_start"
+    (the end is not after the start) or "start_before_day" (the meeting is recorded
+    as starting before its scheduled day). ``started_at`` and ``ended_at`` are local
+    (aware or naive alike); either may be missing while the minutes are typed."""
+    if started_at is not None and started_at.date() < scheduled_day:
+        return "start_before_day"
+    if started_at is not None and ended_at is not None and ended_at <= started_at:
+        return "end_before_start"
+    return None
+
+
+def can_adopt_minutes(
+    *, now: datetime, ended_at: datetime | None, conclusion: str
+) -> str | None:
+    """Why minutes may not be adopted at ``now``, or None: "no_conclusion" (the
+    closing section, III, is empty) or "before_end" (adoption comes after the
+    recorded end of the meeting, when the minutes are read back)."""
+    if not (conclusion or "").strip():
+        return "no_conclusion"
+    if ended_at is not None and now < ended_at:
+        return "before_end"
+    return None
+
+
+def still_to_sign(
+    member_id: int | None,
+    *,
+    chair_id: int | None,
+    taker_id: int | None,
+    chair_signed: bool,
+    taker_signed: bool,
+) -> bool:
+    """Whether ``member_id`` holds a role (chair, minute-taker) whose signature is
+    still missing: once they have signed, "Sign" is no longer offered to them."""
+    if member_id is None:
+        return False
+    return (member_id == chair_id and not chair_signed) or (
+        member_id == taker_id and not taker_signed
+    )
 
 
 def can_lock_minutes(

@@ -49,11 +49,8 @@ class MeetingCreateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (value, label)
-            for value, label in MeetingKind.choices
-            if value != MeetingKind.REGULAR
-        ] + [(MeetingKind.REGULAR, MeetingKind.REGULAR.label)]
+        # The list starts with the regular meeting, the one a cell holds most.
+        self.fields["kind"].choices = list(MeetingKind.choices)
 
 
 def _members_field(label, cell, required=False):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from members import audit
 from members import selectors as member_selectors
-from members.models import MemberStatus, RuleKey
+from members.models import MemberStatus, Position, PositionRole, RuleKey
 
 from . import domain, hooks, notify, selectors
 from .agenda import DEFAULT_AGENDAS
@@ -95,6 +95,46 @@ def _official_members_now(cell):
         .filter(attached=False)
         .count()
     )
+
+
+def default_starts_at(cell):
+    """When a meeting added by hand starts unless the secretary says otherwise:
+    tomorrow at the cell's meeting time (the meeting_time rule)."""
+    day = timezone.localdate() + timedelta(days=1)
+    return timezone.localtime(
+        _aware(day, _start_time(member_selectors.effective_rules(cell, on=day)))
+    )
+
+
+def _default_signers(meeting):
+    """(chair id, minute-taker id) a new record starts with: the cell's current
+    secretary, and whoever took the minutes of the cell's previous meeting (if
+    still an active member of the cell)."""
+    today = timezone.localdate()
+    chair_id = (
+        Position.objects.filter(
+            member_selectors.current_q(on=today),
+            organization_id=meeting.cell_id,
+            role=PositionRole.SECRETARY,
+            member__is_active=True,
+        )
+        .order_by("-start", "pk")
+        .values_list("member_id", flat=True)
+        .first()
+    )
+    taker_id = (
+        Minutes.objects.filter(
+            meeting__cell_id=meeting.cell_id,
+            minute_taker__isnull=False,
+            minute_taker__organization_id=meeting.cell_id,
+            minute_taker__is_active=True,
+        )
+        .exclude(meeting_id=meeting.pk)
+        .order_by("-meeting__starts_at", "-pk")
+        .values_list("minute_taker_id", flat=True)
+        .first()
+    )
+    return chair_id, taker_id
 
 
 @transaction.atomic
@@ -497,12 +537,32 @@ def _ensure_attendance(meeting):
 def start_meeting(*, meeting, by):
     """The meeting is being held: prepare attendance and open the minutes."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    scheduled = timezone.localtime(meeting.starts_at)
+    today = timezone.localdate()
+    if domain.is_upcoming(meeting.state) and not domain.can_start_meeting(
+        today=today, scheduled_day=scheduled.date()
+    ):
+        raise ValidationError(
+            _(
+                "This meeting is scheduled for %(day)s: it cannot be started before "
+                "that day. If the cell meets earlier, move the meeting first and give "
+                "the reason."
+            )
+            % {"day": scheduled.strftime("%d/%m/%Y")}
+        )
     _transition(meeting, MeetingState.HELD, by)
     _ensure_attendance(meeting)
+    # "Started at" is the scheduled time when the meeting is held on its day (the
+    # secretary clicks "Start" a few minutes before or after); the click time
+    # otherwise.
+    started = meeting.starts_at if scheduled.date() == today else timezone.now()
+    chair_id, taker_id = _default_signers(meeting)
     minutes, _created = Minutes.objects.get_or_create(
         meeting=meeting,
         defaults={
-            "started_at": timezone.now(),
+            "started_at": started,
+            "chair_id": chair_id,
+            "minute_taker_id": taker_id,
             "items": [
                 {"title": item["title"], "speakers": [], "conclusion": ""}
                 for item in meeting.agenda
@@ -614,6 +674,28 @@ def _snapshot(minutes):
     }
 
 
+def _check_times(meeting, started_at, ended_at):
+    """Refuses (ValidationError on the field) recorded times that contradict each
+    other or the meeting's scheduled day."""
+    problem = domain.minutes_times_problem(
+        scheduled_day=timezone.localtime(meeting.starts_at).date(),
+        started_at=timezone.localtime(started_at) if started_at else None,
+        ended_at=timezone.localtime(ended_at) if ended_at else None,
+    )
+    if problem == "end_before_start":
+        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    if problem == "start_before_day":
+        raise ValidationError(
+            {
+                "started_at": _(
+                    "The meeting is scheduled for %(day)s: it cannot have started "
+                    "before that day."
+                )
+                % {"day": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def save_minutes(*, minutes, version, by, **fields):
     """Save the editor's content if nobody saved since `version` was loaded; keeps a
@@ -621,12 +703,11 @@ def save_minutes(*, minutes, version, by, **fields):
     _check_not_locked(minutes)
     if minutes.adopted_at is not None:
         raise ValidationError(_("The minutes were adopted: no more edits."))
-    if (
-        fields.get("started_at")
-        and fields.get("ended_at")
-        and (fields["ended_at"] <= fields["started_at"])
-    ):
-        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    _check_times(
+        minutes.meeting,
+        fields.get("started_at", minutes.started_at),
+        fields.get("ended_at", minutes.ended_at),
+    )
     values = {name: fields[name] for name in MINUTES_FIELDS if name in fields}
     values = {
         (f"{name}_id" if name in {"chair", "minute_taker"} else name): (
@@ -710,10 +791,28 @@ def adopt_minutes(*, minutes, by):
         missing.append(_("the minute-taker"))
     if not (minutes.started_at and minutes.ended_at):
         missing.append(_("start and end times"))
+    if not (minutes.conclusion or "").strip():
+        missing.append(_("the conclusion (section III)"))
     if missing:
         raise ValidationError(
             _("Before adopting, fill in: %(missing)s.")
             % {"missing": ", ".join(missing)}
+        )
+    _check_times(minutes.meeting, minutes.started_at, minutes.ended_at)
+    if (
+        domain.can_adopt_minutes(
+            now=timezone.now(),
+            ended_at=minutes.ended_at,
+            conclusion=minutes.conclusion,
+        )
+        == "before_end"
+    ):
+        raise ValidationError(
+            _(
+                "The minutes say the meeting ends at %(end)s: they are adopted when "
+                "they are read back at the end of the meeting, not before."
+            )
+            % {"end": timezone.localtime(minutes.ended_at).strftime("%H:%M %d/%m/%Y")}
         )
     stats = selectors.attendance_stats(selectors.attendance_rows(minutes.meeting))
     minutes.attendance_summary = {
@@ -812,6 +911,9 @@ def review_minutes(*, meeting, accept, comment, by):
     meeting.save(
         update_fields=["reviewed_at", "reviewed_by", "review_comment", "updated_at"]
     )
+    # The state change row is the intent to tell the cell's secretaries (with the
+    # comment); a worker picks it up on commit, or the next scan.
+    notify.scan_on_commit(meeting.pk)
     return meeting
 
 

@@ -120,7 +120,11 @@ def meeting_create(request, pk):
     if not permissions.can_run_meetings(member_selectors.get_scope(request.user), cell):
         raise PermissionDenied
     form = MeetingCreateForm(
-        request.POST or None, initial={"kind": MeetingKind.EXTRAORDINARY}
+        request.POST or None,
+        initial={
+            "kind": MeetingKind.REGULAR,
+            "starts_at": services.default_starts_at(cell),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -199,7 +203,13 @@ def meeting_detail(request, pk):
             minutes.chair_id,
             minutes.minute_taker_id,
         }
-        context["can_sign_minutes"] = context["can_sign"] and domain.can_sign_minutes(
+        context["can_sign_minutes"] = domain.still_to_sign(
+            roles["member_id"],
+            chair_id=minutes.chair_id,
+            taker_id=minutes.minute_taker_id,
+            chair_signed=minutes.chair_signed_at is not None,
+            taker_signed=minutes.taker_signed_at is not None,
+        ) and domain.can_sign_minutes(
             adopted=minutes.adopted_at is not None, locked=minutes.is_locked
         )
         context["addendum_rows"] = [
@@ -228,6 +238,12 @@ def _detail_flags(meeting, minutes, context):
         "is_returned": meeting.state == MeetingState.RETURNED,
         "is_held": domain.is_held(meeting.state),
         "can_prepare": can_manage and upcoming,
+        "can_start": can_manage
+        and upcoming
+        and domain.can_start_meeting(
+            today=timezone.localdate(),
+            scheduled_day=timezone.localtime(meeting.starts_at).date(),
+        ),
         "can_mark_notified": can_manage
         and domain.can_transition(meeting.state, MeetingState.NOTIFIED),
         "can_write_minutes": can_manage
@@ -709,66 +725,151 @@ def vote_add(request, pk):
     )
 
 
-@require_POST
+def _confirm_page(request, meeting, action, *, title, permanent, button, success):
+    """A step that cannot be undone: GET shows what becomes permanent and a button
+    (a plain form, no JavaScript needed); POST does it."""
+    if request.method == "POST":
+        return _post_action(request, meeting, action, success)
+    return render(
+        request,
+        "meetings/confirm.html",
+        {
+            "meeting": meeting,
+            "title": title,
+            "permanent": permanent,
+            "button": button,
+            "back": meeting.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def minutes_adopt(request, pk):
     meeting, minutes = _minutes_for(request, pk)
-    return _post_action(
+    return _confirm_page(
         request,
         meeting,
         lambda: services.adopt_minutes(minutes=minutes, by=request.user),
-        _("The minutes were adopted. The minute-taker and the chair can sign."),
+        title=_("Adopt the minutes"),
+        permanent=[
+            _("The cell heard the minutes read back and agreed with them."),
+            _(
+                "The text, the attendance and the votes can no longer be changed; "
+                "the minute-taker and the chair then sign."
+            ),
+        ],
+        button=_("Adopt the minutes"),
+        success=_("The minutes were adopted. The minute-taker and the chair can sign."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_sign(request, pk):
     meeting, minutes = _minutes_for(request, pk, action="read")
-    return _post_action(
+    return _confirm_page(
         request,
         meeting,
         lambda: services.sign_minutes(minutes=minutes, user=request.user),
-        _("Signed."),
+        title=_("Sign the minutes"),
+        permanent=[
+            _("Your signature is recorded with today's date and time."),
+            _("A signature cannot be withdrawn."),
+        ],
+        button=_("Sign the minutes"),
+        success=_("Signed."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_lock(request, pk):
     meeting, minutes = _minutes_for(request, pk)
-    return _post_action(
+    return _confirm_page(
         request,
         meeting,
         lambda: services.lock_minutes(minutes=minutes, by=request.user),
-        _("The minutes are locked. Corrections are now made by addenda."),
+        title=_("Lock the minutes"),
+        permanent=[
+            _("The minutes become permanent: nobody can change them any more."),
+            _("Corrections are made only by signed addenda."),
+            _("The PDF is made once and filed in the cell's minute book."),
+        ],
+        button=_("Lock the minutes"),
+        success=_("The minutes are locked. Corrections are now made by addenda."),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_submit(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
-    return _post_action(
+    return _confirm_page(
         request,
         meeting,
         lambda: services.submit_minutes(meeting=meeting, by=request.user),
-        _("The minutes were submitted to the superior committee."),
+        title=_("Submit to the superior committee"),
+        permanent=[
+            _(
+                "The locked minutes go to the superior committee, which acknowledges "
+                "them or returns them with a comment."
+            ),
+            _("A submission cannot be taken back."),
+        ],
+        button=_("Submit"),
+        success=_("The minutes were submitted to the superior committee."),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def minutes_review(request, pk):
+    """The superior reads the minutes (left, or above on a phone) and acknowledges
+    or returns them (right); the cell's secretaries are notified of the outcome."""
     meeting = selectors.get_meeting_for_user(request.user, pk, action="review")
-    return _form_page(
-        request,
-        meeting,
-        ReviewForm(request.POST or None),
-        title=_("Review the minutes"),
-        save=lambda data: services.review_minutes(
-            meeting=meeting,
-            by=request.user,
-            accept=data["decision"] == "acknowledge",
-            comment=data["comment"],
-        ),
-        success=_("Your review was recorded."),
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_minutes(
+                meeting=meeting,
+                by=request.user,
+                accept=data["decision"] == "acknowledge",
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your review was recorded. The cell's secretary is notified."),
+            )
+            return redirect(meeting)
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("chair", "minute_taker")
+        .first()
     )
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "minutes": minutes,
+        "title": _("Review the minutes"),
+        "back": meeting.get_absolute_url(),
+    }
+    if minutes is not None:
+        context.update(
+            stats=selectors.attendance_stats(
+                selectors.attendance_rows(meeting), guests=meeting.guests.all()
+            ),
+            votes=selectors.minutes_votes(minutes),
+            addenda=list(minutes.addenda.select_related("created_by")),
+            duration=(
+                domain.duration_minutes(minutes.started_at, minutes.ended_at)
+                if minutes.started_at and minutes.ended_at
+                else None
+            ),
+            minimum=domain.minimum_duration_minutes(
+                combined_with_thematic=meeting.is_combined
+            ),
+        )
+    return render(request, "meetings/review.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,22 +1,33 @@
 """What apps above members add to it (registered from their AppConfig.ready(), so
 members never imports them).
 
-- `register_home_panel(fn)`: fn(user) returns a dict merged into the home page's
-  context (the evaluations app shows the user's tasks and ratings).
+- `register_home_panel(fn, template=None)`: fn(user) returns a dict merged into the
+  home page's context, and `template` (if given) is included in the home page in
+  registration order (meetings: what is next; evaluations: tasks, ratings,
+  reports and recommendations).
 - `register_meeting_model(model)`: the model whose records an audit entry links to
   as its meeting (`AuditEntry.meeting_id`); the audit log finds the way from any
   audited record to it (the meetings app registers its Meeting).
 """
 
 _HOME_PANELS = []
+_HOME_TEMPLATES = []
 _MEETING_MODELS = []
 
 
-def register_home_panel(fn):
-    """Register fn(user) -> dict; registering the same function twice is harmless."""
+def register_home_panel(fn, template=None):
+    """Register fn(user) -> dict and the template that shows it; registering the
+    same function or template twice is harmless."""
     if fn not in _HOME_PANELS:
         _HOME_PANELS.append(fn)
+    if template and template not in _HOME_TEMPLATES:
+        _HOME_TEMPLATES.append(template)
     return fn
+
+
+def home_panel_templates():
+    """The templates of the registered panels, in registration order."""
+    return list(_HOME_TEMPLATES)
 
 
 def home_panels(user):

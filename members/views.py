@@ -64,6 +64,7 @@ def home(request):
         context["roots"] = list(Organization.objects.filter(parent__isnull=True))
     # Panels of the apps above (the evaluations app: tasks and ratings).
     context.update(hooks.home_panels(request.user))
+    context["home_templates"] = hooks.home_panel_templates()
     return render(request, "members/home.html", context)
 
 

@@ -190,6 +190,7 @@ def _held(cell, users, *, chair, taker):
         minute_taker=taker,
         started_at=timezone.now() - timedelta(hours=3),
         ended_at=timezone.now() - timedelta(hours=1),
+        conclusion="Chi bộ thống nhất thông qua.",
     )
     meeting_services.adopt_minutes(minutes=minutes, by=users.secretary)
     return meeting, minutes

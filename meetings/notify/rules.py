@@ -31,6 +31,7 @@ MEETING_BOUND_KINDS = frozenset(
         Kind.PRESENTER,
         Kind.MINUTES_NAG,
         Kind.MISSED_MEETING,
+        Kind.MINUTES_REVIEWED,
     }
 )
 # The kinds a member may switch off (a meeting notice, a move or a cancellation
@@ -139,9 +140,12 @@ def report_reminder_kind(*, today, deadline, filed, days_before):
     return Kind.REPORT_OVERDUE if today > deadline else Kind.REPORT_DUE
 
 
-def meeting_subject(meeting_id, *, version=None, cancelled=False):
-    """The claim subject: "meeting:42", "meeting:42:v2" (second move), or
-    "meeting:42:cancel"."""
+def meeting_subject(meeting_id, *, version=None, cancelled=False, review=None):
+    """The claim subject: "meeting:42", "meeting:42:v2" (second move),
+    "meeting:42:cancel", or "meeting:42:review:7" (the superior's review recorded
+    by change 7)."""
+    if review:
+        return f"meeting:{meeting_id}:review:{review}"
     if cancelled:
         return f"meeting:{meeting_id}:cancel"
     if version:

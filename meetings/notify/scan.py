@@ -129,8 +129,9 @@ def _change_works(now, meeting_ids):
         "at", "pk"
     ):
         recent.setdefault(meeting_id, set()).add(kind)
+    works = _review_works(now, meeting_ids)
     if not recent:
-        return []
+        return works
     meetings = Meeting.objects.in_bulk(list(recent))
     versions = defaultdict(int)
     for meeting_id in MeetingChange.objects.filter(
@@ -138,7 +139,6 @@ def _change_works(now, meeting_ids):
     ).values_list("meeting_id", flat=True):
         versions[meeting_id] += 1
     told = already_told(recent)
-    works = []
     for meeting_id, kinds in recent.items():
         meeting = meetings[meeting_id]
         if MeetingChange.Kind.CANCELLED in kinds and meeting.is_cancelled:
@@ -157,6 +157,35 @@ def _change_works(now, meeting_ids):
                 Work(Kind.RESCHEDULED, subject, meeting_id, tuple(told[meeting_id]))
             )
     return works
+
+
+def _review_works(now, meeting_ids):
+    """The superior's reviews (acknowledged or returned) of the last week: the
+    cell's secretaries are told the outcome and the comment, once per review."""
+    reviews = MeetingChange.objects.filter(
+        kind=MeetingChange.Kind.STATE,
+        after__in=[MeetingState.ACKNOWLEDGED, MeetingState.RETURNED],
+        at__gte=now - CHANGE_WINDOW,
+    )
+    if meeting_ids is not None:
+        reviews = reviews.filter(meeting_id__in=list(meeting_ids))
+    rows = list(reviews.values_list("pk", "meeting_id", "meeting__cell_id"))
+    if not rows:
+        return []
+    secretaries = officers_of(
+        {cell_id for _pk, _m, cell_id in rows},
+        on=timezone.localdate(now),
+        roles={PositionRole.SECRETARY},
+    )
+    return [
+        Work(
+            Kind.MINUTES_REVIEWED,
+            meeting_subject(meeting_id, review=pk),
+            meeting_id,
+            unique_members(secretaries[cell_id]),
+        )
+        for pk, meeting_id, cell_id in rows
+    ]
 
 
 def due_work(*, now, meeting_ids=None):

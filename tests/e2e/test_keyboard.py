@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Attendance, AttendanceStatus
+from tests.meetings.helpers import at
 
 pytestmark = pytest.mark.e2e
 MAX_TABS = 150
@@ -33,8 +34,10 @@ def focused(page):
     )
 
 
-def test_secretary_marks_attendance_with_the_keyboard_only(page, tree, users):
-    # Arrange: a meeting planned for today
+def test_secretary_marks_attendance_with_the_keyboard_only(page, tree, users, clock):
+    # Arrange: a meeting planned for today (a fixed morning: a meeting is started
+    # on its day, never before)
+    clock(at(2026, 12, 8, 10, 0))
     meeting = services.create_meeting(
         cell=tree.cell,
         kind="regular",

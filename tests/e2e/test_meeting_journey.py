@@ -1,14 +1,18 @@
 """The whole life of a meeting in a real browser: plan → prepare → attendance →
-minutes with a vote and a reserved opinion → adopt → sign → lock → submit; the member
-reads the minutes and the committee acknowledges them."""
+minutes with a vote and a reserved opinion → adopt → sign → lock → submit (each of
+the last four confirmed on its own page); the member reads the minutes and the
+committee acknowledges them. On a desktop and on a 390-px phone."""
 
 import re
 
 import pytest
 
 from meetings.models import Meeting, MeetingState, Minutes, ReservedOpinion
+from tests.meetings.helpers import at
 
 pytestmark = pytest.mark.e2e
+
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
 def submit(page, action_fragment):
@@ -16,9 +20,24 @@ def submit(page, action_fragment):
     page.wait_for_load_state()
 
 
+def confirm(page, link_id, path):
+    """Follow a step's link to its confirmation page, check it says the step cannot
+    be undone, and confirm."""
+    page.locator(f"#{link_id}").click()
+    page.wait_for_url(f"**{path}")
+    assert "không thể hoàn tác" in page.locator("#confirm-card").inner_text()
+    page.locator("#confirm-form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
-    page, login, screenshot, tree, users, browser, live_server
+    page, login, screenshot, tree, users, browser, live_server, clock, viewport
 ):
+    # The meeting day of December, a few minutes after the plan's 08:00.
+    clock(at(2026, 12, 3, 8, 5))
+    width, height = VIEWPORTS[viewport]
+    page.set_viewport_size({"width": width, "height": height})
     # The secretary generates the yearly plan.
     login("secretary")
     page.goto(f"/cells/{tree.cell.pk}/plan/?year=2026")
@@ -92,14 +111,18 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     assert "N = 4" in page.locator("#votes").inner_text()
     assert ReservedOpinion.objects.get().member_id == tree.others[1].pk
 
-    # Adopt, then the chair (secretary) signs.
-    page.locator("#adopt-button").click()
+    # Adopt after the recorded end (09:45), then the chair (secretary) signs.
+    clock(at(2026, 12, 3, 9, 50))
+    confirm(page, "adopt-button", f"/meetings/{meeting.pk}/minutes/adopt/")
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
-    submit(page, f"/meetings/{meeting.pk}/minutes/sign/")
-    screenshot("meeting-adopted")
+    confirm(page, "minutes-sign", f"/meetings/{meeting.pk}/minutes/sign/")
+    assert page.locator("#minutes-sign").count() == 0  # signed: the button is gone
+    screenshot(f"meeting-adopted-{viewport}")
 
     # The minute-taker signs with their own login.
-    member_context = browser.new_context(base_url=live_server.url)
+    member_context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
     member_page = member_context.new_page()
     member_page.goto("/accounts/login/")
     member_page.locator("input[name=username]").fill("member")
@@ -107,15 +130,12 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     member_page.locator("#login-form button[type=submit]").click()
     member_page.wait_for_url(lambda url: "/accounts/login/" not in url)
     member_page.goto(f"/meetings/{meeting.pk}/")
-    member_page.locator(
-        f"form[action*='/meetings/{meeting.pk}/minutes/sign/'] button"
-    ).click()
-    member_page.wait_for_load_state()
+    confirm(member_page, "minutes-sign", f"/meetings/{meeting.pk}/minutes/sign/")
 
     # Lock and submit.
     page.reload()
-    submit(page, f"/meetings/{meeting.pk}/minutes/lock/")
-    submit(page, f"/meetings/{meeting.pk}/submit/")
+    confirm(page, "minutes-lock", f"/meetings/{meeting.pk}/minutes/lock/")
+    confirm(page, "minutes-submit", f"/meetings/{meeting.pk}/submit/")
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.SUBMITTED
     assert Minutes.objects.get(meeting=meeting).locked_at is not None
@@ -134,9 +154,14 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     page.context.clear_cookies()
     login("committee")
     page.goto(f"/meetings/{meeting.pk}/review/")
+    assert (
+        "Chi bộ thống nhất nghị quyết tháng 12."
+        in page.locator("#review-minutes").inner_text()
+    )
+    screenshot(f"meeting-review-{viewport}")
     page.locator("input[name=decision][value=acknowledge]").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.ACKNOWLEDGED
-    screenshot("meeting-acknowledged")
+    screenshot(f"meeting-acknowledged-{viewport}")

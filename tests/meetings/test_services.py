@@ -974,11 +974,12 @@ def test_adopt_requires_chair_taker_start_and_end(tree):
     minutes = start(make_meeting(tree.cell))
     Minutes.objects.filter(pk=minutes.pk).update(started_at=None)
     minutes.refresh_from_db()
+    conclusion = "the conclusion (section III)"
     expected = {
-        (): "the chair, the minute-taker, start and end times",
-        ("chair",): "the minute-taker, start and end times",
-        ("chair", "minute_taker"): "start and end times",
-        ("chair", "minute_taker", "started_at"): "start and end times",
+        (): f"the chair, the minute-taker, start and end times, {conclusion}",
+        ("chair",): f"the minute-taker, start and end times, {conclusion}",
+        ("chair", "minute_taker"): f"start and end times, {conclusion}",
+        ("chair", "minute_taker", "started_at"): f"start and end times, {conclusion}",
     }
 
     for filled, missing in expected.items():
@@ -1281,8 +1282,9 @@ def issue(meeting, title="Nghị quyết tháng"):
     )
 
 
-def test_resolutions_are_numbered_per_cell_and_term(tree):
+def test_resolutions_are_numbered_per_cell_and_term(tree, clock):
     # Arrange
+    clock(at(2027, 2, 1, 9))  # every meeting below is in the past
     people = {"chair": tree.secretary, "taker": tree.member}
     november, _ = locked_meeting(tree.cell, starts_at=at(2026, 11, 3), **people)
     december, _ = locked_meeting(tree.cell, starts_at=at(2026, 12, 3), **people)
@@ -1319,8 +1321,9 @@ def test_resolutions_are_numbered_per_cell_and_term(tree):
     )
 
 
-def test_issue_resolution_refused_before_lock_and_twice(tree, locked):
+def test_issue_resolution_refused_before_lock_and_twice(tree, locked, clock):
     # Arrange
+    clock(at(2026, 12, 21, 9))
     meeting, _minutes = locked
     unstarted = make_meeting(tree.cell, starts_at=at(2026, 12, 3))
     held = make_meeting(tree.cell, starts_at=at(2026, 12, 20))

@@ -722,10 +722,6 @@ def test_route_access_per_persona(
         "excuse-request",
         "guest-add",
         "vote-add",
-        "minutes-adopt",
-        "minutes-sign",
-        "minutes-lock",
-        "minutes-submit",
     ],
 )
 def test_post_only_routes_refuse_get(secretary_client, tree, name):

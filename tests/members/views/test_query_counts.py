@@ -83,14 +83,22 @@ HOME_GROWTH = {
     "admin": lambda tree, n: grow_roots(n),
 }
 # + 3 for every persona with a member record: evaluations' "my tasks" (assigned to
-# me, open in my cell) and "my monthly rating" panel.
+# me, open in my cell) and "my monthly rating" panel. What is next (issue 16 §1):
+# + 4 for a member (next meeting, latest minutes, latest resolution, unread
+# notices; 2 more when there is a next meeting: its documents and my excuse),
+# + 6 for a cell officer (excuses, open minutes, locked/returned, next meetings;
+# recommendations and reports about the cell), + 12 for a committee (minutes to
+# acknowledge; per committee: red flags, late reports of two months, overdue
+# recommendations), + 2 for a supervisor (meetings followed, reports due: 3 more
+# when a meeting was held). tests/meetings/views/test_home_panels.py grows the
+# meetings themselves.
 HOME_QUERIES = {
-    "secretary": 16,
-    "member": 13,
-    "committee": 16,
-    "supervisor": 13,
-    "outsider": 13,
-    "admin": 3,
+    "secretary": 26,
+    "member": 17,
+    "committee": 28,
+    "supervisor": 19,
+    "outsider": 17,
+    "admin": 4,
 }
 SIZES = {"small": (1, 1), "large": (30, 5)}  # (members, nodes or periods)
 
