@@ -260,7 +260,7 @@ def test_org_rules_cell_override_beats_ward(tree, persona_client):
         ("meeting_day", "ba", "Enter a whole number."),
         ("meeting_time", "25:00", "Enter a time as HH:MM, e.g. 08:00."),
         ("monthly_rating", "maybe", "Enter yes or no."),
-        ("meeting_shift", "weekend", "Choose one of: none, next_working_day"),
+        ("meeting_shift", "weekend", "Choose one of: keep the day, next working day"),
     ],
 )
 def test_org_rules_invalid_value_is_refused(tree, persona_client, key, value, message):
