@@ -31,11 +31,15 @@ OVERFLOW_JS = """() => {
     let clipped = false;
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       const style = getComputedStyle(p);
-      if (style.overflowX !== "visible" || style.position === "fixed") { clipped = true; break; }
+      if (style.overflowX !== "visible" || style.position === "fixed") {
+        clipped = true;
+        break;
+      }
     }
     if (clipped) continue;
     if (box.right > width + 1 || box.left < -1) {
-      out.push(`${el.tagName.toLowerCase()}#${el.id}.${[...el.classList].join(".")} ${Math.round(box.left)}..${Math.round(box.right)}`);
+      const name = `${el.tagName}#${el.id}.${[...el.classList].join(".")}`;
+      out.push(`${name} ${Math.round(box.left)}..${Math.round(box.right)}`);
     }
   }
   return {out: out.slice(0, 8), scroll: document.documentElement.scrollWidth, width};
