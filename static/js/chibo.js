@@ -7,8 +7,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Wide tables marked data-scroll-end open on their last columns (the latest
   // months of a heatmap); the reader scrolls back for earlier ones.
+  // Their scroll hint (data-scroll-hint: its id) shows only when there is more.
   document.querySelectorAll("[data-scroll-end]").forEach((box) => {
     box.scrollLeft = box.scrollWidth;
+    const hint = document.getElementById(box.dataset.scrollHint || "");
+    if (hint && box.scrollWidth <= box.clientWidth) hint.hidden = true;
   });
 
   // Date pickers in the page's language that keep dd/mm/yyyy (vendor/flatpickr).
