@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from chibo.admin import dress_site
 from chibo.ratelimit import by_ip, ratelimit
 from members import views as member_views
+
+dress_site()
 
 urlpatterns = [
     path("", member_views.home, name="home"),

@@ -1,10 +1,11 @@
 """What other apps may read from evaluations (minutes PDF, dashboards)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import home, selectors
 from .forms import TaskForm
-from .models import Task
+from .models import QualityScore, ScoreRole, Task
 
 
 def meeting_tasks(meeting) -> list[dict]:
@@ -64,3 +65,55 @@ def minutes_task_panel(meeting) -> dict:
         "task_form": TaskForm(meeting=meeting),
         **selectors.meeting_task_panel(meeting),
     }
+
+
+def _task_row(task):
+    names = [member.full_name for member in task.assignees.all()]
+    if task.party_group_id:
+        names.append(_("Party group: %(name)s") % {"name": task.party_group.name})
+    return {
+        "text": task.text,
+        "assignees": names,
+        "assignee_names": ", ".join(names),
+        "deadline": task.deadline,
+        "outcome": task.outcome,
+        "outcome_label": task.get_outcome_display() if task.outcome else "",
+        "comment": task.outcome_comment,
+    }
+
+
+def meeting_task_review(meeting) -> list[dict]:
+    """The tasks reviewed in `meeting` (last month's, usually), for printing: the
+    rows of `meeting_tasks` plus ``comment``. Two queries whatever the number."""
+    tasks = (
+        Task.objects.filter(reviewed_in=meeting)
+        .select_related("party_group")
+        .prefetch_related("assignees")
+        .order_by("deadline", "pk")
+    )
+    return [_task_row(task) for task in tasks]
+
+
+BAND_LABELS = {
+    "good": _lazy("Good"),
+    "fair": _lazy("Fair"),
+    "average": _lazy("Average"),
+    "poor": _lazy("Poor"),
+}
+
+
+def meeting_self_score(meeting) -> list[dict]:
+    """The cell's self-score of `meeting`, for printing ([] until scored): one dict
+    with ``total``, ``maximum``, ``percent`` (Decimals) and ``band_label``."""
+    score = QualityScore.objects.filter(meeting=meeting, role=ScoreRole.SELF).first()
+    if score is None:
+        return []
+    return [
+        {
+            "total": score.total,
+            "maximum": score.maximum,
+            "percent": score.percent,
+            "band": score.band,
+            "band_label": str(BAND_LABELS.get(score.band, "")),
+        }
+    ]

@@ -19,12 +19,15 @@ class EvaluationsConfig(AppConfig):
         # Every change to a meeting marks its cell-month for the dashboards' rollup.
         from meetings import hooks
 
-        from .api import meeting_tasks
+        from .api import meeting_self_score, meeting_task_review, meeting_tasks
         from .dashboard.rollup import schedule_refresh
 
         hooks.on_meeting_changed(schedule_refresh)
         # The printed minutes list the tasks assigned in the meeting.
         hooks.provide_minutes_section("tasks", meeting_tasks)
+        # …and last month's tasks reviewed in it, and the cell's self-score.
+        hooks.provide_minutes_section("task_review", meeting_task_review)
+        hooks.provide_minutes_section("self_score", meeting_self_score)
         # The home page shows the user's tasks and ratings (members.hooks).
         from members import hooks as member_hooks
 

@@ -200,12 +200,23 @@ class ReportForm(forms.Form):
 
 
 class MonthForm(forms.Form):
+    """A month typed mm/yyyy (the picker's format) or yyyy-mm; cleaned to yyyy-mm."""
+
     month = forms.RegexField(
         label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^(\d{4}-(0[1-9]|1[0-2])|(0?[1-9]|1[0-2])/\d{4})$",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "yyyy-mm"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "mm/yyyy", "class": "js-month", "autocomplete": "off"}
+        ),
     )
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        if "/" in value:
+            month, year = value.split("/")
+            value = f"{year}-{int(month):02d}"
+        return value
 
 
 class RubricChoiceForm(forms.Form):

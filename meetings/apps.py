@@ -23,3 +23,22 @@ class MeetingsConfig(AppConfig):
         from .home import home_panel
 
         member_hooks.register_home_panel(home_panel, "meetings/_home_panel.html")
+        # The history shows states and the attendance summary in words.
+        from .models import MeetingState
+        from .models.meeting import CHANGE_REASONS
+
+        member_hooks.register_value_labels(
+            {
+                **dict(MeetingState.choices),
+                **CHANGE_REASONS,
+                "total": _("members in the cell"),
+                "official": _("full members"),
+                "probationary": _("probationary members"),
+                "attached_in": _("members attached here temporarily"),
+                "required": _("members required to attend"),
+                "present": _("present"),
+                "spoke": _("spoke"),
+                "attendees": _("attendees"),
+                "rate": _("attendance rate"),
+            }
+        )

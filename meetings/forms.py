@@ -13,7 +13,11 @@ DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 class DateTimeInput(forms.DateTimeInput):
     def __init__(self, attrs=None):
-        defaults = {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+        defaults = {
+            "placeholder": "dd/mm/yyyy hh:mm",
+            "autocomplete": "off",
+            "class": "js-datetime",
+        }
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y %H:%M")
 
 

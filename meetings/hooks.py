@@ -6,7 +6,10 @@ AppConfig.ready(), so meetings never imports them).
   evaluations app marks its dashboards' rollup for refresh).
 - `provide_minutes_section(name, fn)`: fn(meeting) gives the rows of a section of
   the printed minutes that another app owns ("tasks": the evaluations app's tasks
-  assigned in the meeting, dicts with ``text``, ``assignee_names``, ``deadline``).
+  assigned in the meeting, dicts with ``text``, ``assignee_names``, ``deadline``;
+  "task_review": the tasks reviewed in the meeting, the same plus ``outcome_label``
+  and ``comment``; "self_score": at most one dict with ``total``, ``maximum`` and
+  ``band_label``).
 """
 
 _MEETING_CHANGED = []

@@ -918,7 +918,8 @@ def resolution_issue(request, pk):
             meeting=meeting, by=request.user, **data
         ),
         success=lambda resolution: (
-            _("Resolution %(number)s issued.") % {"number": resolution.number}
+            _("Resolution %(number)s issued.")
+            % {"number": resolution.number_in_sentence}
         ),
     )
 

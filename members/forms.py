@@ -91,8 +91,8 @@ class RuleSettingForm(forms.Form):
         label=_("Value"),
         max_length=40,
         help_text=_(
-            "A number, a time such as 08:00, yes/no, or for the shift rule: "
-            "none, next_working_day or previous_working_day."
+            "A number, a time such as 08:00, yes or no, or for the shift rule: "
+            "keep the day, next working day or previous working day."
         ),
     )
     valid_from = date_field(_("Valid from"), required=True)
@@ -142,13 +142,16 @@ class RuleSettingForm(forms.Form):
                 self.add_error("value", _("Enter a time as HH:MM, e.g. 08:00."))
                 return data
         else:
-            if raw not in rule.choices:
-                labels = ", ".join(str(code) for code, _label in SHIFT_CHOICES)
+            # The shift rule is typed in words ("next working day"); its code is
+            # accepted too.
+            words = {str(label).lower(): code for code, label in SHIFT_CHOICES}
+            value = words.get(raw.lower(), raw if raw in rule.choices else None)
+            if value is None:
+                labels = ", ".join(str(label).lower() for _code, label in SHIFT_CHOICES)
                 self.add_error(
                     "value", _("Choose one of: %(choices)s.") % {"choices": labels}
                 )
                 return data
-            value = raw
         data["parsed_value"] = value
         return data
 

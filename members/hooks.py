@@ -8,6 +8,9 @@ members never imports them).
 - `register_meeting_model(model)`: the model whose records an audit entry links to
   as its meeting (`AuditEntry.meeting_id`); the audit log finds the way from any
   audited record to it (the meetings app registers its Meeting).
+- `register_value_labels(labels)`: words for the keys and codes inside recorded
+  values, so the history never shows a code (the meetings app registers its states
+  and the keys of the attendance summary).
 """
 
 _HOME_PANELS = []
@@ -47,3 +50,17 @@ def register_meeting_model(model):
 def meeting_model():
     """The registered meeting model, or None when no app registered one."""
     return _MEETING_MODELS[0] if _MEETING_MODELS else None
+
+
+_VALUE_LABELS = {}
+
+
+def register_value_labels(labels):
+    """Words for the keys of structured values (a JSON field's keys, a state code an
+    app stores as text) that the audit history shows: {"attached_in": _("…")}."""
+    _VALUE_LABELS.update(labels)
+
+
+def value_label(code):
+    """The registered words for `code`, or None."""
+    return _VALUE_LABELS.get(code)

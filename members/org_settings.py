@@ -1,5 +1,6 @@
-"""The registry of rules that are settings (DOMAIN.md marks them [local] or
-[unconfirmed]): their national default, their type and the regulation they come from.
+"""The registry of rules that are settings (DOMAIN.md marks them local or
+unconfirmed): their national default, their type and the regulation they come from,
+named in words the way a user cites it (never a file reference or a marker).
 
 Values set on a node apply to its whole subtree unless overridden lower down; see
 `members.selectors.effective_rules`. A deployment may replace any default with
@@ -21,12 +22,45 @@ SHIFT_CHOICES = [
 ]
 
 
+# Where a default comes from, as the settings page says it.
+LOCAL = _("Local rule (set by each province or committee)")
+LOCAL_OFF = _("Local rule, not applied unless a committee sets it")
+UNCONFIRMED_PRACTICE = _("Common local practice, not yet confirmed by a regulation")
+HD_42 = _("Guideline 42-HD/BTCTW (28/10/2025)")
+HD_42_PREPARATION = _(
+    "Guideline 42-HD/BTCTW, section 3.1 (the number of days is a local rule)"
+)
+HD_21_UNCONFIRMED = _("Guideline 21-HD/BTCTW (2019), not yet confirmed")
+QD_294 = _("Regulation 294-QĐ/TW (2025)")
+QD_294_LOCAL_MONTHS = _(
+    "Regulation 294-QĐ/TW (2025); a term counted in months is a local rule"
+)
+HD_42_UNCONFIRMED = _("Guideline 42-HD/BTCTW (28/10/2025), not yet confirmed")
+
+
+def shift_label(code):
+    """The words for a shift rule's value ("Next working day"), or the code itself
+    if it is unknown."""
+    return dict(SHIFT_CHOICES).get(code, code)
+
+
+def value_label(key, value):
+    """A setting's value in words: "Next working day" rather than its code, "yes"
+    or "no" for a switch, the number or time itself otherwise."""
+    rule = RULES[key]
+    if rule.kind == "choice":
+        return shift_label(value)
+    if rule.kind == "bool":
+        return _("yes") if value else _("no")
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Rule:
     key: str
     default: object
     kind: str  # "int", "choice", "bool", "time"
-    source: str
+    source: str  # lazy translated words
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple = ()
@@ -38,21 +72,21 @@ class Rule:
 RULES = {
     rule.key: rule
     for rule in [
-        Rule(RuleKey.MEETING_DAY, 3, "int", "[local] Seeds 001, 004", 1, 31),
+        Rule(RuleKey.MEETING_DAY, 3, "int", LOCAL, 1, 31),
         Rule(
             RuleKey.MEETING_SHIFT,
             "none",
             "choice",
-            "[local]",
+            LOCAL,
             choices=tuple(c for c, _label in SHIFT_CHOICES),
         ),
-        Rule(RuleKey.MEETING_TIME, "08:00", "time", "[local]"),
-        Rule(RuleKey.NOTICE_DAYS, 3, "int", "[local] Seed 001", 0, 30, judges=True),
+        Rule(RuleKey.MEETING_TIME, "08:00", "time", LOCAL),
+        Rule(RuleKey.NOTICE_DAYS, 3, "int", LOCAL, 0, 30, judges=True),
         Rule(
             RuleKey.DOCUMENT_DAYS,
             1,
             "int",
-            "HD 42-HD/BTCTW (28/10/2025)",
+            HD_42,
             0,
             30,
             judges=True,
@@ -61,17 +95,17 @@ RULES = {
             RuleKey.REPORT_DEADLINE_DAY,
             10,
             "int",
-            "[local] Seed 004",
+            LOCAL,
             1,
             28,
             judges=True,
         ),
-        Rule(RuleKey.MONTHLY_RATING, True, "bool", "[local] Seed 001", judges=True),
+        Rule(RuleKey.MONTHLY_RATING, True, "bool", LOCAL, judges=True),
         Rule(
             RuleKey.MIN_ATTENDANCE,
             0,
             "int",
-            "[local] off by default",
+            LOCAL_OFF,
             0,
             100,
             judges=True,
@@ -80,24 +114,22 @@ RULES = {
             RuleKey.EXCELLENT_QUOTA,
             20,
             "int",
-            "[unconfirmed] HD 21 (2019)",
+            HD_21_UNCONFIRMED,
             0,
             100,
             judges=True,
         ),
-        Rule(RuleKey.TERM_START_YEAR, 2025, "int", "QĐ 294-QĐ/TW (2025)", 1930, 2100),
-        Rule(RuleKey.TERM_LENGTH, 5, "int", "QĐ 294-QĐ/TW (2025)", 1, 10),
-        Rule(RuleKey.TERM_START_MONTH, 1, "int", "[local]", 1, 12),
-        Rule(
-            RuleKey.TERM_LENGTH_MONTHS, 0, "int", "[local] QĐ 294-QĐ/TW (2025)", 0, 120
-        ),
-        Rule(RuleKey.PREPARATION_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
-        Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", "[local] HD 42 §3.1", 0, 30),
+        Rule(RuleKey.TERM_START_YEAR, 2025, "int", QD_294, 1930, 2100),
+        Rule(RuleKey.TERM_LENGTH, 5, "int", QD_294, 1, 10),
+        Rule(RuleKey.TERM_START_MONTH, 1, "int", LOCAL, 1, 12),
+        Rule(RuleKey.TERM_LENGTH_MONTHS, 0, "int", QD_294_LOCAL_MONTHS, 0, 120),
+        Rule(RuleKey.PREPARATION_REMINDER_DAYS, 7, "int", HD_42_PREPARATION, 0, 30),
+        Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", HD_42_PREPARATION, 0, 30),
         Rule(
             RuleKey.MINUTES_NAG_DAYS,
             2,
             "int",
-            "[unconfirmed] DOMAIN §3.2",
+            UNCONFIRMED_PRACTICE,
             0,
             30,
             judges=True,
@@ -106,25 +138,25 @@ RULES = {
             RuleKey.MINUTES_FINAL_DAYS,
             2,
             "int",
-            "[unconfirmed] HD 42-HD/BTCTW (28/10/2025)",
+            HD_42_UNCONFIRMED,
             0,
             30,
             judges=True,
         ),
-        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", "[local] Seeds 000, 004", 18, 60),
-        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, "int", "[local]", 0, 27),
-        Rule(RuleKey.LONG_MEETING_MEMBERS, 0, "int", "[local]", 0, 500, judges=True),
-        Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", "[local]", 0, 30),
+        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", LOCAL, 18, 60),
+        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, "int", LOCAL, 0, 27),
+        Rule(RuleKey.LONG_MEETING_MEMBERS, 0, "int", LOCAL_OFF, 0, 500, judges=True),
+        Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", LOCAL, 0, 30),
         Rule(
             RuleKey.RECOMMENDATION_DAYS,
             30,
             "int",
-            "[local] DOMAIN §7",
+            LOCAL,
             1,
             365,
             judges=True,
         ),
-        Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", "[local]", 0, 28),
+        Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", LOCAL, 0, 28),
     ]
 }
 

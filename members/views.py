@@ -36,7 +36,7 @@ from .models import (
     Suspension,
     TemporaryAttachment,
 )
-from .org_settings import RULES
+from .org_settings import RULES, value_label
 
 
 def apply_errors(form, error):
@@ -206,6 +206,7 @@ def org_rules(request, pk):
             "key": key,
             "label": dict(RuleSettingForm.base_fields["key"].choices)[key],
             "value": info["value"],
+            "value_label": value_label(key, info["value"]),
             "source": info["source"],
             "set_on": ancestors.get(info["set_on"]),
             "valid_from": info["valid_from"],

@@ -17,7 +17,7 @@ from meetings.models import Attendance, AttendanceStatus, Meeting, Vote
 from members import audit, services
 from members.models import AuditEntry, Exemption, Member, Position, PositionRole
 from tests.factories import MemberFactory, PositionFactory
-from tests.meetings.helpers import english, fill_minutes, make_meeting, start
+from tests.meetings.helpers import at, english, fill_minutes, make_meeting, start
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
@@ -509,3 +509,28 @@ def test_a_new_node_is_found_in_its_parents_subtree(tree):
         org_path__startswith=tree.ward.path, model="members.organization"
     )
     assert in_ward.filter(object_id=cell.pk).count() == 2
+
+
+def test_meeting_history_speaks_words_not_codes(tree, users, persona_client, clock):
+    # The history of a meeting moved to "held" and adopted: states and the
+    # attendance summary in Vietnamese, never "planned → held" or "attached_in".
+    clock(at(2026, 11, 3, 22, 0))
+    meeting = make_meeting(tree.cell, by=users.secretary)
+    minutes = start(meeting, users.secretary)
+    fill_minutes(minutes, chair=tree.secretary, taker=tree.member)
+    minutes.refresh_from_db()
+    meeting_services.adopt_minutes(minutes=minutes, by=users.secretary)
+    client = persona_client("secretary")
+
+    audit_page = client.get(reverse("meetings:meeting-audit", args=[meeting.pk]))
+    detail = client.get(meeting.get_absolute_url())
+
+    history = audit_page.content.decode()
+    assert "đảng viên sinh hoạt tạm thời: 0" in history
+    assert "đảng viên phải dự: " in history
+    assert "attached_in" not in history
+    assert '"required"' not in history
+    page = detail.content.decode()
+    assert "Đã chuyển trạng thái: từ “Đã lên kế hoạch” sang “Đã tổ chức”" in page
+    assert "planned" not in page
+    assert "→ held" not in page

@@ -7,6 +7,7 @@ province view costs O(cells x months) small rows instead of O(attendance rows).
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
 
@@ -82,6 +83,8 @@ class CellMonth(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cell's monthly figures")
+        verbose_name_plural = _("cells' monthly figures")
         constraints = [
             models.UniqueConstraint(fields=["cell", "month"], name="cellmonth_unique")
         ]
@@ -107,6 +110,8 @@ class RollupDirty(models.Model):
     marked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("figures to recompute")
+        verbose_name_plural = _("figures to recompute")
         constraints = [
             models.UniqueConstraint(fields=["cell", "month"], name="rollupdirty_unique")
         ]
@@ -187,6 +192,8 @@ class CellPeriod(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cell's figures for a period")
+        verbose_name_plural = _("cells' figures for a period")
         constraints = [
             models.UniqueConstraint(
                 fields=["cell", "year", "kind", "number"], name="cellperiod_unique"

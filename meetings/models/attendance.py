@@ -69,6 +69,8 @@ class Guest(models.Model):
     )
 
     class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
         ordering = ["role", "name"]
 
     def __str__(self):

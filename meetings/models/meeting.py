@@ -118,6 +118,11 @@ class Meeting(TimeStamped):
         return self.state == MeetingState.CANCELLED
 
 
+# Reasons the system itself records on a change (stored as these codes).
+NOTICES_SENT = "notices sent"
+CHANGE_REASONS = {NOTICES_SENT: _("the notices were sent")}
+
+
 class MeetingChange(models.Model):
     """Who moved, cancelled or advanced a meeting, when and why (append-only)."""
 
@@ -137,10 +142,34 @@ class MeetingChange(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("meeting change")
+        verbose_name_plural = _("meeting changes")
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.meeting_id}: {self.kind} {self.before} → {self.after}"
+        return (
+            f"{self.meeting_id}: {self.get_kind_display()} "
+            f"{self.before_label} → {self.after_label}"
+        )
+
+    def _words(self, value):
+        if self.kind in (self.Kind.STATE, self.Kind.CANCELLED) and value:
+            return str(dict(MeetingState.choices).get(value, value))
+        return value
+
+    @property
+    def before_label(self):
+        """The state before in words ("Planned"), or the date and time moved from."""
+        return self._words(self.before)
+
+    @property
+    def after_label(self):
+        return self._words(self.after)
+
+    @property
+    def reason_label(self):
+        """The reason typed by the user, or the words for one the system recorded."""
+        return str(CHANGE_REASONS.get(self.reason, self.reason))
 
 
 def document_path(instance, filename):

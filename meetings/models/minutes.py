@@ -72,6 +72,8 @@ class MinutesRevision(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("minutes revision")
+        verbose_name_plural = _("minutes revisions")
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(
@@ -102,6 +104,8 @@ class Vote(models.Model):
     passed = models.BooleanField()
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         ordering = ["pk"]
 
     def __str__(self):
@@ -114,6 +118,10 @@ class ReservedOpinion(models.Model):
     )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     opinion = models.TextField(_("reserved opinion"))
+
+    class Meta:
+        verbose_name = _("reserved opinion")
+        verbose_name_plural = _("reserved opinions")
 
     def __str__(self):
         return f"{self.member_id}: {self.opinion[:40]}"
@@ -134,6 +142,8 @@ class Addendum(models.Model):
     chair_signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -168,3 +178,10 @@ class Resolution(models.Model):
 
     def __str__(self):
         return f"{self.number} — {self.title}"
+
+    @property
+    def number_in_sentence(self):
+        """The number as a sentence writes it: "số 01-NQ/CB" after "Nghị quyết"
+        (the number itself is written "Số 01-NQ/CB", as on the document's head)."""
+        number = self.number
+        return "số" + number[2:] if number.startswith("Số") else number

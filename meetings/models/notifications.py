@@ -156,6 +156,8 @@ class Dispatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("recipient list written")
+        verbose_name_plural = _("recipient lists written")
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "kind"], name="dispatch_unique_per_subject"

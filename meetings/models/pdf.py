@@ -102,6 +102,8 @@ class MinuteBookJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("minute book request")
+        verbose_name_plural = _("minute book requests")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):

@@ -29,6 +29,7 @@ from meetings.models import (
     Notification,
     NotificationPreference,
 )
+from meetings.models.meeting import NOTICES_SENT
 from members import audit
 
 from .registry import registered_still_due
@@ -300,6 +301,6 @@ def _mark_meetings_notified(rows):
                     kind=MeetingChange.Kind.STATE,
                     before=MeetingState.PLANNED,
                     after=MeetingState.NOTIFIED,
-                    reason="notices sent",
+                    reason=NOTICES_SENT,
                     at=wall,
                 )

@@ -94,6 +94,48 @@ def subtitle_for(meeting):
     return text
 
 
+def subtitle_in_sentence(meeting):
+    """The subtitle inside "… tiến hành …": our words for the kind start in lower
+    case; the topic is the user's text and keeps its case ("Hồ Chí Minh")."""
+    local = timezone.localtime(meeting.starts_at)
+    text = KIND_SUBTITLES.get(meeting.kind, "").format(
+        month=f"{local.month:02d}", year=local.year
+    )
+    text = text[:1].lower() + text[1:]
+    if meeting.kind != MeetingKind.REGULAR and meeting.topic:
+        return f"{text}: {meeting.topic}" if text else meeting.topic
+    return text
+
+
+def _reviewed_tasks(meeting):
+    return [
+        {
+            "text": row["text"],
+            "assignees": row["assignee_names"],
+            "deadline": row["deadline"].strftime("%d/%m/%Y") if row["deadline"] else "",
+            "outcome": str(row["outcome_label"]),
+            "comment": row.get("comment", ""),
+        }
+        for row in hooks.minutes_section_rows("task_review", meeting)
+    ]
+
+
+def _self_score(meeting):
+    rows = hooks.minutes_section_rows("self_score", meeting)
+    if not rows:
+        return None
+    row = rows[0]
+
+    def number(value):
+        return f"{value.normalize():f}".replace(".", ",")
+
+    return {
+        "total": number(row["total"]),
+        "maximum": number(row["maximum"]),
+        "band": row["band_label"],
+    }
+
+
 def _tasks(meeting):
     """The tasks assigned in the meeting, from the apps that registered them (the
     evaluations app); none when no app did."""
@@ -156,7 +198,8 @@ def minutes_context(meeting, minutes=None):
     resolution = Resolution.objects.filter(meeting=meeting).first()
     vote_rows = [
         {
-            "subject": vote.subject,
+            # The user's words, as typed (never re-cased), without a final stop.
+            "subject": vote.subject.rstrip(" ."),
             "kind": vote.kind,
             "yes": vote.yes,
             "no": vote.no,
@@ -182,6 +225,7 @@ def minutes_context(meeting, minutes=None):
         **header_context(cell, day=day),
         "title": "BIÊN BẢN",
         "subtitle": subtitle_for(meeting),
+        "subtitle_in_sentence": subtitle_in_sentence(meeting),
         "meeting_id": meeting.pk,
         "meeting_kind": meeting.kind,
         "topic": meeting.topic,
@@ -235,6 +279,8 @@ def minutes_context(meeting, minutes=None):
             for item in (minutes.items or [])
         ],
         "tasks": _tasks(meeting),
+        "task_review": _reviewed_tasks(meeting),
+        "self_score": _self_score(meeting),
         "recommendations": minutes.recommendations,
         "conclusion": minutes.conclusion,
         "votes": vote_rows,
@@ -249,6 +295,7 @@ def minutes_context(meeting, minutes=None):
         "resolution": (
             {
                 "number": resolution.number,
+                "number_in_sentence": resolution.number_in_sentence,
                 "title": resolution.title,
                 "text": resolution.text,
             }

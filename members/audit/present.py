@@ -1,6 +1,5 @@
 """Presenting audit entries: record type, actor and field-level changes as labels."""
 
-import json
 from datetime import date, datetime
 
 from django.apps import apps
@@ -10,7 +9,28 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from members import hooks
+
 from .policy import REDACTED_MARK
+
+
+def _words(value):
+    """A structured value (a JSON field's dict or list) as words: registered labels
+    for its keys and codes, never a bare key."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{hooks.value_label(key) or str(key).replace('_', ' ')}: {_words(item)}"
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return "; ".join(_words(item) for item in value) or "—"
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        return str(hooks.value_label(value) or value)
+    return str(value)
 
 
 def _model(label):
@@ -44,7 +64,9 @@ def _show(field, value):
         except ValueError:
             return value
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return _words(value)
+    if isinstance(value, str) and hooks.value_label(value):
+        return str(hooks.value_label(value))
     return str(value)
 
 
@@ -59,9 +81,8 @@ def describe(entry):
     elif entry.actor_label == "anonymous":
         entry.actor_name = _("Not logged in")
     elif entry.actor_label.startswith("task:"):
-        entry.actor_name = _("Background task %(name)s") % {
-            "name": entry.actor_label[5:]
-        }
+        # The task's name is a code: the reader sees that the system did it.
+        entry.actor_name = _("System (background task)")
     else:
         entry.actor_name = entry.actor_label
     rows = []

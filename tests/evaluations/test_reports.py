@@ -293,3 +293,22 @@ def test_report_pages_query_count_constant(
     report = SupervisionReport.objects.first()
     with django_assert_num_queries(9):
         committee_client.get(url("report-detail", report.pk))
+
+
+def test_reports_overview_month_is_typed_as_on_the_picker(tree, persona_client):
+    # The month field is a text field for the Vietnamese picker: mm/yyyy (and the
+    # old yyyy-mm) both choose the month; the page shows mm/yyyy back.
+    from django.urls import reverse
+
+    client = persona_client("committee")
+    url = reverse("evaluations:reports-overview", args=[tree.ward.pk])
+
+    picked = client.get(url, {"month": "03/2026"})
+    typed = client.get(url, {"month": "2026-03"})
+
+    for response in (picked, typed):
+        html = response.content.decode()
+        assert response.context["month"].isoformat() == "2026-03-01"
+        assert 'value="03/2026"' in html
+        assert 'type="month"' not in html
+        assert "js-month" in html

@@ -19,7 +19,7 @@ from members.models import (
     Suspension,
     TemporaryAttachment,
 )
-from members.org_settings import RULES
+from members.org_settings import HD_42, LOCAL, RULES
 from members.permissions import Scope
 from tests.factories import (
     MemberFactory,
@@ -199,13 +199,13 @@ def test_effective_rules_defaults_when_nothing_is_set(tree):
     assert set(rules) == set(RULES)
     assert rules[RuleKey.MEETING_DAY] == {
         "value": 3,
-        "source": "[local] Seeds 001, 004",
+        "source": str(LOCAL),
         "set_on": None,
         "valid_from": None,
     }
     assert rules[RuleKey.DOCUMENT_DAYS] == {
         "value": 1,
-        "source": "HD 42-HD/BTCTW (28/10/2025)",
+        "source": str(HD_42),
         "set_on": None,
         "valid_from": None,
     }
@@ -244,14 +244,14 @@ def meeting_day_rules(tree):
 @pytest.mark.parametrize(
     ("on", "expected_on_cell"),
     [
-        (date(2019, 12, 31), (3, None, None, "[local] Seeds 001, 004")),
+        (date(2019, 12, 31), (3, None, None, str(LOCAL))),
         (date(2020, 1, 1), (3, "province", date(2020, 1, 1), "Hướng dẫn của Tỉnh ủy")),
         (
             date(2025, 12, 31),
             (3, "province", date(2020, 1, 1), "Hướng dẫn của Tỉnh ủy"),
         ),
-        (date(2026, 1, 1), (5, "ward", date(2026, 1, 1), "[local] Seeds 001, 004")),
-        (date(2030, 1, 1), (5, "ward", date(2026, 1, 1), "[local] Seeds 001, 004")),
+        (date(2026, 1, 1), (5, "ward", date(2026, 1, 1), str(LOCAL))),
+        (date(2030, 1, 1), (5, "ward", date(2026, 1, 1), str(LOCAL))),
     ],
 )
 def test_effective_rules_deepest_node_valid_on_the_day_wins(

@@ -271,7 +271,7 @@ class Command(BaseCommand):
             key=RuleKey.NOTICE_DAYS,
             value=3,
             valid_from=date(2020, 1, 1),
-            source="Seed 001",
+            source="Quy định của Tỉnh ủy (địa phương)",
         )
         ward = services.create_organization(
             parent=province,

@@ -58,7 +58,7 @@ def test_minutes_pdf_reads_back_every_part(tree, users, place):
     assert "Đề nghị Đảng ủy phường hỗ trợ kinh phí sửa nhà văn hóa." in text
     assert "Chi bộ thống nhất ban hành nghị quyết về công tác tháng 12." in text
     assert (
-        "Biểu quyết thông qua nghị quyết số 1: tán thành 2/4 đồng chí (50,0%), "
+        "Biểu quyết — thông qua nghị quyết số 1: tán thành 2/4 đồng chí (50,0%), "
         "không tán thành 1, không biểu quyết 0 — không được thông qua"
     ) in text
     assert (

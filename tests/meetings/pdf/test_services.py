@@ -118,7 +118,9 @@ def test_render_failure_is_visible_to_the_secretary_and_retried(
     assert Minutes.objects.get(meeting=meeting).is_locked
     page = persona_client("secretary").get(url).content.decode()
     assert "Không tạo được bản PDF của biên bản đã khóa" in page
-    assert "NotADirectoryError" in page
+    # a message that says what to do, not the exception (issue 16 §3)
+    assert "NotADirectoryError" not in page
+    assert "xin báo quản trị viên" in page
     assert reverse("meetings:minutes-pdf-retry", args=[meeting.pk]) in page
     member_page = persona_client("member").get(url).content.decode()
     assert "NotADirectoryError" not in member_page

@@ -84,3 +84,46 @@ def test_pdf_pages_queries_do_not_grow(
             versions if versions > 1 else 0
         )
         assert f"đã kiểm tra {versions} tệp" in chain.content.decode()
+
+
+def test_failed_pdf_box_says_what_to_do_not_the_exception(tree, users, persona_client):
+    meeting = hold_meeting(tree, users, tasks=False)
+    MinutesPdf.objects.filter(minutes__meeting=meeting).update(
+        status=MinutesPdf.Status.FAILED,
+        last_error="NotADirectoryError: [Errno 20] Not a directory: '/media'",
+    )
+
+    html = (
+        persona_client("secretary")
+        .get(reverse("meetings:minutes-pdf-status", args=[meeting.pk]))
+        .content.decode()
+    )
+
+    assert "NotADirectoryError" not in html
+    assert "Errno" not in html
+    assert (
+        "Hãy bấm thử lại bên dưới; nếu vẫn không được, xin báo quản trị viên "
+        "(chi tiết lỗi được ghi trong nhật ký máy chủ)." in html
+    )
+    assert reverse("meetings:minutes-pdf-retry", args=[meeting.pk]) in html
+
+
+def test_failed_minute_book_says_what_to_do_not_the_exception(
+    tree, users, persona_client
+):
+    job = MinuteBookJob.objects.create(
+        organization=tree.cell,
+        year=2026,
+        status=MinuteBookJob.Status.FAILED,
+        error="OSError: disk full",
+        requested_by=users.secretary,
+    )
+
+    html = (
+        persona_client("secretary")
+        .get(reverse("meetings:minute-book-job", args=[job.pk]))
+        .content.decode()
+    )
+
+    assert "OSError" not in html
+    assert "Hãy yêu cầu lại; nếu vẫn không được, xin báo quản trị viên" in html

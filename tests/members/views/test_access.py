@@ -122,14 +122,14 @@ ACCESS = [
         "org-rules-cell",
         "GET",
         lambda w: reverse("members:org-rules", args=[w.tree.cell.pk]),
-        "[local] Seeds 001, 004",
+        "Quy định địa phương (do từng tỉnh, cấp ủy quy định)",
         (200, 200, 200, 200, 404, 200),
     ),
     (
         "org-rules-ward",
         "GET",
         lambda w: reverse("members:org-rules", args=[w.tree.ward.pk]),
-        "[local] Seeds 001, 004",
+        "Quy định địa phương (do từng tỉnh, cấp ủy quy định)",
         (404, 404, 200, 404, 404, 200),
     ),
     (

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from members import services
-from members.models import Organization, OrgKind, RuleSetting
+from members.models import Organization, OrgKind, RuleKey, RuleSetting
 from tests.members.views.helpers import english, fmt, today
 
 
@@ -260,7 +260,7 @@ def test_org_rules_cell_override_beats_ward(tree, persona_client):
         ("meeting_day", "ba", "Enter a whole number."),
         ("meeting_time", "25:00", "Enter a time as HH:MM, e.g. 08:00."),
         ("monthly_rating", "maybe", "Enter yes or no."),
-        ("meeting_shift", "weekend", "Choose one of: none, next_working_day"),
+        ("meeting_shift", "weekend", "Choose one of: keep the day, next working day"),
     ],
 )
 def test_org_rules_invalid_value_is_refused(tree, persona_client, key, value, message):
@@ -297,3 +297,44 @@ def test_org_rules_member_sees_values_without_the_form(tree, persona_client):
     html = response.content.decode()
     assert 'name="value"' not in html
     assert "/clear/" not in html
+
+
+def test_org_rules_name_each_source_and_value_in_words(tree, persona_client):
+    services.set_rule(
+        org=tree.ward, key="meeting_shift", value="next_working_day", valid_from=today()
+    )
+
+    response = persona_client("secretary").get(
+        reverse("members:org-rules", args=[tree.cell.pk])
+    )
+
+    html = response.content.decode()
+    shift = _rule_row(response, "meeting_shift")
+    assert (shift["value"], shift["value_label"]) == (
+        "next_working_day",
+        "Ngày làm việc kế tiếp",
+    )
+    assert "<strong>Ngày làm việc kế tiếp</strong>" in html
+    quota = _rule_row(response, RuleKey.EXCELLENT_QUOTA)
+    assert str(quota["source"]) == "Hướng dẫn 21-HD/BTCTW (2019), chưa xác nhận"
+    assert str(_rule_row(response, "document_days")["source"]) == (
+        "Hướng dẫn 42-HD/BTCTW (28/10/2025)"
+    )
+    for code in ("next_working_day", "[local]", "[unconfirmed]", "Seed", "DOMAIN"):
+        assert f">{code}" not in html
+        assert f"{code}<" not in html
+    assert "Quy định địa phương (do từng tỉnh, cấp ủy quy định)" in html
+
+
+def test_org_rules_shift_is_typed_in_words(tree, persona_client):
+    url = reverse("members:org-rules", args=[tree.ward.pk])
+    data = {
+        "key": "meeting_shift",
+        "value": "Ngày làm việc kế tiếp",
+        "valid_from": fmt(today()),
+    }
+
+    response = persona_client("committee").post(url, data)
+
+    assert response.status_code == 302
+    assert RuleSetting.objects.get(key="meeting_shift").value == "next_working_day"
