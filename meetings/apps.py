@@ -19,3 +19,10 @@ class MeetingsConfig(AppConfig):
         from members import hooks as member_hooks
 
         member_hooks.register_meeting_model(self.get_model("Meeting"))
+        # The dues ledger marks the members present at a meeting paid in cash, and
+        # prints its sheets through the one PDF engine.
+        from .dues import meetings_with_present_members
+        from .pdf.engine import render_pdf
+
+        member_hooks.register_meeting_attendance(meetings_with_present_members)
+        member_hooks.register_pdf_renderer(render_pdf)

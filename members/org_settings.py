@@ -109,6 +109,38 @@ RULES = {
             judges=True,
         ),
         Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", "[local]", 0, 28),
+        # Party dues (DOMAIN.md §9). QĐ 01-QĐ/TW leaves the amount of members in no
+        # other category to the levels below [unconfirmed]: 10,000 đồng a month by
+        # default. Under QĐ 342-QĐ/TW pupils and students paid a flat amount: 3,000
+        # by default. The share a cell keeps before remitting the rest upward is
+        # given differently by different sources: 30% by default, set per node.
+        Rule(
+            RuleKey.DUES_OTHER_AMOUNT,
+            10_000,
+            "int",
+            "Quy định 01-QĐ/TW (3/2/2026)",
+            0,
+            10_000_000,
+            judges=True,
+        ),
+        Rule(
+            RuleKey.DUES_STUDENT_AMOUNT_QD342,
+            3_000,
+            "int",
+            "Quyết định 342-QĐ/TW (2010)",
+            0,
+            1_000_000,
+            judges=True,
+        ),
+        Rule(
+            RuleKey.DUES_RETAINED_PERCENT,
+            30,
+            "int",
+            "Quy định 01-QĐ/TW (3/2/2026)",
+            0,
+            100,
+            judges=True,
+        ),
     ]
 }
 

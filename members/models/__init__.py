@@ -3,6 +3,19 @@ module per concept; every model, TextChoices and constant is importable from her
 
 from .audit import AuditAction, AuditEntry
 from .base import Period, TimeStamped
+from .dues import (
+    DuesAdjustment,
+    DuesBase,
+    DuesCategory,
+    DuesCategoryPeriod,
+    DuesChannel,
+    DuesDecision,
+    DuesDecisionKind,
+    DuesMonth,
+    DuesPayment,
+    DuesRelief,
+    ReliefKind,
+)
 from .import_batch import ImportBatch
 from .member import EventKind, Gender, LinkedPerson, Member, MemberEvent, MemberStatus
 from .organization import COMMITTEE_KINDS, PATH_STEP, CellType, Organization, OrgKind
@@ -25,6 +38,16 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CellType",
+    "DuesAdjustment",
+    "DuesBase",
+    "DuesCategory",
+    "DuesCategoryPeriod",
+    "DuesChannel",
+    "DuesDecision",
+    "DuesDecisionKind",
+    "DuesMonth",
+    "DuesPayment",
+    "DuesRelief",
     "EventKind",
     "Exemption",
     "ExemptionReason",
@@ -39,6 +62,7 @@ __all__ = [
     "Period",
     "Position",
     "PositionRole",
+    "ReliefKind",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",
