@@ -10,6 +10,9 @@ members modules behind it.
 - the audit log: `audit` (bulk_create, bulk_update and update record the entries
   of bulk writes; acting, current_actor…), audit_entries_of_meeting and
   render_history (the history page of records of an organisation);
+- the dues ledger: meeting_dues_status(cell, day) and meeting_dues_text(status)
+  (what the opening of a regular meeting reads out and the minutes record),
+  dues_collected(path, first, end) (the dashboards' "dues collected" figure);
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
@@ -21,6 +24,7 @@ Apps above members add behaviour to it through members.hooks, from their ready()
 
 from . import audit
 from .audit.views import render_history
+from .dues.rules import dues_collected, meeting_dues_status, meeting_dues_text
 from .forms import date_field
 from .models import (
     OFFICER_ROLES,
@@ -87,9 +91,12 @@ __all__ = [
     "current_q",
     "date_field",
     "default_value",
+    "dues_collected",
     "effective_rules",
     "get_organization_for_user",
     "get_scope",
+    "meeting_dues_status",
+    "meeting_dues_text",
     "member_flags_annotations",
     "org_ancestors",
     "organizations_for_user",

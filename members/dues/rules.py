@@ -11,7 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from members import domain
 from members.models import (
@@ -153,9 +163,10 @@ def _latest(rows, month, key):
     return found
 
 
-def compute_lines(cell, members, months):
+def compute_lines(cell, members, months, *, closed=None):
     """{(member id, month): DuesLine} for `members` of `cell` over `months` (first
-    days, ascending). Six queries plus one per month for the settings."""
+    days, ascending); `closed`, the cell's closed months, when already known. Seven
+    queries (six with `closed`)."""
     ids = [m.pk for m in members]
     first, last = months[0], month_end(months[-1])
     categories = defaultdict(list)
@@ -190,11 +201,12 @@ def compute_lines(cell, members, months):
         .annotate(total=Sum("amount"))
         .order_by()
     }
-    closed = set(
-        DuesMonth.objects.filter(
-            cell=cell, month__gte=first, month__lte=last, closed_at__isnull=False
-        ).values_list("month", flat=True)
-    )
+    if closed is None:
+        closed = set(
+            DuesMonth.objects.filter(
+                cell=cell, month__gte=first, month__lte=last, closed_at__isnull=False
+            ).values_list("month", flat=True)
+        )
     open_months = [m for m in months if m not in closed]
     amounts = _rule_amounts(cell, open_months)
     lines = {}
@@ -215,6 +227,8 @@ def compute_lines(cell, members, months):
                 line.due = line.payment.due_amount
                 lines[key] = line
                 continue
+            if member.admission_date and member.admission_date > month_end(month):
+                continue  # not a member yet
             _apply_rules(
                 line, categories[member.pk], bases[member.pk], reliefs[member.pk]
             )
@@ -360,13 +374,18 @@ def year_ledger(cell, year, *, today):
     the sheet), per month the totals, and the members with 3 unpaid months."""
     months = year_months(year)
     members = ledger_members(cell, months)
-    lines = compute_lines(cell, members, months) if members else {}
     closed = set(
         DuesMonth.objects.filter(
             cell=cell, month__year=year, closed_at__isnull=False
         ).values_list("month", flat=True)
     )
-    counted = [m for m in months if m in closed or month_end(m) < today]
+    lines = compute_lines(cell, members, months, closed=closed) if members else {}
+    start = ledger_start(cell)
+    counted = [
+        m
+        for m in months
+        if start is not None and m >= start and (m in closed or month_end(m) < today)
+    ]
     rows = []
     for member in members:
         member_lines = [lines.get((member.pk, m)) for m in months]
@@ -406,6 +425,16 @@ def year_ledger(cell, year, *, today):
     }
 
 
+def ledger_start(cell):
+    """The first month the cell kept its dues here (its first sheet record; closing
+    a month writes a record for everyone on the sheet): months before it are not
+    counted as unpaid, so a cell that starts mid-year is not shown in arrears for
+    the months before. One query."""
+    from django.db.models import Min
+
+    return DuesPayment.objects.filter(cell=cell).aggregate(first=Min("month"))["first"]
+
+
 def unpaid_of(lines, counted_months):
     """The months among `counted_months` (ended or closed) a member left unpaid."""
     return domain.unpaid_months(
@@ -422,3 +451,132 @@ def member_year(member, year, *, today):
         return []
     lines = compute_lines(member.organization, [member], months)
     return [lines[(member.pk, m)] for m in months if (member.pk, m) in lines]
+
+
+def meeting_dues_status(cell, day):
+    """The dues status read out at the opening of a meeting held on `day`: last
+    month's sheet (members paid, unpaid, amounts) and the members in arrears this
+    year (months that ended unpaid without an approved reason). Constant queries."""
+    previous = (domain.month_start(day) - date.resolution).replace(day=1)
+    ledger = year_ledger(cell, previous.year, today=day)
+    totals = ledger["month_totals"][previous.month - 1]
+    return {
+        "month": previous,
+        "members": totals.members,
+        "paid_members": totals.paid_members,
+        "due": totals.due,
+        "paid": totals.paid,
+        "unpaid": [line.member.full_name for line in totals.lines if line.is_unpaid],
+        "arrears": [
+            (row["member"].full_name, len(row["unpaid"]))
+            for row in ledger["rows"]
+            if row["unpaid"]
+        ],
+    }
+
+
+def meeting_dues_text(status):
+    """The status as the sentence the minutes record."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    def money(value):
+        return number_format(value, decimal_pos=0, force_grouping=True)
+
+    text = _(
+        "Party dues of %(month)s: %(paid)s of %(members)s members paid; "
+        "%(collected)s of %(due)s đồng collected."
+    ) % {
+        "month": status["month"].strftime("%m/%Y"),
+        "paid": status["paid_members"],
+        "members": status["members"],
+        "collected": money(status["paid"]),
+        "due": money(status["due"]),
+    }
+    if status["unpaid"]:
+        text += " " + _("Not paid: %(names)s.") % {"names": ", ".join(status["unpaid"])}
+    if status["arrears"]:
+        parts = [
+            ngettext("%(name)s (%(n)s month)", "%(name)s (%(n)s months)", n)
+            % {"name": name, "n": n}
+            for name, n in status["arrears"]
+        ]
+        text += " " + _("In arrears this year: %(list)s.") % {"list": ", ".join(parts)}
+    else:
+        text += " " + _("Nobody is in arrears this year.")
+    return text
+
+
+def dues_collected(path, first, end):
+    """The "dues collected" figure of the dashboards for the cells under `path`
+    over the months from `first` to before `end`: {cell path: {"due", "paid",
+    "months", "alerts"}} counted over the months the secretaries have closed (their
+    frozen totals, plus later adjustments); "alerts" counts the cell's members with
+    3 or more closed months unpaid without an approved reason in a calendar year of
+    the period on whom the cell has not recorded a decision. Three queries."""
+    closed = DuesMonth.objects.filter(
+        cell__path__startswith=path,
+        month__gte=first,
+        month__lt=end,
+        closed_at__isnull=False,
+    )
+    figures = defaultdict(lambda: {"due": 0, "paid": 0, "months": 0, "alerts": 0})
+    for cell_path, due, paid in closed.values_list(
+        "cell__path", "due_total", "paid_total"
+    ):
+        figures[cell_path]["due"] += due
+        figures[cell_path]["paid"] += paid
+        figures[cell_path]["months"] += 1
+    closed_keys = {(c, m) for c, m in closed.values_list("cell_id", "month")}
+    for cell_path, total in (
+        DuesAdjustment.objects.filter(
+            cell__path__startswith=path, month__gte=first, month__lt=end
+        )
+        .values("cell__path")
+        .annotate(total=Sum("amount"))
+        .values_list("cell__path", "total")
+        .order_by()
+    ):
+        if cell_path in figures:
+            figures[cell_path]["paid"] += total
+    if not closed_keys:
+        return dict(figures)
+    adjusted = (
+        DuesAdjustment.objects.filter(
+            member_id=OuterRef("member_id"), month=OuterRef("month")
+        )
+        .values("member_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    decided = DuesDecision.objects.filter(
+        member_id=OuterRef("member_id"), year=OuterRef("month__year")
+    )
+    unpaid = (
+        DuesPayment.objects.filter(
+            cell__path__startswith=path,
+            month__gte=first,
+            month__lt=end,
+            due_amount__gt=0,
+            excuse="",
+        )
+        .annotate(
+            adjusted=Coalesce(
+                Subquery(adjusted, output_field=BigIntegerField()),
+                Value(0),
+                output_field=BigIntegerField(),
+            )
+        )
+        .filter(paid_amount__lt=F("due_amount") - F("adjusted"))
+        .exclude(Exists(decided))
+        .values_list("cell__path", "cell_id", "member_id", "month")
+    )
+    counts = defaultdict(int)
+    for cell_path, cell_id, member_id, month in unpaid:
+        if (cell_id, month) in closed_keys:
+            counts[(cell_path, member_id, month.year)] += 1
+    for (cell_path, _member, _year), n in counts.items():
+        if domain.removal_alert([None] * n):
+            figures[cell_path]["alerts"] += 1
+    return dict(figures)

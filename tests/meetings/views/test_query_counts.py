@@ -121,7 +121,9 @@ QUERIES = {
     "meeting-detail": 23,
     "held-meeting-detail": 20,
     "attendance": 10,
-    "minutes-edit": 20,  # + the tasks section (evaluations): tasks, review count, form
+    # + the tasks section (evaluations): tasks, review count, form; + 10: the dues
+    # status beside the opening (members.api.meeting_dues_status)
+    "minutes-edit": 30,
     "my-meetings": 8,
     "books": 10,
 }
