@@ -50,6 +50,7 @@ def test_every_flag_exactly(facts):
         "absent_streak": 0,
         "minutes_late": 2,
         "report_late": 1,
+        "dues_arrears": 0,
         "few_officials": 1,
     }
     cells = dash.per_cell(facts.ward, Q3, today=TODAY)
@@ -67,6 +68,7 @@ def test_every_flag_exactly(facts):
         "absent_streak": 0,
         "minutes_late": 1,
         "report_late": 1,
+        "dues_arrears": 0,
         "few_officials": 0,
     }
     cell2 = cells[facts.cell2.pk][1].flags

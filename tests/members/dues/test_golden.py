@@ -203,3 +203,33 @@ def test_golden_year_a_correction_is_a_dated_adjustment(year):
     adjustment = student.dues_adjustments.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         type(adjustment).objects.filter(pk=adjustment.pk).update(amount=1)
+
+
+def test_golden_year_dashboard_figure_rolls_up_through_the_tree(year):
+    from evaluations import dashboard as dash
+    from evaluations.dashboard.periods import Period
+
+    board = dash.build(year.ward, Period("year", 2026), today=date(2027, 1, 15))
+    assert (board.total.dues_due, board.total.dues_paid) == (2_398_000, 2_203_000)
+    assert board.total.dues_months == 12
+    assert board.total.flags["dues_arrears"] == 1
+    headline = {h["key"]: h for h in dash.headlines(board)}["dues"]
+    assert headline["available"] is True
+    assert headline["value"] == "91,9 %"
+    assert headline["flag_cells"] == 1
+    rows = {org.pk: stats for org, stats in board.rows}
+    assert rows[year.cell.pk].dues_paid == 2_203_000
+    assert rows[year.cell2.pk].dues_months == 0
+    province = dash.build(
+        year.province, Period("quarter", 2026, 1), today=date(2027, 1, 15)
+    )
+    assert (province.total.dues_due, province.total.dues_paid) == (608_000, 523_000)
+    # Once the cell records its decision, the flag is down.
+    services.record_dues_decision(
+        member=year.others[0],
+        year=2026,
+        decision="propose_removal",
+        decided_on=date(2027, 1, 10),
+    )
+    board = dash.build(year.ward, Period("year", 2026), today=date(2027, 1, 15))
+    assert board.total.flags["dues_arrears"] == 0
