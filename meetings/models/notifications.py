@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("Supervisor report overdue")
     TASK_DUE = "task_due", _("Task due soon")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
+    DUES_ARREARS = "dues_arrears", _("Member with 3 unpaid months of dues")
 
 
 # Members must be told of a meeting, and of its moving or cancelling: never optional.

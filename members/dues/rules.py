@@ -508,40 +508,22 @@ def meeting_dues_text(status):
     return text
 
 
-def dues_collected(path, first, end):
-    """The "dues collected" figure of the dashboards for the cells under `path`
-    over the months from `first` to before `end`: {cell path: {"due", "paid",
-    "months", "alerts"}} counted over the months the secretaries have closed (their
-    frozen totals, plus later adjustments); "alerts" counts the cell's members with
-    3 or more closed months unpaid without an approved reason in a calendar year of
-    the period on whom the cell has not recorded a decision. Three queries."""
-    closed = DuesMonth.objects.filter(
-        cell__path__startswith=path,
-        month__gte=first,
-        month__lt=end,
-        closed_at__isnull=False,
+def removal_alert_members(path, first, end):
+    """[(cell path, cell id, member id, year)]: the members of the cells under
+    `path` who left 3 or more closed months unpaid, without an approved reason
+    (corrections counted), in a calendar year of the months from `first` to before
+    `end`, and on whom the cell has recorded no decision for that year. Two
+    queries."""
+    closed_keys = set(
+        DuesMonth.objects.filter(
+            cell__path__startswith=path,
+            month__gte=first,
+            month__lt=end,
+            closed_at__isnull=False,
+        ).values_list("cell_id", "month")
     )
-    figures = defaultdict(lambda: {"due": 0, "paid": 0, "months": 0, "alerts": 0})
-    for cell_path, due, paid in closed.values_list(
-        "cell__path", "due_total", "paid_total"
-    ):
-        figures[cell_path]["due"] += due
-        figures[cell_path]["paid"] += paid
-        figures[cell_path]["months"] += 1
-    closed_keys = {(c, m) for c, m in closed.values_list("cell_id", "month")}
-    for cell_path, total in (
-        DuesAdjustment.objects.filter(
-            cell__path__startswith=path, month__gte=first, month__lt=end
-        )
-        .values("cell__path")
-        .annotate(total=Sum("amount"))
-        .values_list("cell__path", "total")
-        .order_by()
-    ):
-        if cell_path in figures:
-            figures[cell_path]["paid"] += total
     if not closed_keys:
-        return dict(figures)
+        return []
     adjusted = (
         DuesAdjustment.objects.filter(
             member_id=OuterRef("member_id"), month=OuterRef("month")
@@ -575,8 +557,64 @@ def dues_collected(path, first, end):
     counts = defaultdict(int)
     for cell_path, cell_id, member_id, month in unpaid:
         if (cell_id, month) in closed_keys:
-            counts[(cell_path, member_id, month.year)] += 1
-    for (cell_path, _member, _year), n in counts.items():
-        if domain.removal_alert([None] * n):
-            figures[cell_path]["alerts"] += 1
+            counts[(cell_path, cell_id, member_id, month.year)] += 1
+    return sorted(key for key, n in counts.items() if domain.removal_alert([None] * n))
+
+
+def dues_collected(path, first, end):
+    """The "dues collected" figure of the dashboards for the cells under `path`
+    over the months from `first` to before `end`: {cell path: {"due", "paid",
+    "months", "alerts"}} counted over the months the secretaries have closed (their
+    frozen totals, plus later adjustments); "alerts" counts the cell's members with
+    3 or more closed months unpaid without an approved reason in a calendar year of
+    the period on whom the cell has not recorded a decision. Three queries."""
+    closed = DuesMonth.objects.filter(
+        cell__path__startswith=path,
+        month__gte=first,
+        month__lt=end,
+        closed_at__isnull=False,
+    )
+    figures = defaultdict(lambda: {"due": 0, "paid": 0, "months": 0, "alerts": 0})
+    for cell_path, due, paid in closed.values_list(
+        "cell__path", "due_total", "paid_total"
+    ):
+        figures[cell_path]["due"] += due
+        figures[cell_path]["paid"] += paid
+        figures[cell_path]["months"] += 1
+    for cell_path, total in (
+        DuesAdjustment.objects.filter(
+            cell__path__startswith=path, month__gte=first, month__lt=end
+        )
+        .values("cell__path")
+        .annotate(total=Sum("amount"))
+        .values_list("cell__path", "total")
+        .order_by()
+    ):
+        if cell_path in figures:
+            figures[cell_path]["paid"] += total
+    for cell_path, _cell_id, _member_id, _year in removal_alert_members(
+        path, first, end
+    ):
+        figures[cell_path]["alerts"] += 1
     return dict(figures)
+
+
+def removal_alerts_of_year(year):
+    """[(cell id, member id)] of every member with 3 closed months unpaid in
+    `year` and no decision of the cell yet (the secretary's reminder)."""
+    return [
+        (cell_id, member_id)
+        for _path, cell_id, member_id, _year in removal_alert_members(
+            "", date(year, 1, 1), date(year + 1, 1, 1)
+        )
+    ]
+
+
+def decided_members(member_ids, year):
+    """The members among `member_ids` on whom the cell recorded a dues decision
+    for `year` (one query)."""
+    return set(
+        DuesDecision.objects.filter(member_id__in=member_ids, year=year).values_list(
+            "member_id", flat=True
+        )
+    )
