@@ -6,8 +6,10 @@ from datetime import date
 from meetings import notify
 from meetings.models import Notification
 from members.dues import services as dues
-from tests.meetings.notify.support import Kind, local, people, rows  # noqa: F401
+from tests.meetings.notify import support
+from tests.meetings.notify.support import Kind, local, rows
 
+people = support.people  # fixture shared with the notification tests
 MONTHS = [date(2026, m, 1) for m in (1, 2, 3, 4)]
 
 
