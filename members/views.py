@@ -531,7 +531,9 @@ def import_upload(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, batch):
     org = selectors.get_organization_for_user(request.user, pk, action="manage")
-    batch = get_object_or_404(ImportBatch, pk=batch, organization=org)
+    batch = get_object_or_404(
+        ImportBatch, pk=batch, organization=org, kind=ImportBatch.Kind.MEMBERS
+    )
     if batch.created_by_id != request.user.pk:
         raise Http404
     plan = imports.plan_import(batch)

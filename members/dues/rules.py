@@ -31,6 +31,7 @@ from members.models import (
     DuesCategoryPeriod,
     DuesDecision,
     DuesMonth,
+    DuesOpeningBalance,
     DuesPayment,
     DuesRelief,
     Member,
@@ -397,6 +398,13 @@ def year_ledger(cell, year, *, today):
         )
         for month in months
     ]
+    openings = dict(
+        DuesOpeningBalance.objects.filter(
+            member__in=[m.pk for m in members], year=year
+        ).values_list("member_id", "amount")
+    )
+    for row in rows:
+        row["opening"] = openings.get(row["member"].pk)
     decisions = {
         d.member_id: d
         for d in DuesDecision.objects.filter(

@@ -52,5 +52,11 @@ urlpatterns = [
         views.dues_decide,
         name="dues-decide",
     ),
+    path("org/<int:pk>/dues/import/", views.dues_import, name="dues-import"),
+    path(
+        "org/<int:pk>/dues/import/<int:batch>/",
+        views.dues_import_preview,
+        name="dues-import-preview",
+    ),
     path("members/<int:pk>/dues/", views.member_dues, name="member-dues"),
 ]

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members import hooks, permissions, selectors
+from members.models import ImportBatch
 from members.views import apply_errors
 
-from . import exports, rules, services
+from . import exports, imports, rules, services
 from .forms import (
     AdjustmentForm,
     BaseForm,
@@ -373,3 +374,60 @@ def _save_member_form(action, member, data, user):
         services.set_dues_base(member=member, by=user, **data)
     else:
         services.add_dues_relief(member=member, by=user, **data)
+
+
+# --- import of a year's opening balances and categories ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def dues_import(request, pk):
+    cell = _cell_for_dues(request.user, pk, keep=True)
+    today = timezone.localdate()
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = imports.stage_dues_import(
+            cell=cell, upload=form.cleaned_data["file"], year=year, by=request.user
+        )
+        return redirect("members:dues-import-preview", pk=cell.pk, batch=batch.pk)
+    return render(
+        request,
+        "members/dues/import_upload.html",
+        {"cell": cell, "org": cell, "form": form, "year": year},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dues_import_preview(request, pk, batch):
+    cell = _cell_for_dues(request.user, pk, keep=True)
+    batch = ImportBatch.objects.filter(
+        pk=batch, organization=cell, kind=ImportBatch.Kind.DUES
+    ).first()
+    if batch is None or batch.created_by_id != request.user.pk:
+        raise Http404
+    if batch.status != ImportBatch.Status.STAGED:
+        messages.error(request, _("This import was already processed."))
+        return redirect("members:dues-home", pk=cell.pk)
+    plan = imports.plan_dues_import(batch)
+    if request.method == "POST":
+        try:
+            count = imports.commit_dues_import(batch=batch, by=request.user)
+        except imports.DuesImportRejectedError as rejected:
+            plan = rejected.plan
+            messages.error(
+                request, _("Nothing was imported: fix the rows listed below.")
+            )
+        else:
+            messages.success(
+                request, _("Import finished: %(n)s members updated.") % {"n": count}
+            )
+            return redirect("members:dues-year", pk=cell.pk, year=plan.year)
+    return render(
+        request,
+        "members/dues/import_preview.html",
+        {"cell": cell, "org": cell, "batch": batch, "plan": plan},
+    )

@@ -347,3 +347,40 @@ class DuesDecision(TimeStamped):
 
     def __str__(self):
         return f"{self.member}: {self.get_decision_display()} ({self.year})"
+
+
+class DuesOpeningBalance(TimeStamped):
+    """What a member carried into `year` from before the ledger: owed (positive) or
+    paid in advance (negative), imported with the year's categories."""
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="dues_opening_balances",
+    )
+    cell = models.ForeignKey(
+        Organization,
+        verbose_name=_("cell"),
+        on_delete=models.PROTECT,
+        related_name="dues_opening_balances",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.BigIntegerField(
+        _("opening balance (đồng)"),
+        help_text=_("Owed from before: positive; paid in advance: negative."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("dues opening balance")
+        verbose_name_plural = _("dues opening balances")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="duesopening_one_per_member_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.amount} ({self.year})"
