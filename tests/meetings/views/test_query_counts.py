@@ -121,9 +121,9 @@ QUERIES = {
     "meeting-detail": 23,
     "held-meeting-detail": 20,
     "attendance": 10,
-    # + the tasks section (evaluations): tasks, review count, form; + 10: the dues
+    # + the tasks section (evaluations): tasks, review count, form; + 11: the dues
     # status beside the opening (members.api.meeting_dues_status)
-    "minutes-edit": 30,
+    "minutes-edit": 31,
     "my-meetings": 8,
     "books": 10,
 }

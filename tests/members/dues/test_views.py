@@ -198,7 +198,7 @@ def test_dues_sheet_queries_constant(
     assert response.content.decode().count('data-member="') == 5 + n
 
 
-LEDGER_QUERIES = 17
+LEDGER_QUERIES = 18
 
 
 @pytest.mark.parametrize("n", [1, 30])
