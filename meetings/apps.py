@@ -42,3 +42,11 @@ class MeetingsConfig(AppConfig):
                 "rate": _("attendance rate"),
             }
         )
+        # The dues ledger marks the members present at a meeting paid in cash, and
+        # prints its sheets through the one PDF engine.
+        from .dues import meetings_with_present_members, register_dues_reminders
+        from .pdf.engine import render_pdf
+
+        member_hooks.register_meeting_attendance(meetings_with_present_members)
+        member_hooks.register_pdf_renderer(render_pdf)
+        register_dues_reminders()

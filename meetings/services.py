@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import api as members_api
 from members import audit
 from members import selectors as member_selectors
 from members.models import MemberStatus, Position, PositionRole, RuleKey
@@ -557,12 +558,20 @@ def start_meeting(*, meeting, by):
     # otherwise.
     started = meeting.starts_at if scheduled.date() == today else timezone.now()
     chair_id, taker_id = _default_signers(meeting)
+    opening = ""
+    if meeting.kind == MeetingKind.REGULAR:
+        # The opening reads out the dues status (DOMAIN.md §3.2): recorded in the
+        # minutes as it stands when the meeting starts.
+        opening = members_api.meeting_dues_text(
+            members_api.meeting_dues_status(meeting.cell, meeting.planned_date)
+        )
     minutes, _created = Minutes.objects.get_or_create(
         meeting=meeting,
         defaults={
             "started_at": started,
             "chair_id": chair_id,
             "minute_taker_id": taker_id,
+            "opening": opening,
             "items": [
                 {"title": item["title"], "speakers": [], "conclusion": ""}
                 for item in meeting.agenda

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 # The one upward door: the meeting page links to scores and reports, and the minutes
 # editor assigns next month's tasks (named in .importlinter).
 from evaluations import api as evaluations_api
+from members import api as members_api
 from members import permissions
 from members import selectors as member_selectors
 from members.models import RuleKey
@@ -609,9 +610,20 @@ def _minutes_editor(
             "minimum": domain.minimum_duration_minutes(
                 combined_with_thematic=meeting.is_combined
             ),
+            "dues_text": _dues_text(meeting),
             **_task_panel(meeting),
         },
         status=status,
+    )
+
+
+def _dues_text(meeting):
+    """The dues status as it stands now, shown beside the opening of a regular
+    meeting (the opening recorded it when the meeting started)."""
+    if meeting.kind != MeetingKind.REGULAR:
+        return ""
+    return members_api.meeting_dues_text(
+        members_api.meeting_dues_status(meeting.cell, meeting.planned_date)
     )
 
 

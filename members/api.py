@@ -10,6 +10,11 @@ members modules behind it.
 - the audit log: `audit` (bulk_create, bulk_update and update record the entries
   of bulk writes; acting, current_actor…), audit_entries_of_meeting and
   render_history (the history page of records of an organisation);
+- the dues ledger: meeting_dues_status(cell, day) and meeting_dues_text(status)
+  (what the opening of a regular meeting reads out and the minutes record),
+  dues_collected(path, first, end) (the dashboards' "dues collected" figure),
+  removal_alerts_of_year(year) and decided_members(ids, year) (the secretary's
+  reminder about members with 3 unpaid months);
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
@@ -21,6 +26,13 @@ Apps above members add behaviour to it through members.hooks, from their ready()
 
 from . import audit
 from .audit.views import render_history
+from .dues.rules import (
+    decided_members,
+    dues_collected,
+    meeting_dues_status,
+    meeting_dues_text,
+    removal_alerts_of_year,
+)
 from .forms import date_field
 from .models import (
     OFFICER_ROLES,
@@ -86,14 +98,19 @@ __all__ = [
     "covers",
     "current_q",
     "date_field",
+    "decided_members",
     "default_value",
+    "dues_collected",
     "effective_rules",
     "get_organization_for_user",
     "get_scope",
+    "meeting_dues_status",
+    "meeting_dues_text",
     "member_flags_annotations",
     "org_ancestors",
     "organizations_for_user",
     "reach_q",
+    "removal_alerts_of_year",
     "render_history",
     "rule_value",
     "rules_for_paths",

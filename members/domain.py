@@ -2,6 +2,7 @@
 
 import calendar
 from datetime import date
+from fractions import Fraction
 
 MIN_OFFICIAL_MEMBERS = 3
 COMMITTEE_THRESHOLD = 9
@@ -57,3 +58,99 @@ def cell_alerts(*, official_count, officer_count):
 def periods_overlap(start_a, end_a, start_b, end_b):
     """Whether two date periods overlap; an end of None is open-ended."""
     return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)
+
+
+# --- party dues (DOMAIN.md §9) ------------------------------------------------------
+
+DUES_CATEGORIES = ("insured", "pensioner", "student", "other")
+DUES_REDUCTIONS = (0, 30, 50, 70)
+# QĐ 01-QĐ/TW applies to the dues of February 2026 on; QĐ 342-QĐ/TW before.
+QD01_FIRST_MONTH = date(2026, 2, 1)
+QD01_STUDENT_AMOUNT = 5000
+EXEMPT_PARTY_AGE_YEARS = 50
+MAX_REDUCTION_MONTHS = 12
+UNPAID_MONTHS_ALERT = 3
+
+
+def dues_regulation(month):
+    """ "qd01" for the dues of a month from February 2026 on, "qd342" before."""
+    return "qd01" if (month.year, month.month) >= (2026, 2) else "qd342"
+
+
+def _round_half_up(value):
+    """A non-negative Fraction rounded to whole đồng, halves up."""
+    return int(value + Fraction(1, 2))
+
+
+def monthly_dues(
+    *,
+    category,
+    month,
+    base=0,
+    party_age_years=0,
+    reduction_percent=0,
+    exempt=False,
+    flat_amount=0,
+):
+    """The dues a member owes for `month` (any date in it), in whole đồng, half up.
+
+    insured 1% of `base`, pensioner 0.5% of `base`, student 5,000 from 2026-02
+    (`flat_amount` before), other `flat_amount`. 0 when `exempt` (an approved
+    exemption: social pension allowance, hardship) and, from 2026-02, when the party
+    age is 50 years or more. `reduction_percent` (0, 30, 50, 70) applies last; the
+    amount is computed exactly and rounded once. ValueError on an unknown category,
+    reduction or a negative amount.
+    """
+    if category not in DUES_CATEGORIES:
+        raise ValueError(f"unknown dues category {category!r}")
+    if reduction_percent not in DUES_REDUCTIONS:
+        raise ValueError(f"reduction must be one of {DUES_REDUCTIONS}")
+    base = Fraction(str(base)) if not isinstance(base, int) else Fraction(base)
+    flat = Fraction(str(flat_amount)) if flat_amount else Fraction(0)
+    if base < 0 or flat < 0:
+        raise ValueError("dues amounts cannot be negative")
+    qd01 = dues_regulation(month) == "qd01"
+    if exempt or (qd01 and (party_age_years or 0) >= EXEMPT_PARTY_AGE_YEARS):
+        return 0
+    if category == "insured":
+        amount = base / 100
+    elif category == "pensioner":
+        amount = base / 200
+    elif category == "student":
+        amount = Fraction(QD01_STUDENT_AMOUNT) if qd01 else flat
+    else:
+        amount = flat
+    amount = amount * (100 - reduction_percent) / 100
+    return _round_half_up(amount)
+
+
+def month_start(day):
+    """The first day of `day`'s month."""
+    return day.replace(day=1)
+
+
+def months_between(first, last):
+    """The number of months from `first`'s month to `last`'s month, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def reduction_within_limit(first_month, last_month):
+    """Whether a reduction from `first_month` to `last_month` (both included) lasts
+    at most 12 months (QĐ 01-QĐ/TW: each approval at most 12 months)."""
+    return 1 <= months_between(first_month, last_month) <= MAX_REDUCTION_MONTHS
+
+
+def unpaid_months(rows):
+    """The months of `rows` ((month, due, paid, excused) tuples) that count as unpaid:
+    something was due, less was paid, and no approved reason excuses it."""
+    return sorted(
+        month
+        for month, due, paid, excused in rows
+        if due > 0 and paid < due and not excused
+    )
+
+
+def removal_alert(unpaid):
+    """Whether the unpaid months of one calendar year reach the 3 that make the cell
+    consider proposing removal from the rolls (QĐ 01-QĐ/TW)."""
+    return len(unpaid) >= UNPAID_MONTHS_ALERT

@@ -5,6 +5,10 @@ members never imports them).
   home page's context, and `template` (if given) is included in the home page in
   registration order (meetings: what is next; evaluations: tasks, ratings,
   reports and recommendations).
+- `register_meeting_attendance(fn)`: fn(cell, month) lists the meetings of a cell in a
+  month with the members present (the dues sheet marks them paid in cash).
+- `register_pdf_renderer(fn)`: the PDF engine (the meetings app registers its
+  `render_pdf`; the dues sheets and ledger print through it).
 - `register_meeting_model(model)`: the model whose records an audit entry links to
   as its meeting (`AuditEntry.meeting_id`); the audit log finds the way from any
   audited record to it (the meetings app registers its Meeting).
@@ -64,3 +68,38 @@ def register_value_labels(labels):
 def value_label(code):
     """The registered words for `code`, or None."""
     return _VALUE_LABELS.get(code)
+
+
+_MEETING_ATTENDANCE = []
+
+
+def register_meeting_attendance(fn):
+    """Register fn(cell, month) -> [{"label", "date", "member_ids"}]: the meetings
+    of a cell in a month with the members present (the meetings app), so the dues
+    sheet can mark them paid in cash in one step."""
+    if fn not in _MEETING_ATTENDANCE:
+        _MEETING_ATTENDANCE.append(fn)
+    return fn
+
+
+def meeting_attendance(cell, month):
+    """The meetings of `cell` in `month` with their present members, from every
+    registered app ([] when none is registered)."""
+    return [row for fn in _MEETING_ATTENDANCE for row in fn(cell, month)]
+
+
+_PDF_RENDERERS = []
+
+
+def register_pdf_renderer(fn):
+    """Register fn(html, *, stylesheet) -> PDF bytes: the one WeasyPrint engine,
+    which the meetings app owns (members prints its dues sheets through it)."""
+    _PDF_RENDERERS[:] = [fn]
+    return fn
+
+
+def render_pdf(html, *, stylesheet):
+    """`html` as PDF bytes through the registered engine."""
+    if not _PDF_RENDERERS:
+        raise RuntimeError("no PDF engine is registered (the meetings app does it)")
+    return _PDF_RENDERERS[0](html, stylesheet=stylesheet)

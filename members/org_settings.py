@@ -35,6 +35,8 @@ QD_294 = _("Regulation 294-QĐ/TW (2025)")
 QD_294_LOCAL_MONTHS = _(
     "Regulation 294-QĐ/TW (2025); a term counted in months is a local rule"
 )
+QD_01 = _("Regulation 01-QĐ/TW (03/02/2026)")
+QD_342 = _("Decision 342-QĐ/TW (2010)")
 HD_42_UNCONFIRMED = _("Guideline 42-HD/BTCTW (28/10/2025), not yet confirmed")
 
 
@@ -157,6 +159,38 @@ RULES = {
             judges=True,
         ),
         Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", LOCAL, 0, 28),
+        # Party dues (DOMAIN.md §9). QĐ 01-QĐ/TW leaves the amount of members in no
+        # other category to the levels below (unconfirmed): 10,000 đồng a month by
+        # default. Under QĐ 342-QĐ/TW pupils and students paid a flat amount: 3,000
+        # by default. The share a cell keeps before remitting the rest upward is
+        # given differently by different sources: 30% by default, set per node.
+        Rule(
+            RuleKey.DUES_OTHER_AMOUNT,
+            10_000,
+            "int",
+            QD_01,
+            0,
+            10_000_000,
+            judges=True,
+        ),
+        Rule(
+            RuleKey.DUES_STUDENT_AMOUNT_QD342,
+            3_000,
+            "int",
+            QD_342,
+            0,
+            1_000_000,
+            judges=True,
+        ),
+        Rule(
+            RuleKey.DUES_RETAINED_PERCENT,
+            30,
+            "int",
+            QD_01,
+            0,
+            100,
+            judges=True,
+        ),
     ]
 }
 

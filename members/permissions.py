@@ -93,3 +93,20 @@ def can_read_member(scope, member, member_org):
 
 def can_manage_member(scope, member_org):
     return can_manage_cell(scope, member_org)
+
+
+def can_read_dues(scope, cell):
+    """See a cell's dues sheets and ledger: whoever manages the cell, and the
+    committee member assigned to follow it. Plain members see only their own."""
+    return can_manage_cell(scope, cell) or cell.pk in scope.supervised_cell_ids
+
+
+def can_keep_dues(scope, cell):
+    """Record payments, close a month, correct it: the cell's officers (the
+    secretary keeps the ledger) and admins; committees above read it."""
+    return scope.is_admin or cell.pk in scope.officer_cell_ids
+
+
+def can_edit_own_dues_base(scope, member):
+    """A member enters their own base (salary or pension) and declared amount."""
+    return member.pk == scope.member_id

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import account_views, views
 from .audit import views as audit_views
+from .dues import urls as dues_urls
 
 app_name = "members"
 
@@ -57,4 +58,6 @@ urlpatterns = [
     path("org/<int:pk>/audit/", audit_views.org_audit, name="org-audit"),
     # display preferences (issue 8: larger text)
     path("account/preferences/", account_views.preferences, name="preferences"),
+    # party dues ledger (issue 17)
+    *dues_urls.urlpatterns,
 ]

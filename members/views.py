@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import exports, hooks, imports, permissions, selectors, services
+from .dues import rules as dues_rules
 from .forms import (
     AttachmentForm,
     DeactivateForm,
@@ -117,6 +118,14 @@ def org_detail(request, pk):
             ),
             filtered=bool(status or search),
         )
+        # The dues ledger's alert: members with 3 unpaid months this year.
+        context["can_read_dues"] = permissions.can_read_dues(scope, org)
+        if context["can_read_dues"] and not request.htmx:
+            today = timezone.localdate()
+            context["dues_alerts"] = dues_rules.year_ledger(
+                org, today.year, today=today
+            )["alerts"]
+            context["dues_year"] = today.year
     else:
         context.update(selectors.subtree_counts(org))
         context["officials"] = list(
@@ -524,7 +533,9 @@ def import_upload(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, batch):
     org = selectors.get_organization_for_user(request.user, pk, action="manage")
-    batch = get_object_or_404(ImportBatch, pk=batch, organization=org)
+    batch = get_object_or_404(
+        ImportBatch, pk=batch, organization=org, kind=ImportBatch.Kind.MEMBERS
+    )
     if batch.created_by_id != request.user.pk:
         raise Http404
     plan = imports.plan_import(batch)

@@ -72,6 +72,30 @@ MATRIX = {
     "members:org-audit": ("get", lambda w: [w.cell.pk], "ofofnl"),
     "meetings:meeting-audit": ("get", lambda w: [w.meeting.pk], "ofofnl"),
     "members:preferences": ("get", lambda w: [], "oooool"),
+    # party dues: the cell's officers keep them, the committee and the supervisor
+    # read them, each member sees their own (members/dues/views.py)
+    "members:dues-home": ("get", lambda w: [w.cell.pk], "ofoonl"),
+    "members:dues-sheet": ("get", lambda w: [w.cell.pk, 2026, 3], "ofoonl"),
+    "members:dues-cash": ("post", lambda w: [w.cell.pk, 2026, 3], "offfnl"),
+    "members:dues-close": ("post", lambda w: [w.cell.pk, 2026, 3], "offfnl"),
+    "members:dues-adjust": ("get", lambda w: [w.cell.pk, 2026, 3], "offfnl"),
+    "members:dues-sheet-xlsx": ("get", lambda w: [w.cell.pk, 2026, 3], "ofoonl"),
+    "members:dues-sheet-pdf": ("get", lambda w: [w.cell.pk, 2026, 3], "ofoonl"),
+    "members:dues-year": ("get", lambda w: [w.cell.pk, 2026], "ofoonl"),
+    "members:dues-year-xlsx": ("get", lambda w: [w.cell.pk, 2026], "ofoonl"),
+    "members:dues-year-pdf": ("get", lambda w: [w.cell.pk, 2026], "ofoonl"),
+    "members:dues-decide": (
+        "post",
+        lambda w: [w.cell.pk, 2026, w.member.pk],
+        "offfnl",
+    ),
+    "members:dues-import": ("get", lambda w: [w.cell.pk], "offfnl"),
+    "members:dues-import-preview": (
+        "get",
+        lambda w: [w.cell.pk, w.dues_batch.pk],
+        "offfnl",
+    ),
+    "members:member-dues": ("get", lambda w: [w.member.pk], "oooonl"),
     # meetings: cell officers run them, the committee reads and reviews
     "meetings:my-meetings": ("get", lambda w: [], "oooool"),
     "meetings:plan": ("get", lambda w: [w.cell.pk], "oooonl"),
@@ -231,6 +255,14 @@ def world(tree, users):
         upload=SimpleUploadedFile("a.csv", "Họ và tên,Trạng thái\nA,Dự bị\n".encode()),
         by=secretary_user,
     )
+    from members.dues import imports as dues_imports
+
+    dues_batch = dues_imports.stage_dues_import(
+        cell=tree.cell,
+        upload=SimpleUploadedFile("d.csv", "Họ và tên,Đối tượng\nA,khác\n".encode()),
+        year=2026,
+        by=secretary_user,
+    )
     from evaluations import services as evaluation_services
     from evaluations.models import Task
     from meetings.feeds import issue_calendar_token
@@ -276,6 +308,7 @@ def world(tree, users):
         document=document,
         excuse=excuse,
         batch=batch,
+        dues_batch=dues_batch,
         token=token,
         book_job=book_job,
         task=task,

@@ -239,7 +239,13 @@ FIGURES = [
     Figure(
         "dues",
         _("Dues collected"),
-        _("Party dues are counted once the dues ledger is in use."),
+        _(
+            "Party dues collected divided by dues due, over the months each cell's "
+            "secretary has closed in the period (later corrections included). A "
+            "month still open is not counted. Flag: cells with a member who left 3 "
+            "months unpaid in a year without an approved reason, on whom the cell "
+            "has not recorded its decision (Quy định 01-QĐ/TW)."
+        ),
     ),
 ]
 FIGURE_BY_KEY = {figure.key: figure for figure in FIGURES}
@@ -306,6 +312,15 @@ FLAGS = [
         _("A supervisor's report filed after its due day, or still missing past it."),
     ),
     Flag(
+        "dues_arrears",
+        _("Member with 3 unpaid months of dues"),
+        pgettext_lazy("flag", "dues"),
+        _(
+            "A member left 3 months of dues unpaid in a year without an approved "
+            "reason and the cell has not recorded its decision yet."
+        ),
+    ),
+    Flag(
         "few_officials",
         _("Fewer than 3 official members"),
         pgettext_lazy("flag", "< 3 official"),
@@ -335,6 +350,10 @@ class Stats:
     recs_overdue: int = 0
     flags: dict = field(default_factory=lambda: dict.fromkeys(FLAG_BY_KEY, 0))
     cell_ids: list = field(default_factory=list)
+    # Party dues over the closed months (members.api.dues_collected).
+    dues_due: int = 0
+    dues_paid: int = 0
+    dues_months: int = 0
 
     def add(self, other):
         self.cells += other.cells
@@ -351,6 +370,9 @@ class Stats:
         self.recs_overdue += other.recs_overdue
         for key, n in other.flags.items():
             self.flags[key] += n
+        self.dues_due += other.dues_due
+        self.dues_paid += other.dues_paid
+        self.dues_months += other.dues_months
 
     # derived figures
     @property
@@ -372,6 +394,10 @@ class Stats:
     @property
     def reports_due(self):
         return self.sums["reports_on_time"] + self.reports_late
+
+    @property
+    def dues_rate(self):
+        return ratio(self.dues_paid, self.dues_due) if self.dues_months else None
 
     @property
     def flag_total(self):

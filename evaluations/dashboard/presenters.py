@@ -110,6 +110,17 @@ def headlines(board):
         "recommendations": (of(t.recs_open, t.recs_overdue), "", ""),
         "tasks": (pct(t.tasks_rate), of(s["tasks_done"], s["tasks_total"]), ""),
     }
+    if t.dues_months:
+        values["dues"] = (
+            pct(t.dues_rate),
+            _("%(paid)s of %(due)s đồng, %(months)s closed cell-months")
+            % {
+                "paid": number_format(t.dues_paid, decimal_pos=0, force_grouping=True),
+                "due": number_format(t.dues_due, decimal_pos=0, force_grouping=True),
+                "months": t.dues_months,
+            },
+            "dues_arrears",
+        )
     result = []
     for figure in FIGURES:
         value = values.get(figure.key)

@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     TASK_DUE = "task_due", _("Task due soon")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     MINUTES_REVIEWED = "minutes_reviewed", _("Minutes acknowledged or returned")
+    DUES_ARREARS = "dues_arrears", _("Member with 3 unpaid months of dues")
 
 
 # Members must be told of a meeting, and of its moving or cancelling: never optional.

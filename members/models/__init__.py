@@ -3,6 +3,20 @@ module per concept; every model, TextChoices and constant is importable from her
 
 from .audit import AuditAction, AuditEntry
 from .base import Period, TimeStamped
+from .dues import (
+    DuesAdjustment,
+    DuesBase,
+    DuesCategory,
+    DuesCategoryPeriod,
+    DuesChannel,
+    DuesDecision,
+    DuesDecisionKind,
+    DuesMonth,
+    DuesOpeningBalance,
+    DuesPayment,
+    DuesRelief,
+    ReliefKind,
+)
 from .import_batch import ImportBatch
 from .member import EventKind, Gender, LinkedPerson, Member, MemberEvent, MemberStatus
 from .organization import COMMITTEE_KINDS, PATH_STEP, CellType, Organization, OrgKind
@@ -25,6 +39,17 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "CellType",
+    "DuesAdjustment",
+    "DuesBase",
+    "DuesCategory",
+    "DuesCategoryPeriod",
+    "DuesChannel",
+    "DuesDecision",
+    "DuesDecisionKind",
+    "DuesMonth",
+    "DuesOpeningBalance",
+    "DuesPayment",
+    "DuesRelief",
     "EventKind",
     "Exemption",
     "ExemptionReason",
@@ -39,6 +64,7 @@ __all__ = [
     "Period",
     "Position",
     "PositionRole",
+    "ReliefKind",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",

@@ -15,6 +15,13 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Imported")
         EXPIRED = "expired", _("Deleted unconfirmed")
 
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Members")
+        DUES = "dues", _("Party dues: opening balances and categories")
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBERS
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="import_batches"
     )

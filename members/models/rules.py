@@ -67,6 +67,18 @@ class RuleKey(models.TextChoices):
         "report_reminder_days",
         _("Days before the report deadline the supervisors are reminded"),
     )
+    DUES_OTHER_AMOUNT = (
+        "dues_other_amount",
+        _("Monthly dues of members in no other category (đồng)"),
+    )
+    DUES_STUDENT_AMOUNT_QD342 = (
+        "dues_student_amount_qd342",
+        _("Monthly dues of pupils and students before February 2026 (đồng)"),
+    )
+    DUES_RETAINED_PERCENT = (
+        "dues_retained_percent",
+        _("Share of the dues collected that the cell keeps (percent)"),
+    )
 
 
 class RuleSetting(TimeStamped):

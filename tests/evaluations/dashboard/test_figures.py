@@ -66,11 +66,15 @@ def test_cell_flags_from_its_period_row():
         "absent_streak": 1,
         "minutes_late": 1,
         "report_late": 2,
+        "dues_arrears": 0,
         "few_officials": 1,
     }
     assert stats.thematic_cells == {3: 1}
     assert stats.thematic_closed == {3: True}
-    assert flagged_cells(stats) == dict.fromkeys(FLAG_BY_KEY, 1) | {"no_thematic": 0}
+    assert flagged_cells(stats) == dict.fromkeys(FLAG_BY_KEY, 1) | {
+        "no_thematic": 0,
+        "dues_arrears": 0,
+    }
 
 
 def test_attendance_above_85_percent_raises_no_flag():

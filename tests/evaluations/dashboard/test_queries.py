@@ -51,6 +51,7 @@ def test_every_flag_exactly(facts):
         "absent_streak": 0,
         "minutes_late": 2,
         "report_late": 1,
+        "dues_arrears": 0,
         "few_officials": 1,
     }
     cells = dash.per_cell(facts.ward, Q3, today=TODAY)
@@ -69,6 +70,7 @@ def test_every_flag_exactly(facts):
         "absent_streak": 0,
         "minutes_late": 1,
         "report_late": 1,
+        "dues_arrears": 0,
         "few_officials": 0,
     }
     cell2 = cells[facts.cell2.pk][1].flags

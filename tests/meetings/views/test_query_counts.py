@@ -121,7 +121,9 @@ QUERIES = {
     "meeting-detail": 24,  # + the minimum attendance rule (one query)
     "held-meeting-detail": 21,
     "attendance": 10,
-    "minutes-edit": 20,  # + the tasks section (evaluations): tasks, review count, form
+    # + the tasks section (evaluations): tasks, review count, form; + 11: the dues
+    # status beside the opening (members.api.meeting_dues_status)
+    "minutes-edit": 31,
     "my-meetings": 8,
     "books": 10,
 }
