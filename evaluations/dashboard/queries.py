@@ -22,7 +22,6 @@ from evaluations.models import RecommendationStatus as RecStatus
 from evaluations.selectors import overdue_recommendation_q
 from meetings import domain as meetings_domain
 from meetings.models import AttendanceStatus, Guest, Meeting
-from meetings.models import AttendanceStatus, Meeting
 from members import api as members_api
 from members import permissions
 from members.models import PATH_STEP, Organization, OrgKind
