@@ -19,3 +19,8 @@ class MeetingsConfig(AppConfig):
         from members import hooks as member_hooks
 
         member_hooks.register_meeting_model(self.get_model("Meeting"))
+        # The admission pipeline reads the cell's votes about its candidates and
+        # probationary members.
+        from .selectors import votes_about_people
+
+        member_hooks.register_vote_reader(votes_about_people)

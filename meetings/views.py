@@ -573,7 +573,8 @@ def _minutes_editor(
             "conflict": conflict,
             "stats": stats,
             "votes": selectors.minutes_votes(minutes),
-            "vote_form": vote_form or VoteForm(cell=meeting.cell),
+            "vote_form": vote_form
+            or VoteForm(cell=meeting.cell, on=_meeting_day(meeting)),
             "minimum": domain.minimum_duration_minutes(
                 combined_with_thematic=meeting.is_combined
             ),
@@ -651,10 +652,14 @@ def minutes_edit(request, pk):
     )
 
 
+def _meeting_day(meeting):
+    return timezone.localtime(meeting.starts_at).date()
+
+
 @require_POST
 def vote_add(request, pk):
     meeting, minutes = _minutes_for(request, pk)
-    form = VoteForm(request.POST, cell=meeting.cell)
+    form = VoteForm(request.POST, cell=meeting.cell, on=_meeting_day(meeting))
     if form.is_valid():
         data = form.cleaned_data
         reserved = []
@@ -670,6 +675,8 @@ def vote_add(request, pk):
                 abstain=data["abstain"],
                 reserved=reserved,
                 by=request.user,
+                candidate=data["candidate"],
+                about_member=data["about_member"],
             )
         except ValidationError as error:
             apply_errors(form, error)

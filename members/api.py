@@ -10,21 +10,25 @@ members modules behind it.
 - the audit log: `audit` (bulk_create, bulk_update and update record the entries
   of bulk writes; acting, current_actor…), audit_entries_of_meeting and
   render_history (the history page of records of an organisation);
+- the admission pipeline: vote_subjects (whom a cell may vote about, for the
+  minutes' vote form), cell_pipeline_counts (the dashboard's figures);
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
-  choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
-  TimeStamped, CellType, MemberStatus, OrgKind, PositionRole, RuleKey,
-  OFFICER_ROLES, PATH_STEP.
+  choices: Candidate, Member, Organization, Position, RuleSetting,
+  SupervisionAssignment, User, TimeStamped, CellType, MemberStatus, OrgKind,
+  PositionRole, RuleKey, OFFICER_ROLES, PATH_STEP.
 
 Apps above members add behaviour to it through members.hooks, from their ready().
 """
 
 from . import audit
+from .admission.selectors import vote_subjects
 from .audit.views import render_history
 from .forms import date_field
 from .models import (
     OFFICER_ROLES,
     PATH_STEP,
+    Candidate,
     CellType,
     Member,
     MemberStatus,
@@ -64,6 +68,7 @@ from .views import apply_errors
 __all__ = [
     "OFFICER_ROLES",
     "PATH_STEP",
+    "Candidate",
     "CellType",
     "Member",
     "MemberStatus",
@@ -97,4 +102,5 @@ __all__ = [
     "render_history",
     "rule_value",
     "rules_for_paths",
+    "vote_subjects",
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import account_views, views
+from .admission import urls as admission_urls
 from .audit import views as audit_views
 
 app_name = "members"
@@ -57,4 +58,6 @@ urlpatterns = [
     path("org/<int:pk>/audit/", audit_views.org_audit, name="org-audit"),
     # display preferences (issue 8: larger text)
     path("account/preferences/", account_views.preferences, name="preferences"),
+    # the admission pipeline (issue 17)
+    *admission_urls.urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """The organisation tree, party members and their history, and login accounts: one
 module per concept; every model, TextChoices and constant is importable from here."""
 
+from .admission import Candidate, CandidateDocument, Probation
 from .audit import AuditAction, AuditEntry
 from .base import Period, TimeStamped
 from .import_batch import ImportBatch
@@ -24,6 +25,8 @@ __all__ = [
     "AttachmentDirection",
     "AuditAction",
     "AuditEntry",
+    "Candidate",
+    "CandidateDocument",
     "CellType",
     "EventKind",
     "Exemption",
@@ -39,6 +42,7 @@ __all__ = [
     "Period",
     "Position",
     "PositionRole",
+    "Probation",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",
