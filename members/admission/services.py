@@ -99,7 +99,9 @@ def propose_candidate(*, cell, by, **fields):
     """Open a candidate's file in `cell`."""
     if not cell.is_cell:
         raise ValidationError(_("Candidates are proposed by a cell."))
-    candidate = Candidate(cell=cell, created_by=by if by.is_authenticated else None)
+    candidate = Candidate(
+        cell=cell, created_by=by if by is not None and by.is_authenticated else None
+    )
     for name in CANDIDATE_FIELDS:
         if name in fields:
             setattr(candidate, name, fields[name])
@@ -136,7 +138,7 @@ def add_candidate_document(*, candidate, upload, title, by):
         file=upload,
         content_type=content_type,
         size=upload.size,
-        uploaded_by=by,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
     )
     document.save()
     return document
