@@ -121,7 +121,7 @@ QUERIES = {
     "meeting-detail": 23,
     "held-meeting-detail": 20,
     "attendance": 10,
-    "minutes-edit": 20,  # + the tasks section (evaluations): tasks, review count, form
+    "minutes-edit": 22,  # + tasks section (evaluations) + people to vote on (2)
     "my-meetings": 8,
     "books": 10,
 }
