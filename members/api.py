@@ -11,7 +11,7 @@ members modules behind it.
   of bulk writes; acting, current_actor…), audit_entries_of_meeting and
   render_history (the history page of records of an organisation);
 - the admission pipeline: vote_subjects (whom a cell may vote about, for the
-  minutes' vote form), cell_pipeline_counts (the dashboard's figures);
+  minutes' vote form), subtree_pipeline (the dashboards' figures);
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Candidate, Member, Organization, Position, RuleSetting,
@@ -22,7 +22,7 @@ Apps above members add behaviour to it through members.hooks, from their ready()
 """
 
 from . import audit
-from .admission.selectors import vote_subjects
+from .admission.selectors import subtree_pipeline, vote_subjects
 from .audit.views import render_history
 from .forms import date_field
 from .models import (
@@ -102,5 +102,6 @@ __all__ = [
     "render_history",
     "rule_value",
     "rules_for_paths",
+    "subtree_pipeline",
     "vote_subjects",
 ]

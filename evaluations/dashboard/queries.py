@@ -20,6 +20,7 @@ from evaluations.models import CellMonth, CellPeriod, Recommendation
 from evaluations.models import RecommendationStatus as RecStatus
 from evaluations.selectors import overdue_recommendation_q
 from meetings.models import AttendanceStatus, Meeting
+from members import api as members_api
 from members import permissions
 from members.models import PATH_STEP, Organization, OrgKind
 from members.selectors import get_scope, organizations_for_user
@@ -424,4 +425,16 @@ def cell_meetings(cell, first, end):
             ),
         )
         .order_by("planned_date", "starts_at")
+    )
+
+
+# --- the admission pipeline (members app) ---------------------------------------------
+
+
+def pipeline(node, period, user, today=None):
+    """Candidates, admissions and recognitions of the period under `node`, and the
+    ceremonies and recognitions overdue today (members.api.subtree_pipeline: four
+    queries; names only of members the user may read)."""
+    return members_api.subtree_pipeline(
+        node, first=period.first, end=period.end, scope=get_scope(user), today=today
     )

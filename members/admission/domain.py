@@ -7,7 +7,7 @@ these rules read as `vote_passed`.
 
 from datetime import timedelta
 
-from members.domain import probation_end
+from members.domain import add_months, probation_end
 
 CEREMONY_WORKING_DAYS = 30
 RECOGNITION_WORKING_DAYS = 30
@@ -140,6 +140,35 @@ def deciding_vote(votes):
     if passed:
         return passed[-1]
     return final[-1] if final else None
+
+
+def overdue_cutoff(deadline, *, today, start):
+    """The first day d from `start` on whose deadline(d) is not before `today`: with
+    a deadline that never moves back as d grows, every earlier day is overdue and
+    no later one is, so a database can count the overdue with `date < cutoff`."""
+    day = start
+    while deadline(day) < today:
+        day += timedelta(days=1)
+    return day
+
+
+def ceremony_cutoff(*, today, holidays=()):
+    """Admission decisions dated before this day without a ceremony are overdue."""
+    return overdue_cutoff(
+        lambda day: ceremony_deadline(day, holidays=holidays),
+        today=today,
+        start=today - timedelta(days=90),
+    )
+
+
+def recognition_cutoff(*, today, holidays=()):
+    """Probationary members whose ceremony is dated before this day are overdue for
+    recognition."""
+    return overdue_cutoff(
+        lambda day: recognition_deadline(day, holidays=holidays),
+        today=today,
+        start=add_months(today, -12) - timedelta(days=90),
+    )
 
 
 def in_period(day, start, end):

@@ -4,6 +4,7 @@ Every page reads a constant number of queries: candidates and probations in one
 query each, the votes about all of them in one (members.hooks.votes_about)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -406,3 +407,72 @@ def vote_subjects(cell, *, on):
         )
     ]
     return {"candidates": candidates, "members": members}
+
+
+NAMES_LIMIT = 20
+
+
+def subtree_pipeline(node, *, first, end, scope, today=None):
+    """The admission pipeline under `node` (itself included) for the dashboards:
+    candidates proposed and still open, admissions and recognitions decided in
+    [first, end), and ceremonies and recognitions overdue today — counts for the
+    whole subtree, names (at most NAMES_LIMIT) only of members `scope` may read.
+    Four queries whatever the size of the subtree."""
+    today = today or timezone.localdate()
+    holidays = _holidays_around(today)
+    candidates = Candidate.objects.filter(cell__path__startswith=node.path).aggregate(
+        open=Count("pk", filter=Q(state=Candidate.State.OPEN)),
+        proposed=Count(
+            "pk",
+            filter=Q(proposed_on__gte=first, proposed_on__lt=end),
+        ),
+        admitted=Count(
+            "pk",
+            filter=Q(decision_date__gte=first, decision_date__lt=end),
+        ),
+    )
+    recognised = Probation.objects.filter(
+        member__organization__path__startswith=node.path,
+        decision_date__gte=first,
+        decision_date__lt=end,
+    ).count()
+    probationers = Member.objects.filter(
+        organization__path__startswith=node.path,
+        is_active=True,
+        status=MemberStatus.PROBATIONARY,
+    )
+    ceremony_q = Q(
+        admission_date__isnull=True,
+        admission_decision_date__lt=domain.ceremony_cutoff(
+            today=today, holidays=holidays
+        ),
+    )
+    recognition_q = Q(
+        admission_date__lt=domain.recognition_cutoff(today=today, holidays=holidays)
+    )
+    overdue = probationers.aggregate(
+        ceremonies=Count("pk", filter=ceremony_q),
+        recognitions=Count("pk", filter=recognition_q),
+    )
+    names = list(
+        probationers.filter(ceremony_q | recognition_q)
+        .select_related("organization")
+        .order_by("admission_decision_date", "full_name", "pk")[:NAMES_LIMIT]
+    )
+    readable = [
+        member
+        for member in names
+        if permissions.can_read_member(scope, member, member.organization)
+    ]
+    for member in readable:
+        member.ceremony_is_overdue = member.admission_date is None
+    return {
+        "open": candidates["open"],
+        "proposed": candidates["proposed"],
+        "admitted": candidates["admitted"],
+        "recognised": recognised,
+        "ceremonies_overdue": overdue["ceremonies"],
+        "recognitions_overdue": overdue["recognitions"],
+        "overdue_names": readable,
+        "more_names": overdue["ceremonies"] + overdue["recognitions"] > len(names),
+    }

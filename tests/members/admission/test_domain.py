@@ -261,3 +261,39 @@ def test_in_period_includes_both_ends():
     assert in_period(date(2026, 3, 31), start, end)
     assert not in_period(date(2026, 4, 1), start, end)
     assert not in_period(None, start, end)
+
+
+# overdue cutoffs (what the dashboards count in the database) -------------------------
+
+
+def test_ceremony_cutoff_splits_overdue_from_not_overdue():
+    from datetime import timedelta
+
+    from members.admission.domain import ceremony_cutoff
+
+    today = date(2026, 6, 15)
+    holidays = {date(2026, 4, 27), date(2026, 4, 30), date(2026, 5, 1)}
+    cutoff = ceremony_cutoff(today=today, holidays=holidays)
+
+    for offset in range(0, 120):
+        day = today - timedelta(days=offset)
+        overdue = ceremony_overdue(
+            decision_date=day, ceremony_date=None, today=today, holidays=holidays
+        )
+        assert overdue is (day < cutoff), day
+
+
+def test_recognition_cutoff_splits_overdue_from_not_overdue():
+    from datetime import timedelta
+
+    from members.admission.domain import recognition_cutoff
+
+    today = date(2026, 6, 15)
+    cutoff = recognition_cutoff(today=today)
+
+    for offset in range(300, 500):
+        day = today - timedelta(days=offset)
+        overdue = recognition_overdue(
+            is_probationary=True, admission_date=day, today=today
+        )
+        assert overdue is (day < cutoff), day
