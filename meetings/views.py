@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from chibo import uploads
 
 # The one upward door: the meeting page links to scores and reports, and the minutes
 # editor assigns next month's tasks (named in .importlinter).
@@ -429,14 +431,7 @@ def document_download(request, pk):
     roles = _roles(request.user, meeting)
     if not (roles["can_manage"] or roles["can_review"] or meeting.documents_sent_at):
         raise PermissionDenied
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(document.file, content_type=document.content_type)
 
 
 @require_POST

@@ -3,12 +3,12 @@ candidate's file and decision, a member's probation and recognition."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo import uploads
 from members.models import CandidateDocument, MemberStatus
 from members.views import apply_errors
 
@@ -128,14 +128,7 @@ def candidate_document_upload(request, pk):
 def candidate_document_download(request, pk):
     document = get_object_or_404(CandidateDocument, pk=pk)
     selectors.get_candidate_for_user(request.user, document.candidate_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(document.file, content_type=document.content_type)
 
 
 @require_POST
@@ -206,55 +199,59 @@ def _probation_page(request, member, *, status=200, **forms):
     return render(request, "members/admission/probation.html", context, status=status)
 
 
+def _probation_step(request, member, *, form, key, service, done):
+    """Validate `form`, call `service`, back to the probation page; else the page
+    again with the form's errors under `key`."""
+    if form.is_valid():
+        try:
+            service(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("members:probation", pk=member.pk)
+    return _probation_page(request, member, status=422, **{key: form})
+
+
 @require_http_methods(["GET", "POST"])
 def probation(request, pk):
     member = selectors.get_probation_member_for_user(request.user, pk)
     if request.method == "GET":
         return _probation_page(request, member)
-    form = RecognitionFileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_recognition_file(
-                member=member, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("members:probation", pk=member.pk)
-    return _probation_page(request, member, status=422, file_form=form)
+    return _probation_step(
+        request,
+        member,
+        form=RecognitionFileForm(request.POST),
+        key="file_form",
+        service=services.save_recognition_file,
+        done=_("Changes saved."),
+    )
 
 
 @require_POST
 def ceremony(request, pk):
     member = selectors.get_probation_member_for_user(request.user, pk)
-    form = CeremonyForm(request.POST, cell=member.organization)
-    if form.is_valid():
-        try:
-            services.record_ceremony(
-                member=member, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The admission ceremony was recorded."))
-            return redirect("members:probation", pk=member.pk)
-    return _probation_page(request, member, status=422, ceremony_form=form)
+    return _probation_step(
+        request,
+        member,
+        form=CeremonyForm(request.POST, cell=member.organization),
+        key="ceremony_form",
+        service=services.record_ceremony,
+        done=_("The admission ceremony was recorded."),
+    )
 
 
 @require_POST
 def mentor(request, pk):
     member = selectors.get_probation_member_for_user(request.user, pk)
-    form = MentorForm(request.POST, cell=member.organization)
-    if form.is_valid():
-        try:
-            services.assign_mentor(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Mentor assigned."))
-            return redirect("members:probation", pk=member.pk)
-    return _probation_page(request, member, status=422, mentor_form=form)
+    return _probation_step(
+        request,
+        member,
+        form=MentorForm(request.POST, cell=member.organization),
+        key="mentor_form",
+        service=services.assign_mentor,
+        done=_("Mentor assigned."),
+    )
 
 
 @require_POST

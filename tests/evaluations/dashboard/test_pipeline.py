@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from members.admission import services
 from tests.factories import OrganizationFactory
-from tests.members.admission.helpers import NOW, at, candidate, vote
+from tests.members.admission.helpers import NOW, admit, candidate
 
 
 @pytest.fixture(autouse=True)
@@ -27,18 +27,7 @@ def _pipeline(tree):
         ("Chưa Lễ", date(2025, 3, 10), None),
         ("Quá Hạn Công Nhận", date(2025, 3, 10), date(2025, 3, 20)),
     ):
-        person = candidate(tree.cell, tree, name)
-        vote(
-            tree.cell,
-            starts_at=at(decided.year, decided.month, 1),
-            yes=4,
-            candidate=person,
-            chair=tree.secretary,
-            taker=tree.member,
-        )
-        member = services.record_admission_decision(
-            candidate=person, number="1", decided_on=decided, issuer="ĐU", by=None
-        )
+        member = admit(tree, candidate(tree.cell, tree, name), decided_on=decided)
         if ceremony:
             services.record_ceremony(member=member, on=ceremony, by=None)
 

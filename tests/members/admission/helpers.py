@@ -1,7 +1,7 @@
 """Builders for admission-pipeline tests: every step through the real services (the
 vote through the meetings app's minutes, as a secretary records it)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from meetings import services as meeting_services
@@ -65,3 +65,25 @@ def vote(
     if adopt:
         meeting_services.adopt_minutes(minutes=minutes, by=None)
     return meeting, recorded
+
+
+def admit(tree, person, *, decided_on=date(2025, 3, 10), mentor=None):
+    """The cell votes for `person` a week before `decided_on` (4 of N = 5, minutes
+    adopted) and the committee's decision admits them: the probationary member."""
+    voted = decided_on - timedelta(days=7)
+    vote(
+        person.cell,
+        starts_at=at(voted.year, voted.month, voted.day),
+        yes=4,
+        candidate=person,
+        chair=tree.secretary,
+        taker=tree.member,
+    )
+    return services.record_admission_decision(
+        candidate=person,
+        number="125-QĐ/ĐU",
+        decided_on=decided_on,
+        issuer="Đảng ủy phường Thử",
+        by=None,
+        mentor=mentor,
+    )

@@ -10,7 +10,7 @@ from django.utils import translation
 from members.admission import selectors, services
 from members.models import Candidate, EventKind, MemberStatus, Probation
 from tests.meetings.helpers import pdf_bytes, upload
-from tests.members.admission.helpers import NOW, at, candidate, vote
+from tests.members.admission.helpers import NOW, admit, at, candidate, vote
 
 
 @pytest.fixture(autouse=True)
@@ -18,31 +18,12 @@ def _now(clock):
     clock(NOW)
 
 
-def _admit(tree, person, *, decided_on=date(2025, 3, 10), mentor=None):
-    vote(
-        tree.cell,
-        starts_at=at(2025, 3, 3),
-        yes=4,
-        candidate=person,
-        chair=tree.secretary,
-        taker=tree.member,
-    )
-    return services.record_admission_decision(
-        candidate=person,
-        number="125-QĐ/ĐU",
-        decided_on=decided_on,
-        issuer="Đảng ủy phường Thử",
-        by=None,
-        mentor=mentor,
-    )
-
-
 def test_whole_pipeline_from_candidate_to_official(tree):
     # Arrange
     person = candidate(tree.cell, tree)
 
     # Act: admission
-    member = _admit(tree, person, mentor=tree.others[0])
+    member = admit(tree, person, mentor=tree.others[0])
     member = services.record_ceremony(member=member, on=date(2025, 3, 20), by=None)
     services.save_recognition_file(
         member=member,
@@ -101,7 +82,7 @@ def test_whole_pipeline_from_candidate_to_official(tree):
 
 def test_path_lists_every_dated_step_with_both_minutes(tree):
     person = candidate(tree.cell, tree)
-    member = _admit(tree, person, mentor=tree.others[0])
+    member = admit(tree, person, mentor=tree.others[0])
     services.record_ceremony(member=member, on=date(2025, 3, 20), by=None)
     member.refresh_from_db()
 
@@ -215,7 +196,7 @@ def test_introducers_must_be_two_different_official_members(tree, settings):
 
 def test_recognition_refused_before_the_twelve_months(tree):
     person = candidate(tree.cell, tree)
-    member = _admit(tree, person, mentor=tree.others[0])
+    member = admit(tree, person, mentor=tree.others[0])
     member = services.record_ceremony(member=member, on=date(2025, 8, 1), by=None)
     services.save_recognition_file(
         member=member,
@@ -254,7 +235,7 @@ def test_recognition_refused_before_the_twelve_months(tree):
 
 
 def test_ceremony_must_follow_the_decision_and_not_be_in_the_future(tree):
-    member = _admit(tree, candidate(tree.cell, tree))
+    member = admit(tree, candidate(tree.cell, tree))
 
     with translation.override("en"), pytest.raises(ValidationError) as before:
         services.record_ceremony(member=member, on=date(2025, 3, 9), by=None)
@@ -271,10 +252,10 @@ def test_ceremony_must_follow_the_decision_and_not_be_in_the_future(tree):
 
 def test_ceremony_overdue_alert_on_the_cell(tree):
     # decided 02/06/2026; 30 working days → mid July: not overdue on 15/06
-    on_time = _admit(
+    on_time = admit(
         tree, candidate(tree.cell, tree, "Đúng Hạn"), decided_on=date(2026, 6, 2)
     )
-    late = _admit(
+    late = admit(
         tree, candidate(tree.cell, tree, "Quá Hạn"), decided_on=date(2025, 3, 10)
     )
 

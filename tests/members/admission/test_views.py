@@ -10,7 +10,7 @@ from django.urls import reverse
 from members.admission import services
 from members.models import Candidate, MemberStatus
 from tests.meetings.helpers import pdf_bytes, upload
-from tests.members.admission.helpers import NOW, at, candidate, vote
+from tests.members.admission.helpers import NOW, admit, at, candidate, vote
 from tests.members.views.helpers import count_queries
 
 
@@ -26,25 +26,8 @@ def english(client):
 
 def _admitted(tree, name="Nguyễn Thị Ưu Tú", *, ceremony=date(2025, 3, 20)):
     person = candidate(tree.cell, tree, name)
-    vote(
-        tree.cell,
-        starts_at=at(2025, 3, 3),
-        yes=4,
-        candidate=person,
-        chair=tree.secretary,
-        taker=tree.member,
-    )
-    member = services.record_admission_decision(
-        candidate=person,
-        number="125-QĐ/ĐU",
-        decided_on=date(2025, 3, 10),
-        issuer="Đảng ủy phường Thử",
-        by=None,
-        mentor=tree.others[0],
-    )
-    if ceremony:
-        member = services.record_ceremony(member=member, on=ceremony, by=None)
-    return person, member
+    member = admit(tree, person, mentor=tree.others[0])
+    return person, services.record_ceremony(member=member, on=ceremony, by=None)
 
 
 # --- access --------------------------------------------------------------------------
