@@ -50,3 +50,8 @@ class MeetingsConfig(AppConfig):
         member_hooks.register_meeting_attendance(meetings_with_present_members)
         member_hooks.register_pdf_renderer(render_pdf)
         register_dues_reminders()
+        # The admission pipeline reads the cell's votes about its candidates and
+        # probationary members.
+        from .selectors import votes_about_people
+
+        member_hooks.register_vote_reader(votes_about_people)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.validators import single_line
+from members import api as members_api
 from members.models import Member
 
 from .models import AttendanceStatus, Guest, Meeting, MeetingKind, VoteKind
@@ -328,7 +329,16 @@ class MinutesForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    subject = forms.CharField(label=_("What was voted"), max_length=255)
+    about = forms.ChoiceField(
+        label=_("Person voted on"),
+        required=False,
+        help_text=_(
+            "For an admission or an official recognition (two thirds of N). Only "
+            "candidates with a complete file and members whose 12 months of "
+            "probation are over, with their recognition file complete, are listed."
+        ),
+    )
+    subject = forms.CharField(label=_("What was voted"), max_length=255, required=False)
     kind = forms.ChoiceField(label=_("Rule"), choices=VoteKind.choices)
     yes = forms.IntegerField(label=_("In favour"), min_value=0, max_value=10000)
     no = forms.IntegerField(label=_("Against"), min_value=0, max_value=10000)
@@ -344,11 +354,36 @@ class VoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, cell, **kwargs):
+    def __init__(self, *args, cell, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reserved_member"].queryset = Member.objects.filter(
             organization=cell, is_active=True
         )
+        self.people = {}
+        if on is None:
+            del self.fields["about"]
+            return
+        subjects = members_api.vote_subjects(cell, on=on)
+        for candidate in subjects["candidates"]:
+            self.people[f"c{candidate.pk}"] = ("candidate", candidate)
+        for member in subjects["members"]:
+            self.people[f"m{member.pk}"] = ("member", member)
+        choices = [("", _("— none (another question) —"))]
+        if subjects["candidates"]:
+            choices.append(
+                (
+                    _("Admission of a candidate"),
+                    [(f"c{c.pk}", c.full_name) for c in subjects["candidates"]],
+                )
+            )
+        if subjects["members"]:
+            choices.append(
+                (
+                    _("Official recognition of a probationary member"),
+                    [(f"m{m.pk}", m.full_name) for m in subjects["members"]],
+                )
+            )
+        self.fields["about"].choices = choices
 
     def clean(self):
         data = super().clean()
@@ -359,6 +394,22 @@ class VoteForm(forms.Form):
                 "reserved_opinion",
                 _("Give both the member and their reserved opinion."),
             )
+        data["candidate"] = data["about_member"] = None
+        person = self.people.get(data.get("about") or "")
+        if person is not None:
+            role, record = person
+            # Admission and recognition pass with two thirds of N (DOMAIN.md §3.4).
+            data["kind"] = VoteKind.ADMISSION
+            if role == "candidate":
+                data["candidate"] = record
+                default = _("Admission of %(name)s to the Party")
+            else:
+                data["about_member"] = record
+                default = _("Official recognition of %(name)s")
+            if not (data.get("subject") or "").strip():
+                data["subject"] = str(default) % {"name": record.full_name}
+        elif not (data.get("subject") or "").strip() and "subject" not in self.errors:
+            self.add_error("subject", _("This field is required."))
         return data
 
 

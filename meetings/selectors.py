@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from members import permissions
 from members import selectors as member_selectors
@@ -226,3 +227,34 @@ def pending_excuses(meeting):
             meeting=meeting, status=ExcuseRequest.Status.PENDING
         ).select_related("member")
     )
+
+
+def votes_about_people(candidate_ids, member_ids):
+    """The votes naming these candidates (admission) or members (recognition), as
+    the dicts members.hooks.votes_about describes (one query)."""
+    votes = (
+        Vote.objects.filter(
+            Q(candidate_id__in=list(candidate_ids))
+            | Q(about_member_id__in=list(member_ids))
+        )
+        .select_related("minutes__meeting")
+        .order_by("pk")
+    )
+    return [
+        {
+            "id": vote.pk,
+            "candidate_id": vote.candidate_id,
+            "member_id": vote.about_member_id,
+            "date": timezone.localtime(vote.minutes.meeting.starts_at).date(),
+            "subject": vote.subject,
+            "yes": vote.yes,
+            "no": vote.no,
+            "abstain": vote.abstain,
+            "denominator": vote.denominator,
+            "passed": vote.passed,
+            "adopted": bool(vote.minutes.adopted_at or vote.minutes.locked_at),
+            "meeting": str(vote.minutes.meeting),
+            "url": vote.minutes.meeting.get_absolute_url(),
+        }
+        for vote in votes
+    ]

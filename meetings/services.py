@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo import uploads
 from members import api as members_api
 from members import audit
 from members import selectors as member_selectors
@@ -36,7 +37,7 @@ from .models import (
 )
 from .pdf import services as pdf_services
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_DOCUMENT_BYTES = uploads.MAX_DOCUMENT_BYTES
 
 
 class EditConflictError(Exception):
@@ -389,53 +390,11 @@ def mark_notified(*, meeting, by):
 
 # --- documents ------------------------------------------------------------------------
 
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword"),
-]
-OOXML = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-
-def sniff_document_type(upload):
-    """The file's type judged by its content (not its name), or None if refused."""
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, content_type in SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            for prefix, content_type in OOXML.items():
-                if any(name.startswith(prefix) for name in names):
-                    return content_type
-    return None
-
 
 @transaction.atomic
 def add_document(*, meeting, upload, title, by):
     check_record_open(meeting)
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")})
-    content_type = sniff_document_type(upload)
-    if content_type is None:
-        raise ValidationError(
-            {"file": _("Only PDF, Word, Excel, PowerPoint, PNG and JPEG files.")}
-        )
+    content_type = uploads.checked_document_type(upload, max_bytes=MAX_DOCUMENT_BYTES)
     document = MeetingDocument(
         meeting=meeting,
         title=title.strip() or upload.name[:255],
@@ -742,10 +701,25 @@ def save_minutes(*, minutes, version, by, **fields):
 
 
 @transaction.atomic
-def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=None):
+def record_vote(
+    *,
+    minutes,
+    subject,
+    kind,
+    yes,
+    no,
+    abstain,
+    reserved=(),
+    by=None,
+    candidate=None,
+    about_member=None,
+):
     """Count a show-of-hands vote: only official members present vote; N and the
-    outcome follow §3.4. `reserved` is a list of (member, opinion)."""
+    outcome follow §3.4. `reserved` is a list of (member, opinion). A vote about a
+    `candidate` (admission) or `about_member` (official recognition) names that
+    person and takes two thirds of N."""
     _check_editable(minutes)
+    _check_vote_person(minutes.meeting, kind, candidate, about_member)
     rows = selectors.attendance_rows(minutes.meeting)
     stats = selectors.attendance_stats(rows)
     voters = stats["official_present"]
@@ -772,6 +746,8 @@ def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=Non
         denominator=denominator,
         denominator_detail=detail,
         passed=passed,
+        candidate=candidate,
+        about_member=about_member,
     )
     present_ids = {r.member_id for r in rows if r.status == AttendanceStatus.PRESENT}
     for member, opinion in reserved:
@@ -781,6 +757,31 @@ def record_vote(*, minutes, subject, kind, yes, no, abstain, reserved=(), by=Non
             )
         ReservedOpinion.objects.create(vote=vote, member=member, opinion=opinion)
     return vote
+
+
+def _check_vote_person(meeting, kind, candidate, about_member):
+    if candidate is None and about_member is None:
+        return
+    if candidate is not None and about_member is not None:
+        raise ValidationError(_("A vote is about one person."))
+    if kind != VoteKind.ADMISSION:
+        raise ValidationError(
+            {"kind": _("Admission and recognition take two thirds of N.")}
+        )
+    if candidate is not None and (
+        candidate.cell_id != meeting.cell_id
+        or candidate.state != members_api.Candidate.State.OPEN
+    ):
+        raise ValidationError(
+            {"about": _("This candidate cannot be voted on in this cell.")}
+        )
+    if about_member is not None and (
+        about_member.organization_id != meeting.cell_id
+        or about_member.status != MemberStatus.PROBATIONARY
+    ):
+        raise ValidationError(
+            {"about": _("This member is not on probation in this cell.")}
+        )
 
 
 @transaction.atomic

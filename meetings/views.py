@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from chibo import uploads
 
 # The one upward door: the meeting page links to scores and reports, and the minutes
 # editor assigns next month's tasks (named in .importlinter).
@@ -462,14 +464,7 @@ def document_download(request, pk):
     roles = _roles(request.user, meeting)
     if not (roles["can_manage"] or roles["can_review"] or meeting.documents_sent_at):
         raise PermissionDenied
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.download(document.file, content_type=document.content_type)
 
 
 @require_POST
@@ -606,7 +601,8 @@ def _minutes_editor(
             "conflict": conflict,
             "stats": stats,
             "votes": selectors.minutes_votes(minutes),
-            "vote_form": vote_form or VoteForm(cell=meeting.cell),
+            "vote_form": vote_form
+            or VoteForm(cell=meeting.cell, on=_meeting_day(meeting)),
             "minimum": domain.minimum_duration_minutes(
                 combined_with_thematic=meeting.is_combined
             ),
@@ -695,10 +691,14 @@ def minutes_edit(request, pk):
     )
 
 
+def _meeting_day(meeting):
+    return timezone.localtime(meeting.starts_at).date()
+
+
 @require_POST
 def vote_add(request, pk):
     meeting, minutes = _minutes_for(request, pk)
-    form = VoteForm(request.POST, cell=meeting.cell)
+    form = VoteForm(request.POST, cell=meeting.cell, on=_meeting_day(meeting))
     if form.is_valid():
         data = form.cleaned_data
         reserved = []
@@ -714,6 +714,8 @@ def vote_add(request, pk):
                 abstain=data["abstain"],
                 reserved=reserved,
                 by=request.user,
+                candidate=data["candidate"],
+                about_member=data["about_member"],
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -15,16 +15,19 @@ members modules behind it.
   dues_collected(path, first, end) (the dashboards' "dues collected" figure),
   removal_alerts_of_year(year) and decided_members(ids, year) (the secretary's
   reminder about members with 3 unpaid months);
+- the admission pipeline: vote_subjects (whom a cell may vote about, for the
+  minutes' vote form), subtree_pipeline (the dashboards' figures);
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
-  choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
-  TimeStamped, CellType, MemberStatus, OrgKind, PositionRole, RuleKey,
-  OFFICER_ROLES, PATH_STEP.
+  choices: Candidate, Member, Organization, Position, RuleSetting,
+  SupervisionAssignment, User, TimeStamped, CellType, MemberStatus, OrgKind,
+  PositionRole, RuleKey, OFFICER_ROLES, PATH_STEP.
 
 Apps above members add behaviour to it through members.hooks, from their ready().
 """
 
 from . import audit
+from .admission.selectors import subtree_pipeline, vote_subjects
 from .audit.views import render_history
 from .dues.rules import (
     decided_members,
@@ -37,6 +40,7 @@ from .forms import date_field
 from .models import (
     OFFICER_ROLES,
     PATH_STEP,
+    Candidate,
     CellType,
     Member,
     MemberStatus,
@@ -76,6 +80,7 @@ from .views import apply_errors
 __all__ = [
     "OFFICER_ROLES",
     "PATH_STEP",
+    "Candidate",
     "CellType",
     "Member",
     "MemberStatus",
@@ -114,4 +119,6 @@ __all__ = [
     "render_history",
     "rule_value",
     "rules_for_paths",
+    "subtree_pipeline",
+    "vote_subjects",
 ]

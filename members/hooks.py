@@ -15,11 +15,15 @@ members never imports them).
 - `register_value_labels(labels)`: words for the keys and codes inside recorded
   values, so the history never shows a code (the meetings app registers its states
   and the keys of the attendance summary).
+- `register_vote_reader(fn)`: fn(candidate_ids, member_ids) returns the cell's votes
+  about those candidates (admission) and members (recognition), recorded in
+  meetings' minutes, as dicts (the meetings app registers it; see `votes_about`).
 """
 
 _HOME_PANELS = []
 _HOME_TEMPLATES = []
 _MEETING_MODELS = []
+_VOTE_READERS = []
 
 
 def register_home_panel(fn, template=None):
@@ -103,3 +107,23 @@ def render_pdf(html, *, stylesheet):
     if not _PDF_RENDERERS:
         raise RuntimeError("no PDF engine is registered (the meetings app does it)")
     return _PDF_RENDERERS[0](html, stylesheet=stylesheet)
+
+
+def register_vote_reader(fn):
+    """Register fn(candidate_ids, member_ids) -> list of vote dicts; registering the
+    same function twice is harmless."""
+    if fn not in _VOTE_READERS:
+        _VOTE_READERS.append(fn)
+    return fn
+
+
+def votes_about(*, candidate_ids=(), member_ids=()):
+    """The votes about these candidates and members, oldest first. Each is a dict:
+    candidate_id, member_id (one of them set), date, subject, yes, no, abstain,
+    denominator, passed, adopted (the minutes were adopted, so the vote is final),
+    meeting (its label) and url (the meeting's page with its minutes)."""
+    candidate_ids, member_ids = list(candidate_ids), list(member_ids)
+    if not (candidate_ids or member_ids):
+        return []
+    votes = [vote for fn in _VOTE_READERS for vote in fn(candidate_ids, member_ids)]
+    return sorted(votes, key=lambda vote: (vote["date"], vote["id"]))

@@ -296,18 +296,28 @@ def cell_summary(cell, on=None):
         .order_by("role", "member__full_name")
     )
     officer_count = len({p.member_id for p in officers if p.role in OFFICER_ROLES})
+    probationers = list(
+        Member.objects.filter(
+            organization=cell, is_active=True, status=MemberStatus.PROBATIONARY
+        ).only("pk", "full_name", "admission_date", "admission_decision_date", "status")
+    )
     due = [
         member
-        for member in Member.objects.filter(
-            organization=cell, is_active=True, status=MemberStatus.PROBATIONARY
-        ).only("pk", "full_name", "admission_date", "status")
+        for member in probationers
         if domain.recognition_due(
             is_probationary=True, admission_date=member.admission_date, today=on
         )
     ]
     for member in due:
         member.probation_end = domain.probation_end(member.admission_date)
+    # The admission pipeline's overdue steps (ceremonies, recognitions).
+    from .admission.selectors import pipeline_alerts
+
+    pipeline = pipeline_alerts(probationers, today=on)
+    overdue = {member.pk for member in pipeline["recognition_overdue"]}
+    due = [member for member in due if member.pk not in overdue]
     return {
+        **pipeline,
         "counts": counts,
         "officers": officers,
         "alerts": domain.cell_alerts(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import account_views, views
+from .admission import urls as admission_urls
 from .audit import views as audit_views
 from .dues import urls as dues_urls
 
@@ -60,4 +61,6 @@ urlpatterns = [
     path("account/preferences/", account_views.preferences, name="preferences"),
     # party dues ledger (issue 17)
     *dues_urls.urlpatterns,
+    # the admission pipeline (issue 17)
+    *admission_urls.urlpatterns,
 ]

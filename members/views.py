@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import exports, hooks, imports, permissions, selectors, services
+from .admission import selectors as admission_selectors
 from .dues import rules as dues_rules
 from .forms import (
     AttachmentForm,
@@ -387,6 +388,7 @@ def member_detail(request, pk):
         "can_edit": permissions.can_manage_member(scope, member.organization),
         "party_age": selectors.party_age(member),
         "probation_end": selectors.probation_end(member),
+        "path": admission_selectors.admission_path(member),
         **selectors.member_history(member),
     }
     return render(request, "members/member_detail.html", context)

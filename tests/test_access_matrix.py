@@ -96,6 +96,27 @@ MATRIX = {
         "offfnl",
     ),
     "members:member-dues": ("get", lambda w: [w.member.pk], "oooonl"),
+    # the admission pipeline: the cell's officers and the committees above it
+    "members:pipeline": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:candidate-create": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    "members:candidate-detail": ("get", lambda w: [w.candidate.pk], "ofofnl"),
+    "members:candidate-edit": ("get", lambda w: [w.candidate.pk], "ofofnl"),
+    "members:candidate-document-upload": (
+        "post",
+        lambda w: [w.candidate.pk],
+        "ofofnl",
+    ),
+    "members:candidate-document-download": (
+        "get",
+        lambda w: [w.candidate_document.pk],
+        "ofofnl",
+    ),
+    "members:candidate-decision": ("post", lambda w: [w.candidate.pk], "ofofnl"),
+    "members:candidate-withdraw": ("post", lambda w: [w.candidate.pk], "ofofnl"),
+    "members:probation": ("get", lambda w: [w.member.pk], "ofofnl"),
+    "members:ceremony": ("post", lambda w: [w.member.pk], "ofofnl"),
+    "members:mentor": ("post", lambda w: [w.member.pk], "ofofnl"),
+    "members:recognition-decision": ("post", lambda w: [w.member.pk], "ofofnl"),
     # meetings: cell officers run them, the committee reads and reviews
     "meetings:my-meetings": ("get", lambda w: [], "oooool"),
     "meetings:plan": ("get", lambda w: [w.cell.pk], "oooonl"),
@@ -298,7 +319,22 @@ def world(tree, users):
         requested_by=secretary_user,
         file=default_storage.save("books/so-bien-ban.pdf", ContentFile(b"%PDF-1.4")),
     )
+    from members.admission import services as admission_services
+    from members.models import CandidateDocument
+
+    candidate = admission_services.propose_candidate(
+        cell=tree.cell, by=None, full_name="Ưu Tú", proposed_on=date(2026, 1, 5)
+    )
+    candidate_document = CandidateDocument.objects.create(
+        candidate=candidate,
+        title="Đơn",
+        file=SimpleUploadedFile("don.pdf", b"%PDF-1.4 test"),
+        content_type="application/pdf",
+        size=13,
+    )
     return SimpleNamespace(
+        candidate=candidate,
+        candidate_document=candidate_document,
         cell=tree.cell,
         member=tree.member,
         planned=planned,

@@ -482,3 +482,15 @@ def cell_meetings(cell, first, end):
             meeting.plan_slot, meeting.planned_date
         )
     return [m for m in meetings if first <= m.plan_month < end]
+
+
+# --- the admission pipeline (members app) ---------------------------------------------
+
+
+def pipeline(node, period, user, today=None):
+    """Candidates, admissions and recognitions of the period under `node`, and the
+    ceremonies and recognitions overdue today (members.api.subtree_pipeline: four
+    queries; names only of members the user may read)."""
+    return members_api.subtree_pipeline(
+        node, first=period.first, end=period.end, scope=get_scope(user), today=today
+    )

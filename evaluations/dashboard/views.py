@@ -70,6 +70,7 @@ def dashboard(request, pk):
         "heatmap_rows": presenters.heatmap_rows(board),
         "chart": presenters.chart_series(board.trends),
         "trend_rows": presenters.trend_rows(board.trends),
+        "pipeline": queries.pipeline(node, period, request.user),
     }
     return render(request, "evaluations/dashboard/dashboard.html", context)
 

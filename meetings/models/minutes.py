@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, Organization, TimeStamped, User
+from members.models import Candidate, Member, Organization, TimeStamped, User
 
 from .meeting import Meeting
 
@@ -102,6 +102,24 @@ class Vote(models.Model):
     denominator = models.PositiveIntegerField()
     denominator_detail = models.JSONField(default=dict)
     passed = models.BooleanField()
+    # The person voted on (DOMAIN.md §2): a candidate for admission, or a
+    # probationary member for official recognition; both two-thirds votes.
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("candidate voted on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    about_member = models.ForeignKey(
+        Member,
+        verbose_name=_("member voted on for recognition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("vote")

@@ -38,6 +38,7 @@ REDACTED = {
         "party_card_number",
     },
     "members.linkedperson": {"phone", "address"},
+    "members.candidate": {"birth_date", "phone", "email", "residence"},
     "members.user": {"password", "email"},
 }
 REDACTED_MARK = "•••"

@@ -1,6 +1,7 @@
 """The organisation tree, party members and their history, and login accounts: one
 module per concept; every model, TextChoices and constant is importable from here."""
 
+from .admission import Candidate, CandidateDocument, Probation
 from .audit import AuditAction, AuditEntry
 from .base import Period, TimeStamped
 from .dues import (
@@ -38,6 +39,8 @@ __all__ = [
     "AttachmentDirection",
     "AuditAction",
     "AuditEntry",
+    "Candidate",
+    "CandidateDocument",
     "CellType",
     "DuesAdjustment",
     "DuesBase",
@@ -64,6 +67,7 @@ __all__ = [
     "Period",
     "Position",
     "PositionRole",
+    "Probation",
     "ReliefKind",
     "RuleKey",
     "RuleSetting",

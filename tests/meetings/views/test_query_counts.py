@@ -122,8 +122,9 @@ QUERIES = {
     "held-meeting-detail": 21,
     "attendance": 10,
     # + the tasks section (evaluations): tasks, review count, form; + 11: the dues
-    # status beside the opening (members.api.meeting_dues_status)
-    "minutes-edit": 31,
+    # status beside the opening (members.api.meeting_dues_status); + 2: the people
+    # the cell may vote about (admission, recognition)
+    "minutes-edit": 33,
     "my-meetings": 8,
     "books": 10,
 }

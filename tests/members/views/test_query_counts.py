@@ -199,7 +199,7 @@ def test_ward_page_queries_constant(
     assert response.status_code == 200
 
 
-MEMBER_DETAIL_QUERIES = 14
+MEMBER_DETAIL_QUERIES = 17  # + the admission path: candidate, probation, votes
 
 
 def grow_history(member, cell, n, by):
