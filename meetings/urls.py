@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import feeds as views_feeds
 from . import history, views
+from .model_meetings import urls as model_meeting_urls
 
 app_name = "meetings"
 
@@ -126,3 +127,6 @@ urlpatterns += [
         name="minute-book-download",
     ),
 ]
+
+# Model meetings (meetings/model_meetings/).
+urlpatterns += model_meeting_urls.urlpatterns

@@ -2,6 +2,7 @@
 ratings, meeting-quality rubrics and scores, supervisors' reports and
 recommendations (DOMAIN.md §4-7), and the dashboards' rollup (§8)."""
 
+from .lessons import LessonPromise, LessonSession, PeerFeedback, SessionKind
 from .ratings import AnnualRating, MonthlyRating, RatingLevel
 from .reports import Recommendation, RecommendationStatus, SupervisionReport
 from .rollup import FIGURE_FIELDS, CellMonth, CellPeriod, RollupDirty
@@ -13,7 +14,10 @@ __all__ = [
     "AnnualRating",
     "CellMonth",
     "CellPeriod",
+    "LessonPromise",
+    "LessonSession",
     "MonthlyRating",
+    "PeerFeedback",
     "QualityScore",
     "RatingLevel",
     "Recommendation",
@@ -22,6 +26,7 @@ __all__ = [
     "Rubric",
     "RubricChoice",
     "ScoreRole",
+    "SessionKind",
     "SupervisionReport",
     "Task",
     "TaskOutcome",

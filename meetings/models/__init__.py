@@ -19,6 +19,7 @@ from .minutes import (
     Vote,
     VoteKind,
 )
+from .model_meeting import InvitationRole, ModelMeeting, ModelMeetingInvitation
 from .notifications import (
     MANDATORY_KINDS,
     Delivery,
@@ -41,6 +42,7 @@ __all__ = [
     "Dispatch",
     "ExcuseRequest",
     "Guest",
+    "InvitationRole",
     "Meeting",
     "MeetingChange",
     "MeetingDocument",
@@ -50,6 +52,8 @@ __all__ = [
     "Minutes",
     "MinutesPdf",
     "MinutesRevision",
+    "ModelMeeting",
+    "ModelMeetingInvitation",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
