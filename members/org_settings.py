@@ -109,6 +109,15 @@ RULES = {
             judges=True,
         ),
         Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", "[local]", 0, 28),
+        Rule(
+            RuleKey.INSPECTION_MONTHS,
+            6,
+            "int",
+            "[local] Seed 000",
+            1,
+            12,
+            judges=True,
+        ),
     ]
 }
 

@@ -2,6 +2,7 @@
 ratings, meeting-quality rubrics and scores, supervisors' reports and
 recommendations (DOMAIN.md §4-7), and the dashboards' rollup (§8)."""
 
+from .inspections import Inspection
 from .lessons import LessonPromise, LessonSession, PeerFeedback, SessionKind
 from .ratings import AnnualRating, MonthlyRating, RatingLevel
 from .reports import Recommendation, RecommendationStatus, SupervisionReport
@@ -14,6 +15,7 @@ __all__ = [
     "AnnualRating",
     "CellMonth",
     "CellPeriod",
+    "Inspection",
     "LessonPromise",
     "LessonSession",
     "MonthlyRating",

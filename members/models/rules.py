@@ -46,6 +46,10 @@ class RuleKey(models.TextChoices):
         "report_reminder_days",
         _("Days before the report deadline the supervisors are reminded"),
     )
+    INSPECTION_MONTHS = (
+        "inspection_months",
+        _("Months between inspections of a cell's meetings"),
+    )
 
 
 class RuleSetting(TimeStamped):
