@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("Supervisor report overdue")
     TASK_DUE = "task_due", _("Task due soon")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
+    INSPECTION_DUE = "inspection_due", _("Inspection of a cell's meetings due")
 
 
 # Members must be told of a meeting, and of its moving or cancelling: never optional.
