@@ -1,6 +1,7 @@
 """The evaluations app's reminder kinds, plugged into the meetings scanner
-(meetings/notify, NOTIFY_API.md): task reminders (`tasks`) and supervisor report
-reminders (`reports`) and inspection reminders (`inspections`). `EvaluationsConfig.ready()` calls `register()`."""
+(meetings/notify, NOTIFY_API.md): task reminders (`tasks`), supervisor report
+reminders (`reports`) and inspection reminders (`inspections`).
+`EvaluationsConfig.ready()` calls `register()`."""
 
 from . import inspections, reports, tasks
 

@@ -1,8 +1,8 @@
 """Inspection reminders (seed 000, DOMAIN.md §3.7): in the last month of each
 inspection period (rule `inspection_months`, default 6: June and December), the
 superior members assigned to follow a cell — its inspectors — are reminded once
-while the cell, which held meetings in the period, has no inspection in it. Registered with the meetings
-scanner by `EvaluationsConfig.ready()`."""
+while the cell, which held meetings in the period, has no inspection in it.
+Registered with the meetings scanner by `EvaluationsConfig.ready()`."""
 
 from datetime import date
 
