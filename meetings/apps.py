@@ -19,3 +19,7 @@ class MeetingsConfig(AppConfig):
         from members import hooks as member_hooks
 
         member_hooks.register_meeting_model(self.get_model("Meeting"))
+        # A member's history lists the party-group meetings they attended.
+        from .group_meetings.selectors import member_history_rows
+
+        member_hooks.register_member_history(member_history_rows)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import feeds as views_feeds
 from . import history, views
+from .group_meetings import urls as group_meeting_urls
 from .model_meetings import urls as model_meeting_urls
 
 app_name = "meetings"
@@ -130,3 +131,6 @@ urlpatterns += [
 
 # Model meetings (meetings/model_meetings/).
 urlpatterns += model_meeting_urls.urlpatterns
+
+# Party-group meetings (meetings/group_meetings/).
+urlpatterns += group_meeting_urls.urlpatterns

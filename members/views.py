@@ -377,6 +377,7 @@ def member_detail(request, pk):
         "party_age": selectors.party_age(member),
         "probation_end": selectors.probation_end(member),
         **selectors.member_history(member),
+        "extra_history": hooks.member_history_rows(member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -3,6 +3,7 @@ module per concept; every model, TextChoices and constant is importable from her
 
 from .attendance import Attendance, AttendanceStatus, Guest
 from .feeds import CalendarToken
+from .group_meeting import GroupMeeting
 from .meeting import (
     ExcuseRequest,
     Meeting,
@@ -41,6 +42,7 @@ __all__ = [
     "Delivery",
     "Dispatch",
     "ExcuseRequest",
+    "GroupMeeting",
     "Guest",
     "InvitationRole",
     "Meeting",
