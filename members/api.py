@@ -10,6 +10,8 @@ members modules behind it.
 - the audit log: `audit` (bulk_create, bulk_update and update record the entries
   of bulk writes; acting, current_actor…), audit_entries_of_meeting and
   render_history (the history page of records of an organisation);
+- residence_comments(member_ids, year): the residence cells' comments (QĐ 213)
+  on these members, for their workplace cell's annual rating sheet;
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Member, Organization, Position, RuleSetting, SupervisionAssignment, User,
@@ -46,6 +48,7 @@ from .permissions import (
     can_run_meetings,
     covers,
 )
+from .residence.selectors import residence_comments
 from .selectors import (
     audit_entries_of_meeting,
     current_q,
@@ -95,6 +98,7 @@ __all__ = [
     "organizations_for_user",
     "reach_q",
     "render_history",
+    "residence_comments",
     "rule_value",
     "rules_for_paths",
 ]

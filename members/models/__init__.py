@@ -7,6 +7,7 @@ from .import_batch import ImportBatch
 from .member import EventKind, Gender, LinkedPerson, Member, MemberEvent, MemberStatus
 from .organization import COMMITTEE_KINDS, PATH_STEP, CellType, Organization, OrgKind
 from .positions import OFFICER_ROLES, Position, PositionRole, SupervisionAssignment
+from .residence import ResidenceComment
 from .rules import RuleKey, RuleSetting
 from .standing import (
     AttachmentDirection,
@@ -39,6 +40,7 @@ __all__ = [
     "Period",
     "Position",
     "PositionRole",
+    "ResidenceComment",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",
