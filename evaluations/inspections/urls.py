@@ -14,4 +14,9 @@ urlpatterns = [
         "cells/<int:pk>/inspections/", views.cell_inspections, name="cell-inspections"
     ),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path(
+        "dashboard/<int:pk>/quality-rounds/",
+        views.quality_panel,
+        name="quality-panel",
+    ),
 ]

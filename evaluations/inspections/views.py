@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from evaluations.lessons import selectors as lesson_selectors
 from evaluations.models import Inspection
 from meetings.domain import HELD_STATES
 from members import permissions
@@ -81,3 +82,24 @@ def inspection_detail(request, pk):
         raise Http404
     member_selectors.get_organization_for_user(request.user, inspection.cell_id)
     return redirect("evaluations:cell-inspections", inspection.cell_id)
+
+
+@require_GET
+def quality_panel(request, pk):
+    """The compliance dashboard's panel (loaded after the page): cells not inspected
+    in the current period, and the year's model meetings and lessons."""
+    committee = member_selectors.get_organization_for_user(request.user, pk)
+    if not committee.is_committee:
+        raise Http404
+    today = timezone.localdate()
+    overview = selectors.inspection_overview(committee, on=today)
+    return render(
+        request,
+        "evaluations/inspections/_dashboard_panel.html",
+        {
+            "node": committee,
+            "year": today.year,
+            "inspections": overview,
+            "lessons": lesson_selectors.lesson_figures(committee, today.year),
+        },
+    )

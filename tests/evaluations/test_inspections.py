@@ -140,3 +140,30 @@ def test_cell_inspections_constant_queries(
     with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("Sinh hoạt nền nếp") == count
+
+
+def test_dashboard_panel_flags_cells_not_inspected(client, tree, users, clock):
+    clock(at(2026, 11, 20, 9))
+    meeting, _ = held(
+        tree.cell, starts_at=at(2026, 10, 3), chair=tree.secretary, taker=tree.member
+    )
+    _inspect(tree, tree.cell, date(2026, 11, 5), meeting)
+    client.force_login(users.committee)
+
+    page = client.get(reverse("evaluations:dashboard", args=[tree.ward.pk]))
+    panel = client.get(reverse("evaluations:quality-panel", args=[tree.ward.pk]))
+
+    assert reverse("evaluations:quality-panel", args=[tree.ward.pk]) in (
+        page.content.decode()
+    )
+    html = panel.content.decode()
+    assert 'id="inspection-flag"' in html
+    assert "1 cell not inspected" in html or "1 chi bộ chưa được kiểm tra" in html
+    assert "0/0" in html
+    client.force_login(users.outsider)
+    assert (
+        client.get(
+            reverse("evaluations:quality-panel", args=[tree.ward.pk])
+        ).status_code
+        == 404
+    )

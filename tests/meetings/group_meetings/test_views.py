@@ -61,13 +61,15 @@ def test_group_meeting_access_and_recording(client, tree, users, group):
 def test_group_meeting_refuses_people_of_another_cell(tree, group):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="members of the cell"):
+    with pytest.raises(ValidationError) as error:
         services.record_group_meeting(
             group=group,
             held_on=date(2026, 11, 15),
             content="x",
             attendees=[tree.outsider],
         )
+    assert list(error.value.message_dict) == ["attendees"]
+    assert not GroupMeeting.objects.exists()
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -119,7 +119,7 @@ PAGES = {
 QUERIES = {
     "plan": 10,
     "meeting-detail": 23,
-    "held-meeting-detail": 20,
+    "held-meeting-detail": 21,  # + lessons from model meetings the cell applies
     "attendance": 10,
     "minutes-edit": 20,  # + the tasks section (evaluations): tasks, review count, form
     "my-meetings": 8,
