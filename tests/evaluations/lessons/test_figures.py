@@ -207,3 +207,46 @@ def test_plan_page_shows_coverage_and_refuses_planning_without_role(
     data = {"cell": subtree["u2"].pk, "month": 12, "topic": "x"}
     client.force_login(user_for(subtree["u2_sec"]))
     assert client.post(url, data).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_plan_and_sessions_pages_constant_queries(
+    client, tree, users, clock, count, django_assert_num_queries
+):
+    clock(at(2026, 10, 20, 9))
+    entries = []
+    for n in range(count):
+        cell, _ = _cell(tree.ward, f"Thôn {n}", CellType.RURAL)
+        entries.append(
+            model_services.plan_model_meeting(
+                committee=tree.ward,
+                year=2026,
+                month=11,
+                cell=cell,
+                topic=f"Chủ đề {n}",
+                by=None,
+            )
+        )
+        model_services.generate_invitations(model_meeting=entries[-1])
+    clock(at(2026, 11, 3, 10))
+    for entry in entries:
+        start(entry.meeting)
+        services.open_session(
+            committee=tree.ward,
+            kind=SessionKind.ON_SITE,
+            held_on=date(2026, 11, 3),
+            chair=tree.official,
+            model_meetings=[entry],
+        )
+    client.force_login(users.committee)
+    plan = reverse("meetings:model-plan", args=[tree.ward.pk]) + "?year=2026"
+    sessions = (
+        reverse("evaluations:lesson-sessions", args=[tree.ward.pk]) + "?year=2026"
+    )
+    client.get(plan)
+    with django_assert_num_queries(11):
+        html = client.get(plan).content.decode()
+    assert html.count("Chủ đề ") == count
+    with django_assert_num_queries(13):
+        html = client.get(sessions).content.decode()
+    assert html.count('href="/evaluations/lessons/') == count
