@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from . import home, selectors
 from .forms import TaskForm
+from .lessons import selectors as lesson_selectors
 from .models import QualityScore, ScoreRole, Task
 
 
@@ -54,8 +55,11 @@ def home_panel(user) -> dict:
 
 def meeting_eval_roles(user, meeting) -> dict:
     """What `user` may do about `meeting` in evaluations (score it, file or read
-    its supervisor report): the meeting page's links."""
-    return selectors.meeting_roles(user, meeting)
+    its supervisor report): the meeting page's links; and the lessons from model
+    meetings the cell promised to apply (`lesson_promises`)."""
+    return selectors.meeting_roles(user, meeting) | {
+        "lesson_promises": lesson_selectors.promises_for_meeting(meeting)
+    }
 
 
 def minutes_task_panel(meeting) -> dict:

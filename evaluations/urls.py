@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 from .dashboard import views as dashboard_views
+from .inspections import urls as inspection_urls
+from .lessons import urls as lesson_urls
 
 app_name = "evaluations"
 
@@ -55,3 +57,9 @@ urlpatterns = [
     ),
     path("orgs/<int:pk>/rubric/", views.rubric_settings, name="rubric-settings"),
 ]
+
+# Lesson-drawing after model meetings (evaluations/lessons/).
+urlpatterns += lesson_urls.urlpatterns
+
+# Inspections of cells' meetings (evaluations/inspections/).
+urlpatterns += inspection_urls.urlpatterns

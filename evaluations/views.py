@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings import selectors as meeting_selectors
+from members import api as member_api
 from members import permissions
 from members import selectors as member_selectors
 from members.models import RuleKey
@@ -601,6 +602,9 @@ def annual_ratings(request, pk, year):
             "can_propose": can_propose,
             "form_error": errors.get("__all__"),
             **sheet,
+            "residence_comments": member_api.residence_comments(
+                [row["member"].pk for row in sheet["rows"]], year
+            ),
         },
         status=422 if errors else 200,
     )

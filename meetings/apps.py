@@ -55,3 +55,7 @@ class MeetingsConfig(AppConfig):
         from .selectors import votes_about_people
 
         member_hooks.register_vote_reader(votes_about_people)
+        # A member's history lists the party-group meetings they attended.
+        from .group_meetings.selectors import member_history_rows
+
+        member_hooks.register_member_history(member_history_rows)

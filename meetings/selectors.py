@@ -17,6 +17,7 @@ from .models import (
     Attendance,
     AttendanceStatus,
     ExcuseRequest,
+    Guest,
     Meeting,
     MeetingState,
     Minutes,
@@ -36,8 +37,21 @@ def public_holidays(year):
 
 
 def meetings_for_user(user):
+    """Meetings of the cells in the user's reach, and meetings the user is invited
+    to as a guest on record (e.g. a peer at a model meeting), which they may read."""
     scope = member_selectors.get_scope(user)
-    return Meeting.objects.filter(member_selectors.reach_q(scope, prefix="cell__"))
+    reach = member_selectors.reach_q(scope, prefix="cell__")
+    if scope.member_id and not scope.is_admin:
+        reach |= Q(
+            pk__in=Guest.objects.filter(member_id=scope.member_id).values("meeting_id")
+        )
+    return Meeting.objects.filter(reach)
+
+
+def _is_guest(scope, meeting):
+    return bool(scope.member_id) and (
+        Guest.objects.filter(meeting=meeting, member_id=scope.member_id).exists()
+    )
 
 
 MEETING_ACTIONS = {
@@ -55,6 +69,8 @@ def get_meeting_for_user(user, pk, *, action="read"):
         raise Http404
     scope = member_selectors.get_scope(user)
     if not MEETING_ACTIONS[action](scope, meeting.cell):
+        if action == "read" and _is_guest(scope, meeting):
+            return meeting
         raise PermissionDenied
     return meeting
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import feeds as views_feeds
 from . import history, views
+from .group_meetings import urls as group_meeting_urls
+from .model_meetings import urls as model_meeting_urls
 
 app_name = "meetings"
 
@@ -126,3 +128,9 @@ urlpatterns += [
         name="minute-book-download",
     ),
 ]
+
+# Model meetings (meetings/model_meetings/).
+urlpatterns += model_meeting_urls.urlpatterns
+
+# Party-group meetings (meetings/group_meetings/).
+urlpatterns += group_meeting_urls.urlpatterns

@@ -17,6 +17,8 @@ members modules behind it.
   reminder about members with 3 unpaid months);
 - the admission pipeline: vote_subjects (whom a cell may vote about, for the
   minutes' vote form), subtree_pipeline (the dashboards' figures);
+- residence_comments(member_ids, year): the residence cells' comments (QĐ 213)
+  on these members, for their workplace cell's annual rating sheet;
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Candidate, Member, Organization, Position, RuleSetting,
@@ -62,6 +64,7 @@ from .permissions import (
     can_run_meetings,
     covers,
 )
+from .residence.selectors import residence_comments
 from .selectors import (
     audit_entries_of_meeting,
     current_q,
@@ -117,6 +120,7 @@ __all__ = [
     "reach_q",
     "removal_alerts_of_year",
     "render_history",
+    "residence_comments",
     "rule_value",
     "rules_for_paths",
     "subtree_pipeline",

@@ -9,6 +9,11 @@ members never imports them).
   month with the members present (the dues sheet marks them paid in cash).
 - `register_pdf_renderer(fn)`: the PDF engine (the meetings app registers its
   `render_pdf`; the dues sheets and ledger print through it).
+- `register_home_panel(fn)`: fn(user) returns a dict merged into the home page's
+  context (the evaluations app shows the user's tasks and ratings).
+- `register_member_history(fn)`: fn(member) returns dated rows (dicts with
+  ``date``, ``label``, ``detail``) shown in the member's history (the meetings app
+  shows the party-group meetings the member attended).
 - `register_meeting_model(model)`: the model whose records an audit entry links to
   as its meeting (`AuditEntry.meeting_id`); the audit log finds the way from any
   audited record to it (the meetings app registers its Meeting).
@@ -22,6 +27,7 @@ members never imports them).
 
 _HOME_PANELS = []
 _HOME_TEMPLATES = []
+_MEMBER_HISTORY = []
 _MEETING_MODELS = []
 _VOTE_READERS = []
 
@@ -47,6 +53,19 @@ def home_panels(user):
     for fn in _HOME_PANELS:
         context.update(fn(user))
     return context
+
+
+def register_member_history(fn):
+    """Register fn(member) -> list of rows; registering twice is harmless."""
+    if fn not in _MEMBER_HISTORY:
+        _MEMBER_HISTORY.append(fn)
+    return fn
+
+
+def member_history_rows(member):
+    """Rows every registered app adds to `member`'s history, newest first."""
+    rows = [row for fn in _MEMBER_HISTORY for row in fn(member)]
+    return sorted(rows, key=lambda row: row["date"], reverse=True)
 
 
 def register_meeting_model(model):

@@ -191,6 +191,15 @@ RULES = {
             100,
             judges=True,
         ),
+        Rule(
+            RuleKey.INSPECTION_MONTHS,
+            6,
+            "int",
+            LOCAL,
+            1,
+            12,
+            judges=True,
+        ),
     ]
 }
 

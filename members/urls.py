@@ -4,6 +4,7 @@ from . import account_views, views
 from .admission import urls as admission_urls
 from .audit import views as audit_views
 from .dues import urls as dues_urls
+from .residence import views as residence_views
 
 app_name = "members"
 
@@ -26,6 +27,11 @@ urlpatterns = [
     ),
     path("supervisions/<int:pk>/end/", views.supervision_end, name="supervision-end"),
     path("org/<int:pk>/linked/add/", views.linked_add, name="linked-add"),
+    path(
+        "org/<int:pk>/linked/comments/",
+        residence_views.residence_comments,
+        name="residence-comments",
+    ),
     path("org/<int:pk>/members/add/", views.member_create, name="member-create"),
     path("org/<int:pk>/import/", views.import_upload, name="import-upload"),
     path(

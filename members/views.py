@@ -390,6 +390,7 @@ def member_detail(request, pk):
         "probation_end": selectors.probation_end(member),
         "path": admission_selectors.admission_path(member),
         **selectors.member_history(member),
+        "extra_history": hooks.member_history_rows(member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -2,6 +2,8 @@
 ratings, meeting-quality rubrics and scores, supervisors' reports and
 recommendations (DOMAIN.md §4-7), and the dashboards' rollup (§8)."""
 
+from .inspections import Inspection
+from .lessons import LessonPromise, LessonSession, PeerFeedback, SessionKind
 from .ratings import AnnualRating, MonthlyRating, RatingLevel
 from .reports import Recommendation, RecommendationStatus, SupervisionReport
 from .rollup import FIGURE_FIELDS, CellMonth, CellPeriod, RollupDirty
@@ -13,7 +15,11 @@ __all__ = [
     "AnnualRating",
     "CellMonth",
     "CellPeriod",
+    "Inspection",
+    "LessonPromise",
+    "LessonSession",
     "MonthlyRating",
+    "PeerFeedback",
     "QualityScore",
     "RatingLevel",
     "Recommendation",
@@ -22,6 +28,7 @@ __all__ = [
     "Rubric",
     "RubricChoice",
     "ScoreRole",
+    "SessionKind",
     "SupervisionReport",
     "Task",
     "TaskOutcome",

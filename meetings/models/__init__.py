@@ -3,6 +3,7 @@ module per concept; every model, TextChoices and constant is importable from her
 
 from .attendance import Attendance, AttendanceStatus, Guest
 from .feeds import CalendarToken
+from .group_meeting import GroupMeeting
 from .meeting import (
     ExcuseRequest,
     Meeting,
@@ -19,6 +20,7 @@ from .minutes import (
     Vote,
     VoteKind,
 )
+from .model_meeting import InvitationRole, ModelMeeting, ModelMeetingInvitation
 from .notifications import (
     MANDATORY_KINDS,
     Delivery,
@@ -40,7 +42,9 @@ __all__ = [
     "Delivery",
     "Dispatch",
     "ExcuseRequest",
+    "GroupMeeting",
     "Guest",
+    "InvitationRole",
     "Meeting",
     "MeetingChange",
     "MeetingDocument",
@@ -50,6 +54,8 @@ __all__ = [
     "Minutes",
     "MinutesPdf",
     "MinutesRevision",
+    "ModelMeeting",
+    "ModelMeetingInvitation",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

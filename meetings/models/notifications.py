@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     MINUTES_REVIEWED = "minutes_reviewed", _("Minutes acknowledged or returned")
     DUES_ARREARS = "dues_arrears", _("Member with 3 unpaid months of dues")
+    INSPECTION_DUE = "inspection_due", _("Inspection of a cell's meetings due")
 
 
 # Members must be told of a meeting, and of its moving or cancelling: never optional.

@@ -33,6 +33,7 @@ from .recipients import (
     already_told,
     contacts_for,
     contributors_of,
+    guests_of,
     notice_work,
     officers_of,
     required_members,
@@ -95,7 +96,7 @@ from .send import (
     send_deliveries,
     still_due,
 )
-from .services import mark_read, resend_failed
+from .services import mark_read, notify_invitees, resend_failed
 
 __all__ = [
     "BATCH_SIZE",
@@ -137,11 +138,13 @@ __all__ = [
     "due_work",
     "enqueue_pending",
     "fan_out",
+    "guests_of",
     "in_sending_hours",
     "mark_read",
     "meeting_deliveries",
     "meeting_subject",
     "notice_work",
+    "notify_invitees",
     "officers_of",
     "opted_out",
     "preferences_for",

@@ -5,7 +5,7 @@ them — each a query or two whatever the number of cells."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from meetings.models import Delivery, Meeting
+from meetings.models import Delivery, Guest, Meeting
 from members import selectors as member_selectors
 from members.models import OFFICER_ROLES, Member, Position, SupervisionAssignment
 
@@ -106,6 +106,18 @@ def contributors_of(meeting_ids):
     return found
 
 
+def guests_of(meeting_ids):
+    """{meeting id: [member ids]} of the guests who are party members on record
+    (e.g. peers invited to a model meeting): they are told like members (one query)."""
+    found = defaultdict(list)
+    if meeting_ids:
+        for meeting_id, member_id in Guest.objects.filter(
+            meeting_id__in=list(meeting_ids), member__isnull=False
+        ).values_list("meeting_id", "member_id"):
+            found[meeting_id].append(member_id)
+    return found
+
+
 def already_told(meeting_ids):
     """{meeting id: {member ids}} of people a notice (or a move) of the meeting was
     sent to, or is being sent to right now."""
@@ -142,7 +154,8 @@ def notice_work(meeting, *, on):
         officers = set(officers_of([meeting.cell_id], on=on)[meeting.cell_id])
         people = [p for p in people if p in officers]
     supervisors = supervisors_of([meeting.cell_id], on=on)[meeting.cell_id]
-    recipients = unique_members(people, supervisors)
+    guests = guests_of([meeting.pk])[meeting.pk]
+    recipients = unique_members(people, supervisors, guests)
     contacts |= contacts_for(set(recipients) - set(contacts))
     work = Work(
         Kind.MEETING_NOTICE, meeting_subject(meeting.pk), meeting.pk, recipients

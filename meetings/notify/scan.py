@@ -47,6 +47,7 @@ from .recipients import (
     already_told,
     contacts_for,
     contributors_of,
+    guests_of,
     officers_of,
     required_members,
     rules_for_cells,
@@ -225,6 +226,7 @@ def due_work(*, now, meeting_ids=None):
     officers = officers_of(cells, on=today)
     secretaries = officers_of(cells, on=today, roles={PositionRole.SECRETARY})
     supervisors = supervisors_of(cells, on=today)
+    guests = guests_of({m.pk for m, k in due if k == Kind.MEETING_NOTICE})
     presenters = contributors_of({m.pk for m, k in due if k == Kind.PRESENTER})
     takers = dict(
         Minutes.objects.filter(
@@ -240,7 +242,9 @@ def due_work(*, now, meeting_ids=None):
                 if meeting.kind in OFFICERS_ONLY_KINDS
                 else members[cell_id]
             )
-            recipients = unique_members(people, supervisors[cell_id])
+            recipients = unique_members(
+                people, supervisors[cell_id], guests[meeting.pk]
+            )
         elif kind == Kind.PREPARATION:
             recipients = unique_members(secretaries[cell_id], [meeting.preparer_id])
         elif kind == Kind.PRESENTER:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from meetings.models import Delivery, Dispatch, Notification
 
-from .recipients import notice_work
+from .recipients import Work, contacts_for, notice_work, unique_members
 from .rules import UPCOMING, Kind, meeting_subject
 from .scan import delivery_rows, scan_on_commit
 
@@ -50,3 +50,25 @@ def mark_read(*, user, pk=None):
     if pk is not None:
         unread = unread.filter(pk=pk)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notify_invitees(*, meeting, member_ids, now=None):
+    """Send the meeting notice (with its calendar file) to people just invited as
+    guests, e.g. the peers of a model meeting: their delivery rows are written now,
+    whether or not the members' notice is due yet, and a worker is asked to send
+    them once this transaction commits. Returns the number of rows written."""
+    if meeting.state not in UPCOMING or not member_ids:
+        return 0
+    wall = timezone.now()
+    work = Work(
+        Kind.MEETING_NOTICE,
+        meeting_subject(meeting.pk),
+        meeting.pk,
+        unique_members(member_ids),
+    )
+    rows = delivery_rows(work, contacts_for(work.member_ids), now=now or wall)
+    before = Delivery.objects.filter(meeting=meeting).count()
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    scan_on_commit(meeting.pk)
+    return Delivery.objects.filter(meeting=meeting).count() - before

@@ -22,6 +22,7 @@ from .import_batch import ImportBatch
 from .member import EventKind, Gender, LinkedPerson, Member, MemberEvent, MemberStatus
 from .organization import COMMITTEE_KINDS, PATH_STEP, CellType, Organization, OrgKind
 from .positions import OFFICER_ROLES, Position, PositionRole, SupervisionAssignment
+from .residence import ResidenceComment
 from .rules import RuleKey, RuleSetting
 from .standing import (
     AttachmentDirection,
@@ -69,6 +70,7 @@ __all__ = [
     "PositionRole",
     "Probation",
     "ReliefKind",
+    "ResidenceComment",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",

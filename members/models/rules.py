@@ -79,6 +79,10 @@ class RuleKey(models.TextChoices):
         "dues_retained_percent",
         _("Share of the dues collected that the cell keeps (percent)"),
     )
+    INSPECTION_MONTHS = (
+        "inspection_months",
+        _("Months between inspections of a cell's meetings"),
+    )
 
 
 class RuleSetting(TimeStamped):

@@ -84,7 +84,7 @@ def test_evaluations_registers_its_kinds_and_only_those_can_be():
     )
     # Registering again (a second ready(), a reload) replaces, never duplicates.
     reminders.register()
-    assert len(notify.registered_specs()) == 2
+    assert len(notify.registered_specs()) == 3  # tasks, reports, inspections
 
 
 def test_report_reminders_count_the_held_meetings():

@@ -160,8 +160,8 @@ def test_who_was_notified_page_in_constant_queries(
     notify.scan_notifications(now=notice_time(meeting))
     url = reverse("meetings:meeting-notifications", args=[meeting.pk])
     # session, user, member, meeting + reach checks, deliveries, notice recipients
-    # and contacts: the same at both sizes
-    with django_assert_num_queries(11):
+    # (members, supervisors, invited guests) and contacts: the same at both sizes
+    with django_assert_num_queries(12):
         page = secretary_client.get(url)
     assert len(page.context["deliveries"]) == 4 + 3 + 2 + extra  # + preparation
     assert page.context["counts"] == {"queued": 9 + extra}

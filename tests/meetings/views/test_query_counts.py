@@ -119,7 +119,8 @@ PAGES = {
 QUERIES = {
     "plan": 10,
     "meeting-detail": 24,  # + the minimum attendance rule (one query)
-    "held-meeting-detail": 21,
+    # + the minimum attendance rule; + lessons from model meetings the cell applies
+    "held-meeting-detail": 22,
     "attendance": 10,
     # + the tasks section (evaluations): tasks, review count, form; + 11: the dues
     # status beside the opening (members.api.meeting_dues_status); + 2: the people
