@@ -2,7 +2,8 @@
 MeetingsConfig.ready()): what is next for each role the user holds.
 
 - a member: the next meeting of their cell (from today 00:00, so a meeting at 15:30
-  today shows all day), its documents and their excuse request; the latest locked
+  today shows all day), its documents and their excuse request (an officer of the
+  cell sees it as its preparation checklist instead); the latest locked
   minutes and resolution; unread notices;
 - a cell officer: excuse requests waiting, minutes to finish, sign, lock, submit or
   answer (returned), and the next meeting's preparation checklist;
@@ -50,11 +51,12 @@ def _member_part(user, scope, since):
     if not scope.officer_cell_ids:
         upcoming = upcoming.exclude(kind=MeetingKind.COMMITTEE)
     next_meeting = upcoming.select_related("cell").order_by("starts_at", "pk").first()
+    if next_meeting is not None and next_meeting.cell_id in scope.officer_cell_ids:
+        # An officer sees it once, as its preparation checklist.
+        next_meeting = None
     documents, excuse = [], None
     if next_meeting is not None:
-        if next_meeting.documents_sent_at or next_meeting.cell_id in (
-            scope.officer_cell_ids
-        ):
+        if next_meeting.documents_sent_at:
             documents = list(next_meeting.documents.order_by("pk"))
         excuse = ExcuseRequest.objects.filter(
             meeting=next_meeting, member_id=scope.member_id

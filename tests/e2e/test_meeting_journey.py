@@ -57,6 +57,15 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
     assert "Nhà văn hóa khối 5" in page.locator("main").inner_text()
 
+    # The secretary's home says what is next: today's meeting and its checklist.
+    page.goto("/")
+    assert page.locator("#home-next-meeting").count() == 0  # once, as a checklist
+    checklist = page.locator("#home-prepare").inner_text()
+    assert "Nhà văn hóa khối 5" in checklist
+    assert "Đã phân công người thông tin thời sự" in checklist
+    screenshot(f"home-secretary-{viewport}")
+    page.goto(f"/meetings/{meeting.pk}/")
+
     # Hold it: attendance with one excused absence.
     submit(page, f"/meetings/{meeting.pk}/start/")
     page.wait_for_url(f"**/meetings/{meeting.pk}/attendance/")

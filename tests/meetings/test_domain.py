@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import pytest
 
+from meetings import domain
 from meetings.domain import (
     admission_passes,
     attendance_rate,
@@ -901,4 +902,86 @@ def test_minimum_duration_for_large_cells(combined, members, threshold, minimum)
             long_meeting_members=threshold,
         )
         == minimum
+# --- guarded steps (issue 16 §2) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "allowed"),
+    [(date(2026, 12, 6), False), (date(2026, 12, 8), True), (date(2026, 12, 9), True)],
+)
+def test_can_start_meeting_from_its_day_on(today, allowed):
+    assert domain.can_start_meeting(today=today, scheduled_day=date(2026, 12, 8)) is (
+        allowed
+    )
+
+
+EVENING = datetime(2026, 12, 8, 19, 30)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "problem"),
+    [
+        (datetime(2026, 12, 8, 19, 30), datetime(2026, 12, 8, 21, 45), None),
+        (datetime(2026, 12, 8, 19, 30), None, None),
+        (None, None, None),
+        (
+            datetime(2026, 12, 8, 19, 30),
+            datetime(2026, 12, 8, 19, 30),
+            "end_before_start",
+        ),
+        (
+            datetime(2026, 12, 8, 19, 30),
+            datetime(2026, 12, 8, 18, 0),
+            "end_before_start",
+        ),
+        (datetime(2026, 12, 6, 4, 0), datetime(2026, 12, 6, 5, 0), "start_before_day"),
+    ],
+)
+def test_minutes_times_problem(start, end, problem):
+    assert (
+        domain.minutes_times_problem(
+            scheduled_day=date(2026, 12, 8), started_at=start, ended_at=end
+        )
+        == problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "conclusion", "reason"),
+    [
+        (datetime(2026, 12, 8, 21, 45), "Thống nhất", None),
+        (datetime(2026, 12, 8, 21, 44), "Thống nhất", "before_end"),
+        (datetime(2026, 12, 8, 22, 0), "  ", "no_conclusion"),
+    ],
+)
+def test_can_adopt_minutes(now, conclusion, reason):
+    assert (
+        domain.can_adopt_minutes(
+            now=now, ended_at=datetime(2026, 12, 8, 21, 45), conclusion=conclusion
+        )
+        == reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("member_id", "chair_signed", "taker_signed", "expected"),
+    [
+        (1, False, False, True),  # chair, not signed
+        (1, True, False, False),  # chair signed: no more "Sign"
+        (2, True, False, True),  # taker still to sign
+        (2, True, True, False),
+        (3, False, False, False),  # neither role
+        (None, False, False, False),
+    ],
+)
+def test_still_to_sign(member_id, chair_signed, taker_signed, expected):
+    assert (
+        domain.still_to_sign(
+            member_id,
+            chair_id=1,
+            taker_id=2,
+            chair_signed=chair_signed,
+            taker_signed=taker_signed,
+        )
+        is expected
     )
