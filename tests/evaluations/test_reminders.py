@@ -84,7 +84,9 @@ def test_evaluations_registers_its_kinds_and_only_those_can_be():
     )
     # Registering again (a second ready(), a reload) replaces, never duplicates.
     reminders.register()
-    assert len(notify.registered_specs()) == 3  # tasks, reports, inspections
+    # tasks, reports and inspections (evaluations), the dues reminder (meetings).
+    assert len(notify.registered_specs()) == 4
+    assert notify.REGISTRY[Kind.DUES_ARREARS].find.__name__ == "dues_arrears_work"
 
 
 def test_report_reminders_count_the_held_meetings():

@@ -902,6 +902,9 @@ def test_minimum_duration_for_large_cells(combined, members, threshold, minimum)
             long_meeting_members=threshold,
         )
         == minimum
+    )
+
+
 # --- guarded steps (issue 16 §2) ----------------------------------------------------
 
 

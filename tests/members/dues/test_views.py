@@ -237,3 +237,34 @@ def test_dues_year_pdf_is_a_pdf_with_the_cells_name(tree, secretary_client, froz
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_member_enters_own_base_but_not_own_category(tree, persona_client, frozen):
+    client = persona_client("member")
+    url = reverse("members:member-dues", args=[tree.member.pk])
+    response = client.post(
+        url,
+        {
+            "action": "base",
+            "base-month": "03/2026",
+            "base-amount": "7200000",
+            "base-declared_amount": "100000",
+        },
+    )
+    assert response.status_code == 302
+    base = tree.member.dues_bases.get()
+    assert (base.month, base.amount, base.declared_amount) == (
+        MARCH,
+        7_200_000,
+        100_000,
+    )
+    refused = client.post(
+        url,
+        {
+            "action": "category",
+            "category-category": "other",
+            "category-start": "03/2026",
+        },
+    )
+    assert refused.status_code == 403
+    assert not tree.member.dues_categories.exists()
