@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import (
+    Candidate,
     Exemption,
     ImportBatch,
     LinkedPerson,
@@ -9,6 +10,7 @@ from .models import (
     MemberEvent,
     Organization,
     Position,
+    Probation,
     RuleSetting,
     SupervisionAssignment,
     Suspension,
@@ -106,3 +108,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "created_by"]
     exclude = ["content"]
     raw_id_fields = ["organization", "created_by"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "cell", "state", "proposed_on", "decision_date"]
+    list_filter = ["state"]
+    list_select_related = ["cell"]
+    search_fields = ["full_name"]
+    raw_id_fields = ["cell", "party_group", "introducer_1", "introducer_2", "member"]
+
+
+@admin.register(Probation)
+class ProbationAdmin(admin.ModelAdmin):
+    list_display = ["member", "mentor", "decision_date"]
+    list_select_related = ["member", "mentor"]
+    raw_id_fields = ["member", "mentor"]

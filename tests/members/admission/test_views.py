@@ -302,3 +302,35 @@ def test_candidate_and_probation_pages_queries_constant(tree, persona_client, n)
 
 CANDIDATE_QUERIES = 9
 PROBATION_QUERIES = 13
+
+
+def test_recognition_step_for_a_member_recorded_before_the_pipeline(
+    tree, persona_client
+):
+    # a probationary member entered by hand (no candidate file, no probation row)
+    from tests.meetings.helpers import probationary
+
+    member = probationary(tree.cell, "Đỗ Văn Cũ")  # ceremony 10/01/2026
+    client = english(persona_client("secretary"))
+    url = reverse("members:probation", args=[member.pk])
+
+    page = client.get(url).content.decode()
+    saved = client.post(
+        url,
+        {
+            "self_review": "Tự kiểm điểm",
+            "self_review_date": "01/06/2026",
+            "mentor_opinion": "",
+            "group_opinion": "",
+        },
+    )
+
+    assert "10/01/2026</strong> — Admission ceremony" in page
+    assert "10/01/2027</strong> — End of the 12 months&#x27; probation" in page
+    assert "No mentor assigned yet." in page
+    assert saved.status_code == 302
+    member.probation.refresh_from_db()
+    assert member.probation.self_review == "Tự kiểm điểm"
+    after = client.get(url).content.decode()
+    assert "a mentor" in after
+    assert "the member's self-review" not in after

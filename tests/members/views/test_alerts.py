@@ -85,5 +85,7 @@ def test_alert_probationary_member_due_for_recognition(
         f"Bùi Thị Sắp Đủ: probation ends {ends} — prepare the vote on official "
         "recognition." in html
     )
-    assert f'<a href="{due.get_absolute_url()}">Open</a>' in html
+    # for the cell's officers the alert opens the recognition step itself
+    step = reverse("members:probation", args=[due.pk])
+    assert f'<a href="{step}">Open</a>' in html
     assert "Cao Thị Mới Vào: probation ends" not in html
