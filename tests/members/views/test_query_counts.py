@@ -190,7 +190,7 @@ def test_ward_page_queries_constant(
     assert response.status_code == 200
 
 
-MEMBER_DETAIL_QUERIES = 14
+MEMBER_DETAIL_QUERIES = 15  # + party-group meetings attended (meetings)
 
 
 def grow_history(member, cell, n, by):
