@@ -196,7 +196,94 @@ MATRIX = {
     "evaluations:dashboard-meetings": ("get", lambda w: [w.cell.pk], "ofoonl"),
     "evaluations:dashboard-xlsx": ("get", lambda w: [w.ward.pk], "nnonnl"),
     "evaluations:dashboard-pdf": ("get", lambda w: [w.cell.pk], "ofoonl"),
+    # model meetings (meetings/model_meetings/): the committee plans and invites;
+    # the model cell's officers record who of the invitees came
+    "meetings:model-plan": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "meetings:model-meeting-detail": ("get", lambda w: [_model(w).pk], "oooonl"),
+    "meetings:model-meeting-invite": ("post", lambda w: [_model(w).pk], "ffofnl"),
+    "meetings:model-meeting-attendance": (
+        "post",
+        lambda w: [_model(w).pk],
+        "ofofnl",
+    ),
+    # lesson-drawing (evaluations/lessons/): the committee and the invitees; a
+    # promised lesson is marked applied by its cell's officers
+    "evaluations:lesson-sessions": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:lesson-dashboard": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:lesson-session": ("get", lambda w: [_session(w).pk], "nnonnl"),
+    "evaluations:lesson-feedback": ("post", lambda w: [_session(w).pk], "nnfnnl"),
+    "evaluations:lesson-conclude": ("post", lambda w: [_session(w).pk], "nnonnl"),
+    "evaluations:promise-apply": ("post", lambda w: [_promise(w).pk], "offfnl"),
+    # inspections (evaluations/inspections/): the committee over the cell records
+    "evaluations:inspection-overview": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:quality-panel": ("get", lambda w: [w.ward.pk], "nnonnl"),
+    "evaluations:cell-inspections": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "evaluations:inspection-detail": ("get", lambda w: [_inspection(w).pk], "oooonl"),
+    # party-group meetings and residence comments: read with the cell
+    "meetings:group-meetings": ("get", lambda w: [w.cell.pk], "oooonl"),
+    "members:residence-comments": ("get", lambda w: [w.cell.pk], "oooonl"),
 }
+
+
+def _official(w):
+    return Position.objects.filter(organization=w.ward).first().member
+
+
+def _model(w):
+    """The model meeting of the cell for the ward (made on first use)."""
+    if not hasattr(w, "model"):
+        from meetings.model_meetings import services as model_services
+
+        w.model = model_services.plan_model_meeting(
+            committee=w.ward, year=2026, month=12, cell=w.cell, topic="Điểm", by=None
+        )
+    return w.model
+
+
+def _session(w):
+    """A lesson session on the model meeting, with a peer's promised lesson."""
+    if not hasattr(w, "session"):
+        from evaluations.models import LessonPromise, LessonSession, PeerFeedback
+        from meetings.models import ModelMeetingInvitation
+        from tests.factories import MemberFactory
+
+        w.session = LessonSession.objects.create(
+            committee=w.ward,
+            kind="on_site",
+            held_on=date(2026, 12, 3),
+            chair=_official(w),
+        )
+        w.session.model_meetings.set([_model(w)])
+        invitation = ModelMeetingInvitation.objects.create(
+            model_meeting=_model(w),
+            member=MemberFactory(organization=w.cell),
+            role="peer_secretary",
+            peer_cell=w.cell,
+            attended=True,
+        )
+        feedback = PeerFeedback.objects.create(
+            session=w.session, invitation=invitation, worked="Tốt"
+        )
+        w.promise = LessonPromise.objects.create(
+            feedback=feedback, cell=w.cell, text="Bài học"
+        )
+    return w.session
+
+
+def _promise(w):
+    _session(w)
+    return w.promise
+
+
+def _inspection(w):
+    from evaluations.models import Inspection
+
+    return Inspection.objects.create(
+        cell=w.cell,
+        inspector=_official(w),
+        inspected_on=date(2026, 11, 5),
+        findings="Nền nếp",
+    )
 
 
 def named_routes(patterns=None, namespace=None):

@@ -221,5 +221,5 @@ def test_annual_page_query_count_constant(
     MemberFactory.create_batch(extra, organization=tree.cell)
     reviewed_november(tree)
     committee_client.get(url("annual-ratings", tree.cell.pk, 2026))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):  # + the residence cells' comments
         committee_client.get(url("annual-ratings", tree.cell.pk, 2026))

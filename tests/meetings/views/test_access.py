@@ -666,7 +666,18 @@ def test_every_route_is_in_the_matrix():
     # The meeting's audit history: tested with the audit pages in tests/test_audit.py
     # and in the project-wide access matrix (tests/test_access_matrix.py).
     history = {"meeting-audit"}
-    names = {p.name for p in urlpatterns} - feeds - notifications - pdfs - history
+    # Model meetings and party-group meetings: tested in tests/evaluations/lessons/,
+    # tests/meetings/group_meetings/ and the project-wide access matrix.
+    rounds = {
+        "model-plan",
+        "model-meeting-detail",
+        "model-meeting-invite",
+        "model-meeting-attendance",
+        "group-meetings",
+    }
+    names = (
+        {p.name for p in urlpatterns} - feeds - notifications - pdfs - history - rounds
+    )
     assert names == {name for name, *_ in ROUTES}
 
 

@@ -199,7 +199,8 @@ def test_ward_page_queries_constant(
     assert response.status_code == 200
 
 
-MEMBER_DETAIL_QUERIES = 17  # + the admission path: candidate, probation, votes
+# + the admission path: candidate, probation, votes; + party-group meetings attended
+MEMBER_DETAIL_QUERIES = 18
 
 
 def grow_history(member, cell, n, by):
