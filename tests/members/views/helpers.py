@@ -54,7 +54,7 @@ def member_list_names(html):
     """Names linked in the #member-list table, in page order."""
     start = html.index('id="member-list"')
     table = html[start : html.index("</table>", start)]
-    return re.findall(r'<td><a href="/members/\d+/">([^<]+)</a></td>', table)
+    return re.findall(r'<td[^>]*><a href="/members/\d+/">([^<]+)</a></td>', table)
 
 
 def stat_values(html, section_id):
