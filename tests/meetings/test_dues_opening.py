@@ -48,7 +48,7 @@ def test_regular_meeting_opening_records_the_dues_status(tree, users, clock):
 
 
 def test_other_meetings_have_no_dues_opening(tree, users, clock):
-    clock(at(2026, 11, 3, 19, 0))
+    clock(at(2026, 11, 20, 19, 0))
     meeting = make_meeting(
         tree.cell, starts_at=at(2026, 11, 20, 19, 30), kind=MeetingKind.EXTRAORDINARY
     )

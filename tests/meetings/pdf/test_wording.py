@@ -116,7 +116,7 @@ def test_minutes_hold_last_months_task_review_and_the_self_score(
     clock(at(2026, 10, 20, 10, 0))
     october = hold_meeting(tree, users, when=at(2026, 10, 3))
     task = Task.objects.get(meeting=october)
-    clock(at(2026, 11, 3, 21, 0))
+    clock(at(2026, 11, 3, 21, 45))  # after the recorded end (21:30)
     november = hold_meeting(tree, users, lock=False)
     evaluation_services.review_tasks(
         meeting=november,

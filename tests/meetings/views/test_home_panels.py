@@ -195,7 +195,7 @@ def test_committee_home_links_minutes_to_acknowledge_and_follow_ups(
             }
         ],
     )
-    # November: submitted, no supervisor report by the 10/12 deadline
+    # November: submitted, no supervisor report by the 10/11 deadline
     clock(at(2026, 12, 15, 9, 0))
     november, _m = submitted(tree)
     english(committee_client)
@@ -210,7 +210,7 @@ def test_committee_home_links_minutes_to_acknowledge_and_follow_ups(
     assert "Overdue recommendation" in page
     assert "Sửa mái nhà văn hóa khối phố" in page
     assert "Report not filed, past due</a>: Hoàng Văn Theo Dõi" in page
-    assert "(due 10/12/2026)" in page
+    assert "(due 10/11/2026)" in page  # the first 10th after the meeting of 03/11
 
 
 def test_supervisor_home_lists_meetings_followed_and_reports_due(
@@ -234,7 +234,7 @@ def test_supervisor_home_lists_meetings_followed_and_reports_due(
     assert f'href="{coming.get_absolute_url()}"' in following
     reports = page[page.index('id="home-my-reports"') :]
     assert f'href="{reverse("evaluations:report-file", args=[held.pk])}"' in reports
-    assert "due 10/12/2026" in reports
+    assert "due 10/11/2026" in reports  # the first 10th after the meeting of 03/11
 
 
 def test_committee_home_lists_cells_with_red_flags_this_month(

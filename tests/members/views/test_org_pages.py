@@ -201,7 +201,9 @@ def test_cell_page_shows_positions_groups_linked_and_supervisor(
     linked = section(html, "linked-heading")
     assert "Vũ Thị Cư Trú" in linked
     assert "Chi bộ Trường THCS" in linked
-    row = re.search(r"<tr>\s*<td><a[^>]*>Trần Thị Đảng Viên</a>.*?</tr>", html, re.S)
+    row = re.search(
+        r"<tr>\s*<td[^>]*><a[^>]*>Trần Thị Đảng Viên</a>.*?</tr>", html, re.S
+    )
     assert "Tổ đảng số 1" in row.group(0)
     # a plain member sees no management links
     assert reverse("members:member-create", args=[tree.cell.pk]) not in html
