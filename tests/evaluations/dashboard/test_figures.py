@@ -60,6 +60,7 @@ def test_cell_flags_from_its_period_row():
     assert stats.flags == {
         "missed_regular": 1,
         "no_thematic": 0,
+        "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
         "low_attendance": 1,
         "below_minimum": 2,
@@ -70,7 +71,10 @@ def test_cell_flags_from_its_period_row():
     }
     assert stats.thematic_cells == {3: 1}
     assert stats.thematic_closed == {3: True}
-    assert flagged_cells(stats) == dict.fromkeys(FLAG_BY_KEY, 1) | {"no_thematic": 0}
+    assert flagged_cells(stats) == dict.fromkeys(FLAG_BY_KEY, 1) | {
+        "no_thematic": 0,
+        "no_hcm": 0,
+    }
 
 
 def test_attendance_above_85_percent_raises_no_flag():
