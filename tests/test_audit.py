@@ -216,7 +216,7 @@ def test_bulk_plan_attendance_and_minutes_are_recorded(tree, users):
     plan_entries = AuditEntry.objects.filter(
         model="meetings.meeting", object_id__in=[m.pk for m in plan]
     )
-    assert plan_entries.count() == len(plan) == 16
+    assert plan_entries.count() == len(plan) == 17  # with the year-end review
     assert {e.actor_label for e in plan_entries} == {"task:test"}
     assert {e.org_path for e in plan_entries} == {tree.cell.path}
     created_rows = entries("meetings.attendance", action="create")

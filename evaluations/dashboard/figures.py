@@ -273,6 +273,15 @@ FLAGS = [
         _("A quarter of the period has ended without any thematic meeting."),
     ),
     Flag(
+        "no_hcm",
+        _("No Hồ Chí Minh topic this year"),
+        pgettext_lazy("flag", "no Hồ Chí Minh topic"),
+        _(
+            "In a year's view: the cell has no meeting on Hồ Chí Minh's example "
+            "(Directive 05) held or still planned in the year."
+        ),
+    ),
+    Flag(
         "unexcused",
         _("Unexcused absences"),
         pgettext_lazy("flag", "unexcused"),
@@ -444,6 +453,8 @@ def cell_stats(row, period, this_month, closed_months):
         stats.thematic_cells[quarter] = 1 if row.get(f"q{quarter}") else 0
         stats.thematic_closed[quarter] = quarter in ended_quarters
     stats.flags["no_thematic"] = row.get("no_thematic") or 0
+    if period.kind == "year" and not row.get("hcm_in_plan"):
+        stats.flags["no_hcm"] = 1
     stats.hcm_cells = 1 if stats.sums["hcm_held"] else 0
     stats.reports_late = stats.sums["reports_filed_late"] + (
         row.get("reports_overdue") or 0
@@ -559,6 +570,7 @@ def period_figures(by_month, year, kind, number, *, this_month, today):
         r["regular_held"] for r in present if r["month"] < this_month
     )
     values["absent_streak"] = max((r["absent_streak"] for r in present), default=0)
+    values["hcm_in_plan"] = latest.get("hcm_in_plan", 0)
     values["reports_overdue"] = sum(
         r["reports_pending"]
         for r in present

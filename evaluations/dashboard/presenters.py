@@ -54,7 +54,7 @@ def headlines(board):
             "",
         ),
         "thematic": (thematic, "", "no_thematic"),
-        "hcm": (of(t.hcm_cells, t.cells), "", ""),
+        "hcm": (of(t.hcm_cells, t.cells), "", "no_hcm"),
         "attendance": (
             pct(t.attendance_rate),
             of(s["att_present"], s["att_required"]),

@@ -163,6 +163,7 @@ WITH flagged AS (
            coalesce(p.closed_months, %(closed)s) AS closed_months,
            coalesce(p.held_closed, 0) AS held_closed,
            coalesce(p.absent_streak, 0) AS streak,
+           coalesce(p.hcm_in_plan, 0) AS hcm_in_plan,
            coalesce(p.reports_filed_late, 0) + coalesce(p.reports_overdue, 0)
                AS reports_late,
            coalesce(p.no_thematic, %(closed_quarters)s) AS no_thematic,
@@ -184,6 +185,8 @@ SELECT child, count(*) AS cells, coalesce(sum(members), 0) AS members,
        count(*) FILTER (WHERE q3 > 0) AS t3, count(*) FILTER (WHERE q4 > 0) AS t4,
        count(*) FILTER (WHERE missed > 0) AS f_missed_regular,
        count(*) FILTER (WHERE no_thematic > 0) AS f_no_thematic,
+       count(*) FILTER (WHERE %(is_year)s = 1 AND hcm_in_plan = 0) AS f_no_hcm,
+       count(*) FILTER (WHERE %(is_year)s = 1 AND hcm_in_plan = 0) AS n_no_hcm,
        count(*) FILTER (WHERE att_unexcused > 0) AS f_unexcused,
        count(*) FILTER (WHERE att_required > 0
                         AND att_present * {att_den} <= {att_num} * att_required)
@@ -236,6 +239,7 @@ def _child_rows(node, period, this_month, today, prefix):
         # a cell without any row yet: every ended month and quarter is missed
         "closed": closed_month_count(period, this_month),
         "closed_quarters": len(ended),
+        "is_year": 1 if period.kind == "year" else 0,
     }
     with connection.cursor() as cursor:
         cursor.execute(_child_sql(), params)

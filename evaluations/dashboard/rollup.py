@@ -39,6 +39,7 @@ from meetings.models import (
     Meeting,
     MeetingChange,
     MeetingKind,
+    MeetingState,
     Minutes,
 )
 from members import selectors as member_selectors
@@ -306,6 +307,23 @@ def _compute_year(result, ids, year, months, rules, now):
         )
         if meeting["month"].year == year and meeting["month"] < last:
             meetings.append(meeting)
+    # The yearly Hồ Chí Minh topic: held or still planned anywhere in the plan year.
+    hcm = Counter()
+    for cell_id, slot, planned in (
+        Meeting.objects.filter(
+            cell_id__in=ids,
+            is_ho_chi_minh_topic=True,
+            planned_date__gte=date(year, 1, 1) - SHIFT_MARGIN,
+            planned_date__lt=date(year + 1, 1, 1) + SHIFT_MARGIN,
+        )
+        .exclude(state=MeetingState.CANCELLED)
+        .values_list("cell_id", "plan_slot", "planned_date")
+    ):
+        if meetings_domain.plan_month(slot, planned).year == year:
+            hcm[cell_id] += 1
+    for cell_id in ids:
+        for month in months:
+            result[(cell_id, month)]["hcm_in_plan"] = hcm[cell_id]
     in_months = [m for m in meetings if m["month"] in wanted]
     wanted_ids = [m["id"] for m in in_months]
     year_ids = [m["id"] for m in meetings]
@@ -567,6 +585,7 @@ PERIOD_FIELDS = [
     "closed_months",
     "held_closed",
     "absent_streak",
+    "hcm_in_plan",
     "reports_overdue",
     "no_thematic",
     "q1",
@@ -593,6 +612,7 @@ def build_periods(cell_ids, years, *, now=None):
         "members",
         "official_members",
         "absent_streak",
+        "hcm_in_plan",
         "reports_pending",
         "reports_pending_due",
         *PERIOD_SUMS,

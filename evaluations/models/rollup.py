@@ -59,6 +59,9 @@ class CellMonth(models.Model):
     sp_no_office_spoke = models.PositiveIntegerField(default=0)
     # Members whose run of consecutive absences this year exceeds 3 by this month's end.
     absent_streak = models.PositiveIntegerField(default=0)
+    # Meetings on Hồ Chí Minh's example held or still planned (not cancelled) in the
+    # whole plan year of this month, as of the recompute (the yearly topic, §3).
+    hcm_in_plan = models.PositiveSmallIntegerField(default=0)
     # Minutes of held meetings locked / submitted within minutes_final_days of the end.
     minutes_due = models.PositiveSmallIntegerField(default=0)
     minutes_locked_on_time = models.PositiveSmallIntegerField(default=0)
@@ -181,6 +184,7 @@ class CellPeriod(models.Model):
     closed_months = models.PositiveSmallIntegerField(default=0)
     held_closed = models.PositiveSmallIntegerField(default=0)
     absent_streak = models.PositiveIntegerField(default=0)
+    hcm_in_plan = models.PositiveSmallIntegerField(default=0)
     reports_overdue = models.PositiveIntegerField(default=0)
     no_thematic = models.PositiveSmallIntegerField(default=0)
     q1 = models.PositiveSmallIntegerField(default=0)

@@ -116,6 +116,8 @@ def _hold(meeting, *, overrides, chair, taker, minutes_long, clock, conclusion="
 
 
 def _close(meeting, minutes, *, chair, taker, lock_at, clock):
+    """Adopt (read back at the end of the meeting), sign, lock and submit."""
+    clock(minutes.ended_at + timedelta(minutes=1))
     meeting_services.adopt_minutes(minutes=minutes, by=None)
     meeting_services.sign_minutes(minutes=minutes, user=user_for(chair))
     meeting_services.sign_minutes(minutes=minutes, user=user_for(taker))

@@ -285,7 +285,7 @@ def test_year_plan_meetings_appear_in_the_feed(client, tree, users):
     found = events(fetch(client, personal_url(token)))
 
     # Assert
-    assert len(created) == 16
+    assert len(created) == 17  # 12 regular, 4 thematic, the year-end review
     assert {uid(m) for m in created} <= set(found)
     plan = Meeting.objects.filter(cell=tree.cell, planned_date__year=year)
     for meeting in plan:

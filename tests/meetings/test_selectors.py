@@ -106,7 +106,7 @@ def test_year_plan_in_date_order_in_one_query(tree, django_assert_num_queries):
         preparers = [m.preparer for m in plan]
 
     # Assert
-    assert len(plan) == 17
+    assert len(plan) == 18  # 12 regular, 4 thematic, the review, the extraordinary
     assert [m.starts_at for m in plan] == sorted(m.starts_at for m in plan)
     assert extra in plan
     assert preparers.count(tree.member) == 1
@@ -132,9 +132,9 @@ def test_year_plan_keeps_december_shifted_into_next_year(tree):
     plan = selectors.year_plan(tree.cell, 2028)
 
     # Assert
-    assert len(created) == 16
+    assert len(created) == 17
     assert december in plan
-    assert len(plan) == 16
+    assert len(plan) == 17
 
 
 def test_public_holidays_include_tet_and_are_cached():

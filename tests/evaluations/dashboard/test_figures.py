@@ -60,6 +60,7 @@ def test_cell_flags_from_its_period_row():
     assert stats.flags == {
         "missed_regular": 1,
         "no_thematic": 0,
+        "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
         "low_attendance": 1,
         "below_minimum": 2,
@@ -74,6 +75,7 @@ def test_cell_flags_from_its_period_row():
     assert flagged_cells(stats) == dict.fromkeys(FLAG_BY_KEY, 1) | {
         "no_thematic": 0,
         "dues_arrears": 0,
+        "no_hcm": 0,
     }
 
 

@@ -45,6 +45,7 @@ def test_every_flag_exactly(facts):
     assert board.total.flags == {
         "missed_regular": 1,
         "no_thematic": 0,
+        "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
         "low_attendance": 1,
         "below_minimum": 0,  # no minimum set
@@ -64,6 +65,7 @@ def test_every_flag_exactly(facts):
     assert cell == {
         "missed_regular": 1,
         "no_thematic": 0,
+        "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
         "low_attendance": 1,
         "below_minimum": 0,  # no minimum set
@@ -159,3 +161,26 @@ def test_minimum_attendance_flag(facts):
     cells = dash.per_cell(facts.ward, Q3, today=TODAY)
     assert cells[facts.cell.pk][1].flags["below_minimum"] == 1
     assert cells[facts.cell2.pk][1].flags["below_minimum"] == 0
+
+
+def test_no_ho_chi_minh_topic_flag_in_a_years_view(facts):
+    """cell2 held its Hồ Chí Minh topic on 10/09; cell has none held or planned in
+    2026, so the year's view flags it (a quarter's view never does). Planning one in
+    December clears the flag."""
+    from datetime import date
+
+    from evaluations.dashboard import rollup
+    from evaluations.dashboard.periods import Period
+    from tests.evaluations.dashboard.helpers import planned
+
+    year = Period("year", 2026)
+    cells = dash.per_cell(facts.ward, year, today=TODAY)
+    assert cells[facts.cell.pk][1].flags["no_hcm"] == 1
+    assert cells[facts.cell2.pk][1].flags["no_hcm"] == 0
+    assert dash.build(facts.ward, year, today=TODAY).total.flags["no_hcm"] == 1
+    assert dash.build(facts.ward, Q3, today=TODAY).total.flags["no_hcm"] == 0
+    meeting = planned(facts.cell, date(2026, 12, 10), kind="thematic")
+    meeting.is_ho_chi_minh_topic = True
+    meeting.save()
+    rollup.rebuild(years=[2026])
+    assert dash.build(facts.ward, year, today=TODAY).total.flags["no_hcm"] == 0

@@ -117,7 +117,7 @@ def plan_get(tree, users):
 def plan_post(tree, users):
     def done(response, persona):
         assert response.url == url("plan", tree.cell.pk) + "?year=2026"
-        assert Meeting.objects.filter(cell=tree.cell).count() == 16
+        assert Meeting.objects.filter(cell=tree.cell).count() == 17
 
     return Case(
         url("plan", tree.cell.pk) + "?year=2026",

@@ -33,13 +33,13 @@ def test_plan_page_lists_the_generated_meetings(secretary_client, tree):
     # Assert
     html = body(response)
     meetings = Meeting.objects.filter(cell=tree.cell).order_by("starts_at", "pk")
-    assert meetings.count() == 16
+    assert meetings.count() == 17  # with the year-end review
     positions = [html.index(f'href="{m.get_absolute_url()}"') for m in meetings]
     assert positions == sorted(positions)  # in date order
     assert "Regular meeting of 11/2026" in html
     assert "Thematic meeting, quarter 4/2026" in html
     assert "Quarters without a thematic meeting" not in html
-    assert html.count("<tr") == 17  # header + 16 meetings
+    assert html.count("<tr") == 18  # header + 17 meetings
 
 
 def test_plan_page_warns_about_quarters_without_thematic(member_client, tree):
