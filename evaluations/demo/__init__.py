@@ -1,5 +1,6 @@
 """Demo data for evaluations, called by the seed_demo command: the demo cells' past
-(past.py), lived through the real services on a travelled clock (timeline.py)."""
+(past.py: who plays, which departures, the schedule), each planned meeting's life
+(story.py) lived through the real services on a travelled clock (timeline.py)."""
 
 from .past import Cast, Past, build_past, past_years
 
