@@ -30,5 +30,26 @@ def send_to_broker(task, **kwargs):
 
 
 def send_on_commit(task, **kwargs):
-    """send_to_broker once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: send_to_broker(task, **kwargs))
+    """send_to_broker once the current transaction commits (at once outside one).
+
+    The same task with the same arguments is sent once per transaction: every task
+    sent here is safe to run twice and reads the database when it runs, so one
+    message does the work of many. A transaction calling a service many times (an
+    import, the demo's seed: thousands of rollup refreshes of a few hundred
+    cell-months) then hands the workers each piece of work once. Skipping is safe
+    under savepoints: a waiting message is dropped only by rolling back a savepoint
+    still open, and every open savepoint encloses the current point, so that
+    rollback undoes the current write too."""
+    connection = transaction.get_connection()
+    key = (task if isinstance(task, str) else task.name, repr(sorted(kwargs.items())))
+    if connection.in_atomic_block and any(
+        getattr(pending, "broker_key", None) == key
+        for _savepoints, pending, _robust in connection.run_on_commit
+    ):
+        return
+
+    def send():
+        send_to_broker(task, **kwargs)
+
+    send.broker_key = key
+    transaction.on_commit(send)

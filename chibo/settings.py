@@ -394,6 +394,8 @@ LOGGING = {
     # axes logs every login attempt at INFO; keep only its warnings.
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; keep its warnings.
+        "weasyprint": {"level": "WARNING"},
         # "Not Found: /calendar/<token>.ics" and the dev server's access lines.
         "django.request": {"filters": ["secrets"]},
         "django.server": {

@@ -26,7 +26,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from chibo.broker import send_to_broker
+from chibo.broker import send_on_commit, send_to_broker
 from meetings.models import MinuteBookJob, Minutes, MinutesPdf
 from members.models import Organization, OrgKind
 
@@ -34,6 +34,7 @@ from . import render
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+RENDER_TASK = "meetings.render_minutes_pdfs"
 
 
 # --- records ------------------------------------------------------------------
@@ -57,7 +58,8 @@ def queue_minutes_pdf(*, minutes):
         version=version,
         position=(last or 0) + 1,
     )
-    transaction.on_commit(lambda: enqueue_render(cell_id))
+    # Once per cell and transaction: the task renders all the cell's pending rows.
+    send_on_commit(RENDER_TASK, cell_id=cell_id)
     return record
 
 
@@ -65,7 +67,7 @@ def enqueue_render(cell_id):
     """Ask a worker to render the cell's pending PDFs. Never raises: when the broker
     is unreachable the sweep catches up. (By task name: tasks.py imports this
     module.)"""
-    return send_to_broker("meetings.render_minutes_pdfs", cell_id=cell_id)
+    return send_to_broker(RENDER_TASK, cell_id=cell_id)
 
 
 def storage_name(record):

@@ -9,13 +9,14 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from evaluations.demo import seed_evaluations
+from evaluations.demo import Cast, build_past, past_years
 from meetings import services as meeting_services
-from meetings.models import MeetingKind
+from meetings.models import MeetingKind, Minutes
 from members import services
 from members.models import (
     AttachmentDirection,
@@ -146,10 +147,14 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             self._seed()
+        locked = Minutes.objects.filter(locked_at__isnull=False).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data created: {Organization.objects.count()} organisations, "
-                f"{Member.objects.count()} members."
+                f"{Member.objects.count()} members; the past since "
+                f"01/01/{self.past.years[0]}: {locked} minutes locked, "
+                f"{self.past.rendered} of their PDFs rendered (the worker renders "
+                "the others)."
             )
         )
 
@@ -182,8 +187,9 @@ class Command(BaseCommand):
                 "admin",
             ]
         ):
-            user.set_password(PASSWORD)
-            user.save(update_fields=["password"])
+            if not user.check_password(PASSWORD):  # a rerun changes nothing else
+                user.set_password(PASSWORD)
+                user.save(update_fields=["password"])
 
     def _name(self, rng, gender):
         if gender == Gender.FEMALE:
@@ -244,9 +250,14 @@ class Command(BaseCommand):
             )
 
     def _user(self, username, member=None, **extra):
+        # One hash for the six logins (hashing is slow on purpose): same password.
+        if not getattr(self, "_password", None):
+            self._password = make_password(PASSWORD)
         user = User.objects.create_user(
-            username=username, password=PASSWORD, member=member, **extra
+            username=username, password=None, member=member, **extra
         )
+        user.password = self._password
+        user.save(update_fields=["password"])
         return user
 
     def _seed(self):
@@ -279,6 +290,13 @@ class Command(BaseCommand):
             kind=OrgKind.COMMUNE_COMMITTEE,
             code="ĐU",
             place="Nghệ An",
+        )
+        services.set_rule(  # residential cells meet in the evening
+            org=ward,
+            key=RuleKey.MEETING_TIME,
+            value="19:30",
+            valid_from=date(2020, 1, 1),
+            source="Hướng dẫn của Đảng ủy phường",
         )
         services.set_rule(
             org=ward,
@@ -416,19 +434,27 @@ class Command(BaseCommand):
 
         kp2, kp2_members = cells["Chi bộ Khối phố 2"]
         supervisor = kp2_members[0]
+        followed_from = min(date(2025, 7, 1), date(past_years(today)[0], 1, 1))
         for cell in (kp5, kp2):
             SupervisionAssignment.objects.create(
-                supervisor=supervisor, cell=cell, start=date(2025, 7, 1)
+                supervisor=supervisor, cell=cell, start=followed_from
             )
         self._user("supervisor", supervisor)
 
-        seed_evaluations(  # tasks, scores, a report
-            cell=kp5,
-            secretary=secretary,
-            member=member,
-            others=[m for m in plain[3:] if m.pk != member.pk],
-            supervisor=supervisor,
-            today=today,
+        # The year so far, lived by every cell through the real services.
+        self.past = build_past(
+            Cast(
+                province=province,
+                cells=list(cells.values()),
+                persona_cell=kp5,
+                member=member,
+                users={u.username: u for u in User.objects.all()},
+                supervisor=supervisor,
+                supervised={kp5.pk, kp2.pk},
+                committee_cells={
+                    cell.pk for cell, _m in cells.values() if cell.parent_id == ward.pk
+                },
+            )
         )
         # A thematic meeting two days ahead: the worker and beat started by
         # `make run` send its notices at once (email files in var/mail/).
