@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from meetings import domain as meetings_domain
-from meetings import selectors as meeting_selectors
+from meetings.api import selectors as meeting_selectors
 from meetings.models import (
     Attendance,
     Meeting,
@@ -17,7 +17,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import Member, RuleKey
 
 from . import domain

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingKind, MeetingState
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import Organization
 
 from . import domain

@@ -24,8 +24,8 @@ from django.utils import timezone
 from chibo.dbfunctions import DaysBetween, JsonInt
 from meetings import domain as meetings_domain
 from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
-from members import permissions
-from members import selectors as member_selectors
+from members.api import default_value, permissions
+from members.api import selectors as member_selectors
 from members.models import (
     Member,
     Organization,
@@ -34,7 +34,6 @@ from members.models import (
     RuleSetting,
     SupervisionAssignment,
 )
-from members.org_settings import default_value
 
 from . import domain
 from .models import (

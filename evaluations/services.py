@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import MeetingState
-from members import audit
-from members import selectors as member_selectors
+from members.api import audit
+from members.api import selectors as member_selectors
 from members.models import OrgKind, RuleKey, SupervisionAssignment
 
 from . import domain, selectors

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import selectors as meeting_selectors
+from meetings.api import selectors as meeting_selectors
 from members import api as member_api
-from members import permissions
-from members import selectors as member_selectors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 from members.models import RuleKey
-from members.views import apply_errors
 
 from . import domain, selectors, services
 from .facts import meeting_facts

@@ -8,6 +8,13 @@
   embedded in an archival (PDF/A-3b) document.
 """
 
+from . import notify, selectors, services
 from .pdf.engine import FileAttachment, render_pdf
 
-__all__ = ["FileAttachment", "render_pdf"]
+__all__ = [
+    "FileAttachment",
+    "notify",
+    "render_pdf",
+    "selectors",
+    "services",
+]

@@ -26,8 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chibo.ratelimit import by_ip, by_token, ratelimit
-from members import permissions
-from members import selectors as member_selectors
+from members.api import permissions
+from members.api import selectors as member_selectors
 from members.models import Organization, OrgKind
 
 from . import domain

@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 
 from . import domain
 from .forms import ExcuseForm

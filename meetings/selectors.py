@@ -8,8 +8,8 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from members import permissions
-from members import selectors as member_selectors
+from members.api import permissions
+from members.api import selectors as member_selectors
 from members.models import Member
 
 from . import domain

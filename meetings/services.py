@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from chibo import uploads
 from members import api as members_api
-from members import audit
-from members import selectors as member_selectors
+from members.api import audit
+from members.api import selectors as member_selectors
 from members.models import MemberStatus, Position, PositionRole, RuleKey
 
 from . import domain, hooks, notify, selectors

@@ -14,10 +14,9 @@ from chibo import uploads
 # editor assigns next month's tasks (named in .importlinter).
 from evaluations import api as evaluations_api
 from members import api as members_api
-from members import permissions
-from members import selectors as member_selectors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 from members.models import RuleKey
-from members.views import apply_errors
 
 from . import domain, selectors, services
 from .forms import (

@@ -28,7 +28,7 @@ members modules behind it.
 Apps above members add behaviour to it through members.hooks, from their ready().
 """
 
-from . import audit
+from . import audit, permissions, selectors, services
 from .admission.selectors import subtree_pipeline, vote_subjects
 from .audit.views import render_history
 from .dues.rules import (
@@ -117,12 +117,15 @@ __all__ = [
     "member_flags_annotations",
     "org_ancestors",
     "organizations_for_user",
+    "permissions",
     "reach_q",
     "removal_alerts_of_year",
     "render_history",
     "residence_comments",
     "rule_value",
     "rules_for_paths",
+    "selectors",
+    "services",
     "subtree_pipeline",
     "vote_subjects",
 ]

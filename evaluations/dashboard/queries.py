@@ -23,9 +23,8 @@ from evaluations.selectors import overdue_recommendation_q
 from meetings import domain as meetings_domain
 from meetings.models import AttendanceStatus, Guest, Meeting
 from members import api as members_api
-from members import permissions
+from members.api import get_scope, organizations_for_user, permissions
 from members.models import PATH_STEP, Organization, OrgKind
-from members.selectors import get_scope, organizations_for_user
 
 from .figures import (
     ATTENDANCE_THRESHOLD,

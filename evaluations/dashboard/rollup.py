@@ -42,7 +42,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import (
     AttachmentDirection,
     Member,

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import month_start
-from meetings import services as meeting_services
+from meetings.api import services as meeting_services
 from meetings.models import (
     Meeting,
     MeetingKind,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import date_field
+from members.api import date_field
 
 
 class InspectionForm(forms.Form):

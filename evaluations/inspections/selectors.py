@@ -4,7 +4,7 @@ the current period, and one cell's inspections."""
 from django.db.models import Count, Max, Q
 
 from evaluations.models import Inspection
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import Organization, OrgKind, RuleKey
 
 from .rules import inspection_period

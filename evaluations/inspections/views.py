@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from evaluations.lessons import selectors as lesson_selectors
 from evaluations.models import Inspection
 from meetings.domain import HELD_STATES
-from members import permissions
-from members import selectors as member_selectors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 from members.models import Member
-from members.views import apply_errors
 
 from . import selectors, services
 from .forms import InspectionForm

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import SessionKind
-from members.forms import date_field
+from members.api import date_field
 
 
 class SessionForm(forms.Form):

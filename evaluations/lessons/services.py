@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from evaluations import domain
 from evaluations.models import LessonPromise, LessonSession, PeerFeedback, SessionKind
+from meetings.api import selectors as model_selectors
 from meetings.domain import HELD_STATES
-from meetings.model_meetings import selectors as model_selectors
 
 
 def _lines(text):

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import LessonPromise, LessonSession
-from meetings.model_meetings import selectors as model_selectors
-from members import permissions
-from members import selectors as member_selectors
+from meetings.api import selectors as model_selectors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 from members.models import Member
-from members.views import apply_errors
 
 from . import selectors, services
 from .forms import ApplyForm, ConcludeForm, FeedbackForm, SessionForm

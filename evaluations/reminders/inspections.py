@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from evaluations.inspections.rules import inspection_period
 from evaluations.models import Inspection
-from meetings import notify
+from meetings.api import notify
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind

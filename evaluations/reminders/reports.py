@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from evaluations.domain import report_due_date
 from evaluations.models import SupervisionReport
-from meetings import notify
+from meetings.api import notify
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Task
-from meetings import notify
+from meetings.api import notify
 from meetings.models import NotificationKind as Kind
 from members.models import Member, RuleKey
 

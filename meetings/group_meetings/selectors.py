@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from meetings.models import GroupMeeting
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import OFFICER_ROLES, Member, Organization, OrgKind
 
 

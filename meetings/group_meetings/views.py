@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members import permissions
-from members import selectors as member_selectors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 from members.models import Member
-from members.views import apply_errors
 
 from . import selectors, services
 from .forms import GroupMeetingForm

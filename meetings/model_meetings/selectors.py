@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 
 from meetings.domain import HELD_STATES
 from meetings.models import InvitationRole, ModelMeeting, ModelMeetingInvitation
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import (
     OFFICER_ROLES,
     CellType,

@@ -18,7 +18,7 @@ from meetings.models import (
     ModelMeeting,
     ModelMeetingInvitation,
 )
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import COMMITTEE_KINDS, OrgKind
 
 from . import selectors as model_selectors

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meetings.models import ModelMeeting
-from members import permissions
-from members import selectors as member_selectors
-from members.views import apply_errors
+from members.api import apply_errors, permissions
+from members.api import selectors as member_selectors
 
 from . import selectors, services
 from .forms import InvitationForm, InviteeAttendanceForm, ModelMeetingForm

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from meetings.models import Delivery, Guest, Meeting
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import OFFICER_ROLES, Member, Position, SupervisionAssignment
 
 from .rules import OFFICERS_ONLY_KINDS, OFFSET_KEYS, Kind, meeting_subject

@@ -30,7 +30,7 @@ from meetings.models import (
     NotificationPreference,
 )
 from meetings.models.meeting import NOTICES_SENT
-from members import audit
+from members.api import audit
 
 from .registry import registered_still_due
 from .render import Renderer

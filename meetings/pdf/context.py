@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meetings import domain, hooks, selectors
 from meetings.models import AttendanceStatus, MeetingKind, Minutes, Resolution
-from members import selectors as member_selectors
+from members.api import selectors as member_selectors
 from members.models import Position, PositionRole
 
 KIND_SUBTITLES = {

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from meetings import selectors
 from meetings.forms import YearForm
 from meetings.models import MinuteBookJob, Minutes, MinutesPdf
-from members import permissions
-from members import selectors as member_selectors
+from members.api import permissions
+from members.api import selectors as member_selectors
 
 from . import services, verify
 from .render import (

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluations.demo import Cast, build_past, past_years
-from meetings import services as meeting_services
+from meetings.api import services as meeting_services
 from meetings.models import MeetingKind, Minutes
-from members import services
+from members.api import services
 from members.models import (
     AttachmentDirection,
     CellType,
