@@ -19,6 +19,8 @@ members modules behind it.
   minutes' vote form), subtree_pipeline (the dashboards' figures);
 - residence_comments(member_ids, year): the residence cells' comments (QĐ 213)
   on these members, for their workplace cell's annual rating sheet;
+- the modules the apps above work through: `selectors`, `permissions`, `services`
+  and `audit`;
 - form and view helpers: date_field, apply_errors;
 - models and constants that cross the border as foreign keys, return values and
   choices: Candidate, Member, Organization, Position, RuleSetting,

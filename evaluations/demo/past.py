@@ -216,8 +216,15 @@ def build_past(cast, *, now=None):
         in_plan = Q()
         for year in years:
             in_plan |= Q(plan_slot__startswith=f"{year}-")
+        # The demo lives the regular and thematic meetings; the plan's committee
+        # meetings and year-end review stay as planned for the secretary to hold.
         meetings = list(
-            Meeting.objects.filter(in_plan, cell=run.cell, planned_date__lte=horizon)
+            Meeting.objects.filter(
+                in_plan,
+                cell=run.cell,
+                planned_date__lte=horizon,
+                kind__in=[MeetingKind.REGULAR, MeetingKind.THEMATIC],
+            )
             .select_related("cell")
             .order_by("starts_at", "pk")
         )

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from evaluations import domain, selectors, services
 from evaluations.models import ScoreRole, Task, TaskOutcome
+from meetings.api import pdf_services
 from meetings.api import selectors as meeting_selectors
 from meetings.api import services as meeting_services
-from meetings.api import services as pdf_services
 from meetings.models import AttendanceStatus, Guest, MeetingKind, VoteKind
 from members.api import selectors as member_selectors
 from members.models import CellType, RuleKey

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import domain
 from evaluations.models import LessonPromise, LessonSession, PeerFeedback, SessionKind
-from meetings.api import selectors as model_selectors
+from meetings.api import model_meeting_selectors as model_selectors
 from meetings.domain import HELD_STATES
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import LessonPromise, LessonSession
-from meetings.api import selectors as model_selectors
+from meetings.api import model_meeting_selectors as model_selectors
 from members.api import apply_errors, permissions
 from members.api import selectors as member_selectors
 from members.models import Member

@@ -18,7 +18,36 @@ document.addEventListener("DOMContentLoaded", () => {
   // The fields stay text inputs: typing a date works with or without the picker.
   if (window.flatpickr) {
     const locale = document.documentElement.lang === "vi" ? "vn" : "default";
-    const common = { allowInput: true, disableMobile: true, locale: locale };
+    // A typed date that is not a real one (31/02/1990) is left as typed, for the
+    // server to refuse with a message: the picker must never turn it into another
+    // date (03/03/1990) or clear it.
+    const isRealDate = (text, format) => {
+      const value = String(text).trim();
+      if (format === "m/Y") {
+        const m = /^(\d{1,2})\/(\d{4})$/.exec(value);
+        return !!m && +m[1] >= 1 && +m[1] <= 12;
+      }
+      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(value);
+      if (!m) return false;
+      const day = new Date(+m[3], +m[2] - 1, +m[1]);
+      const dateOk =
+        day.getFullYear() === +m[3] && day.getMonth() === +m[2] - 1 && day.getDate() === +m[1];
+      const timeOk = m[4] === undefined || (+m[4] <= 23 && +m[5] <= 59);
+      return dateOk && timeOk;
+    };
+    const keepWhatWasTyped = (_dates, _text, picker) => {
+      const setDate = picker.setDate;
+      picker.setDate = (date, triggerChange, format) => {
+        if (typeof date === "string" && date.trim() && !isRealDate(date, format)) return;
+        return setDate(date, triggerChange, format);
+      };
+    };
+    const common = {
+      allowInput: true,
+      disableMobile: true,
+      locale: locale,
+      onReady: [keepWhatWasTyped],
+    };
     window.flatpickr(".js-date", { ...common, dateFormat: "d/m/Y" });
     window.flatpickr(".js-datetime", {
       ...common,

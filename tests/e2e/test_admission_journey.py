@@ -33,7 +33,9 @@ def _vote_in_minutes(page, meeting, value, yes):
     form.locator("input[name=abstain]").fill("0")
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**/meetings/{meeting.pk}/minutes/")
-    page.locator("#adopt-button").click()
+    page.locator("#adopt-button").click()  # adoption is confirmed on its own page
+    page.wait_for_url(f"**/meetings/{meeting.pk}/minutes/adopt/")
+    page.locator("#confirm-form button[type=submit]").click()
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
 
 

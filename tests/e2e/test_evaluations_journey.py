@@ -206,7 +206,8 @@ def test_evaluation_pages_with_data_pass_axe_and_html_checker(
             assert response.status == 200, url
             problems.extend(axe_problems(tab, axe_source, f"{persona} {url}"))
             html_file = tmp_path / f"{persona}-{index}.html"
-            html_file.write_text(tab.content())
+            # the HTML we serve (the checker); axe reads the live page, picker included
+            html_file.write_text(response.text())
             saved.append((html_file, f"{persona} {url}"))
         context.close()
     problems.extend(html_errors(jar, saved))

@@ -44,7 +44,7 @@ def test_secretary_runs_a_meeting_from_plan_to_acknowledged(
     page.locator("#generate-plan").click()
     page.wait_for_url(re.compile(r".*/plan/\?year=2026$"))
     rows = page.locator("#plan-table tbody tr")
-    assert rows.count() == 16  # 12 regular + 4 thematic
+    assert rows.count() == 17  # 12 regular + 4 thematic + the year-end review
     meeting = Meeting.objects.get(cell=tree.cell, plan_slot="2026-M12")
     assert meeting.planned_date.day == 3  # the default meeting day
 
