@@ -36,14 +36,26 @@ document.addEventListener("DOMContentLoaded", () => {
       return dateOk && timeOk;
     };
     const keepWhatWasTyped = (_dates, _text, picker) => {
+      // Typing closes the calendar, so it never covers the form's buttons.
+      picker._input.addEventListener("input", () => picker.close());
       const setDate = picker.setDate;
       picker.setDate = (date, triggerChange, format) => {
         if (typeof date === "string" && date.trim() && !isRealDate(date, format)) return;
         return setDate(date, triggerChange, format);
       };
     };
+    // The picker reads a date only when it is a real one (it would roll 31/02 over
+    // into March); a field preloaded with an impossible date is left as it is.
+    const parseRealDate = (text, format) => {
+      if (!isRealDate(text, format)) return undefined;
+      const n = String(text).trim().split(/[\/\s:]+/).map(Number);
+      if (format === "m/Y") return new Date(n[1], n[0] - 1, 1);
+      return new Date(n[2], n[1] - 1, n[0], n[3] || 0, n[4] || 0);
+    };
     const common = {
       allowInput: true,
+      allowInvalidPreload: true,
+      parseDate: parseRealDate,
       disableMobile: true,
       locale: locale,
       onReady: [keepWhatWasTyped],

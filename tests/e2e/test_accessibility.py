@@ -22,6 +22,8 @@ VNU = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "v
 NOT_HTML = {"healthz", "members:export-members", "meetings:document-download"}
 # An htmx fragment (the navbar's unread count), not a page of its own.
 NOT_HTML |= {"meetings:notification-badge"}
+# The dashboard's panel of inspections and model meetings, loaded into the page.
+NOT_HTML |= {"evaluations:quality-panel"}
 # PDF and zip downloads (meetings/pdf/views.py).
 NOT_HTML |= {
     "meetings:minutes-pdf",

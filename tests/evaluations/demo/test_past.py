@@ -263,7 +263,9 @@ def test_seed_demo_on_new_years_eve_has_the_whole_year(seed):
         assert heatmap(name, 2026, date(2026, 12, 31)) == expected, name
     assert_every_record_on_its_day()
     # Returned minutes, answered with a signed addendum, then acknowledged.
-    kp1 = Meeting.objects.get(cell__name="Chi bộ Khối phố 1", planned_date__month=10)
+    kp1 = Meeting.objects.get(
+        cell__name="Chi bộ Khối phố 1", planned_date__month=10, kind="regular"
+    )
     assert kp1.state == MeetingState.ACKNOWLEDGED
     assert kp1.minutes.addenda.get().chair_signed_at is not None
     assert kp1.minutes.pdfs.count() == 2  # the addendum is a new version
