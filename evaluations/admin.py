@@ -68,9 +68,6 @@ class RecommendationAdmin(BornInWorkflowMixin, admin.ModelAdmin):
     raw_id_fields = ["cell", "meeting", "report"]
 
 
+@admin.register(AnnualRating, MonthlyRating)
 class RatingAdmin(BornInWorkflowMixin, admin.ModelAdmin):
     """Ratings are confirmed from the meeting's rating sheet."""
-
-
-admin.site.register(MonthlyRating, RatingAdmin)
-admin.site.register(AnnualRating, RatingAdmin)
