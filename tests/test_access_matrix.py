@@ -307,10 +307,13 @@ def test_every_route_is_declared():
 
 
 def _held(cell, users, *, chair, taker):
+    # Yesterday 19:30–21:30 local, whatever the hour the suite runs.
+    evening = timezone.localtime().replace(hour=19, minute=30, second=0, microsecond=0)
+    start = evening - timedelta(days=1)
     meeting = meeting_services.create_meeting(
         cell=cell,
         kind="extraordinary",
-        starts_at=timezone.now() - timedelta(hours=3),
+        starts_at=start,
         by=users.secretary,
     )
     minutes = meeting_services.start_meeting(meeting=meeting, by=users.secretary)
@@ -320,8 +323,8 @@ def _held(cell, users, *, chair, taker):
         by=users.secretary,
         chair=chair,
         minute_taker=taker,
-        started_at=timezone.now() - timedelta(hours=3),
-        ended_at=timezone.now() - timedelta(hours=1),
+        started_at=start,
+        ended_at=start + timedelta(hours=2),
         conclusion="Chi bộ thống nhất thông qua.",
     )
     meeting_services.adopt_minutes(minutes=minutes, by=users.secretary)

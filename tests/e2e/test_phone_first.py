@@ -4,7 +4,7 @@ element wider than the viewport; lists become cards on a phone; the heatmap open
 its latest months with a sticky first column; large text keeps the menu on one line;
 file and date controls speak Vietnamese."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -48,17 +48,22 @@ OVERFLOW_JS = """() => {
 
 @pytest.fixture
 def world(tree, users):
-    this = current_month()
-    for month in range(1, this.month):
-        held(tree.cell, date(this.year, month, 3))
-    rollup.rebuild(years=[this.year])
+    # The three months before this one (across a new year too), whatever the day.
+    month = current_month()
+    months = []
+    for _ in range(3):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+        held(tree.cell, month.replace(day=3))
+    rollup.rebuild(years=sorted({m.year for m in months}))
     # A long status and a task with a long outcome on the member's home.
     tree.others[0].status = MemberStatus.PROBATIONARY
     tree.others[0].save(update_fields=["status"])
     meeting = meeting_services.create_meeting(
         cell=tree.cell,
         kind="regular",
-        starts_at=timezone.now() - timedelta(hours=3),
+        # yesterday evening, whatever the hour the suite runs
+        starts_at=timezone.localtime().replace(hour=19, minute=30) - timedelta(days=1),
         by=users.secretary,
         topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
     )

@@ -11,6 +11,7 @@ from meetings.models import (
     Resolution,
 )
 from tests.meetings.helpers import (
+    at,
     english,
     reload,
     url,
@@ -72,9 +73,10 @@ def test_review_page_shows_the_minutes_beside_the_form(committee_client, tree):
 
 
 def test_returned_minutes_notify_the_secretary_with_the_comment(
-    committee_client, tree, users
+    committee_client, tree, users, clock
 ):
     # Arrange
+    clock(at(2026, 12, 15, 9, 0))  # the scan's reminders depend on the day
     meeting, _minutes = submitted(tree)
 
     # Act
@@ -99,8 +101,11 @@ def test_returned_minutes_notify_the_secretary_with_the_comment(
     assert not Notification.objects.filter(user=users.member).exists()
 
 
-def test_acknowledged_minutes_notify_the_secretary_once(committee_client, tree, users):
+def test_acknowledged_minutes_notify_the_secretary_once(
+    committee_client, tree, users, clock
+):
     # Arrange
+    clock(at(2026, 12, 15, 9, 0))  # the scan's reminders depend on the day
     meeting, _minutes = submitted(tree)
 
     # Act
