@@ -177,6 +177,27 @@ def raised_flags(stats):
     return [(FLAG_BY_KEY[key], n) for key, n in stats.flags.items() if n]
 
 
+def flag_badges(stats, period, *, cell_id=None, org_id=None):
+    """The raised flags as badges ready to print: a cell's flags link to its
+    meetings behind the flag, a unit's to its cells with the flag. Links and labels
+    are made here once, so a page of many rows renders without a tag per flag."""
+    if cell_id:
+        base = reverse("evaluations:dashboard-meetings", args=[cell_id])
+    else:
+        base = reverse("evaluations:dashboard-cells", args=[org_id])
+    return [
+        {
+            "key": flag.key,
+            "href": f"{base}?period={period.key}&figure={flag.key}",
+            "title": f"{flag.label}: {count}",
+            "short": flag.short,
+            "label": flag.label,
+            "times": f" ×{count}" if count > 1 else "",
+        }
+        for flag, count in raised_flags(stats)
+    ]
+
+
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -193,18 +214,23 @@ def children_rows(board, sort, descending):
             "org": org,
             "stats": stats,
             "cols": _cols(stats),
-            "flags": raised_flags(stats),
-            "cell_id": org.pk if org.kind == OrgKind.CELL else None,
+            "flags": flag_badges(
+                stats,
+                board.period,
+                cell_id=org.pk if org.kind == OrgKind.CELL else None,
+                org_id=org.pk,
+            ),
         }
         for org, stats in sort_rows(board.rows, sort, descending)
     ]
 
 
 def heatmap_rows(board):
-    """The heatmap's rows: each unit (or the cell itself) with the link its month
-    squares share (a cell's meetings of that month, or a unit's month dashboard)
-    and its squares (level, month, held, cells)."""
+    """The heatmap's rows: each unit (or the cell itself) and its month squares,
+    each with its level, its text "held/cells", its title and its link (a cell's
+    meetings of that month, or a unit's month dashboard), made here once per page."""
     key = board.period.key
+    months = [(f"{m:%Y-%m}", f"{m:%m/%Y}") for m in board.heat_months]
     rows = []
     for org, squares in board.heatmap:
         if org.kind == OrgKind.CELL:
@@ -213,7 +239,20 @@ def heatmap_rows(board):
         else:
             base = reverse("evaluations:dashboard", args=[org.pk])
             link = f"{base}?period="
-        rows.append({"name": org.name, "link": link, "squares": squares})
+        rows.append(
+            {
+                "name": org.name,
+                "squares": [
+                    {
+                        "level": sq["level"],
+                        "href": link + iso,
+                        "title": f"{org.name} {shown}",
+                        "text": f"{sq['held']}/{sq['cells']}",
+                    }
+                    for sq, (iso, shown) in zip(squares, months, strict=True)
+                ],
+            }
+        )
     return rows
 
 
@@ -240,7 +279,7 @@ def trend_rows(trends):
     )
 
 
-def cell_items(cells, figure):
+def cell_items(cells, figure, period):
     """The cells behind a figure or a flag (only the flagged ones for a flag), worst
     first: [{cell, stats, cols, flags, flag_count}]."""
     items = [
@@ -248,7 +287,7 @@ def cell_items(cells, figure):
             "cell": cell,
             "stats": stats,
             "cols": _cols(stats),
-            "flags": raised_flags(stats),
+            "flags": flag_badges(stats, period, cell_id=cell["id"]),
             "flag_count": stats.flags.get(figure, 0),
         }
         for cell, stats in cells.values()

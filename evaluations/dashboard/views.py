@@ -56,7 +56,7 @@ def dashboard(request, pk):
     own = None
     if node.kind == OrgKind.CELL:
         _cell, stats = board.cells.get(node.pk, (None, Stats(cells=1)))
-        own = {"flags": presenters.raised_flags(stats)}
+        own = {"flags": presenters.flag_badges(stats, period, cell_id=node.pk)}
     context = _base_context(request, node, period) | {
         "board": board,
         "headlines": presenters.headlines(board),
@@ -89,7 +89,7 @@ def dashboard_cells(request, pk):
     node = queries.get_dashboard_node(request.user, pk)
     period = _period(request)
     figure = _figure_param(request)
-    items = presenters.cell_items(queries.per_cell(node, period), figure)
+    items = presenters.cell_items(queries.per_cell(node, period), figure, period)
     page = Paginator(items, CELLS_PER_PAGE).get_page(request.GET.get("page"))
     context = _base_context(request, node, period) | {
         "figure": figure,
