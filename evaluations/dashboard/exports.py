@@ -3,7 +3,6 @@ figures and flags as the page, and a printable PDF summary (WeasyPrint, the vend
 Liberation Serif of the minutes, with a small print stylesheet of its own)."""
 
 import io
-import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -14,7 +13,15 @@ from meetings.api import render_pdf
 
 from . import queries
 from .figures import FLAGS
-from .presenters import TABLE_COLUMNS, headlines, raised_flags, table_values
+from .presenters import (
+    TABLE_COLUMNS,
+    Number,
+    Ratio,
+    Share,
+    headlines,
+    raised_flags,
+    table_values,
+)
 
 PRINT_CSS = "evaluations/dashboard_print.css"  # under static/
 
@@ -38,22 +45,17 @@ def _row(name, kind, stats):
     return row + [stats.flags.get(flag.key, 0) for flag in FLAGS]
 
 
-RATIO = re.compile(r"^(\d+) / (\d+)$")
-PERCENT = re.compile(r"^(\d+(?:,\d+)?) %$")
-
-
-def _cells(text):
-    """A displayed figure as spreadsheet values: "5 / 6" → [5, 6], "88,9 %" →
-    [0.889] (shown as a percentage), "12" → [12], anything else stays text (the
-    inverse of presenters.of and presenters.pct)."""
-    text = str(text)
-    if match := RATIO.match(text):
-        return [int(match[1]), int(match[2])]
-    if match := PERCENT.match(text):
-        return [Percent(float(match[1].replace(",", ".")) / 100)]
-    if text.isdigit():
-        return [int(text)]
-    return [text]
+def _cells(shown):
+    """A displayed figure as spreadsheet values, from the numbers it keeps: "5 / 6"
+    → [5, 6], "88,9 %" → [0.889] (shown as a percentage), a count → [12]; anything
+    else (several figures in one line, "—") stays text."""
+    if isinstance(shown, Ratio):
+        return [shown.numerator, shown.denominator]
+    if isinstance(shown, Share) and shown.fraction is not None:
+        return [Percent(shown.fraction)]
+    if isinstance(shown, Number):
+        return [shown.number]
+    return [str(shown)]
 
 
 class Percent(float):

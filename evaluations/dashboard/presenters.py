@@ -17,15 +17,44 @@ from members.models import OrgKind
 from .figures import FIGURES, FLAG_BY_KEY, SORT_KEYS, ratio, sort_rows
 
 
+class Share(str):
+    """A share as shown ("92,3 %", or "—" when there is nothing to divide) that
+    keeps its value (`fraction`, None for "—") for the spreadsheet."""
+
+    fraction = None
+
+
+class Ratio(str):
+    """ "5 / 6" as shown, keeping its two numbers for the spreadsheet."""
+
+    numerator = denominator = 0
+
+
+class Number(str):
+    """A count as shown, keeping the number for the spreadsheet."""
+
+    number = 0
+
+
 def pct(value):
     """A Fraction as a Vietnamese percentage with one decimal ("92,3 %"), or "—"."""
     if value is None:
-        return "—"
-    return f"{number_format(round(float(value) * 100, 1), 1)} %"
+        return Share("—")
+    shown = Share(f"{number_format(round(float(value) * 100, 1), 1)} %")
+    shown.fraction = value
+    return shown
 
 
 def of(numerator, denominator):
-    return f"{numerator} / {denominator}"
+    shown = Ratio(f"{numerator} / {denominator}")
+    shown.numerator, shown.denominator = numerator, denominator
+    return shown
+
+
+def count(number):
+    shown = Number(number)
+    shown.number = number
+    return shown
 
 
 def headlines(board):
@@ -41,8 +70,8 @@ def headlines(board):
         else "—"
     )
     values = {
-        "cells": (str(t.cells), "", "few_officials"),
-        "members": (str(t.members), "", ""),
+        "cells": (count(t.cells), "", "few_officials"),
+        "members": (count(t.members), "", ""),
         "regular": (
             of(s["regular_held"], t.regular_due),
             pct(ratio(s["regular_held"], t.regular_due)),
@@ -60,7 +89,7 @@ def headlines(board):
             of(s["att_present"], s["att_required"]),
             "low_attendance",
         ),
-        "unexcused": (str(s["att_unexcused"]), "", "unexcused"),
+        "unexcused": (count(s["att_unexcused"]), "", "unexcused"),
         "speaking": (pct(t.speaking_share), of(s["att_spoke"], s["att_attendees"]), ""),
         "speaking_groups": (
             _("young %(young)s · new %(new)s · no office %(no_office)s")
@@ -158,11 +187,11 @@ def table_values(stats):
     """The children table's cells for one row, as text, in TABLE_COLUMNS order."""
     s = stats.sums
     return {
-        "cells": str(stats.cells),
-        "members": str(stats.members),
+        "cells": count(stats.cells),
+        "members": count(stats.members),
         "regular": of(s["regular_held"], stats.regular_due),
         "attendance": pct(stats.attendance_rate),
-        "unexcused": str(s["att_unexcused"]),
+        "unexcused": count(s["att_unexcused"]),
         "speaking": pct(stats.speaking_share),
         "supervised": of(s["supervised"], s["meetings_held"]),
         "minutes": of(s["minutes_locked_on_time"], s["minutes_due"]),
