@@ -14,15 +14,28 @@ from decimal import Decimal
 from fractions import Fraction
 
 from meetings import domain as meetings_domain
+from members import domain as members_domain
 
 __all__ = [
     "AUTO_SOURCES",
+    "COMPLETED",
+    "DONE_LATE",
+    "DONE_ON_TIME",
     "DONE_OUTCOMES",
+    "EXCEEDED",
+    "EXCELLENT",
+    "GOOD",
     "HD12_ATTENDANCE",
     "HELD_STATES",
+    "IN_PROGRESS",
+    "NOT_COMPLETED",
+    "NOT_DONE",
+    "OPEN",
     "QUALITY_BANDS",
     "RATINGS",
     "RECOMMENDATION_STATUSES",
+    "REJECTED",
+    "RESOLVED",
     "TASK_OUTCOMES",
     "MeetingFacts",
     "annual_rating",
@@ -56,8 +69,26 @@ Number = int | Fraction | Decimal | float
 # meetings.domain; every evaluations module reads it from here.
 HELD_STATES = meetings_domain.HELD_STATES
 
+# The values of evaluations' TextChoices (evaluations.models), defined here once so
+# the rules below read no models: RatingLevel, TaskOutcome and RecommendationStatus
+# use them.
+EXCELLENT = "excellent"
+GOOD = "good"
+COMPLETED = "completed"
+NOT_COMPLETED = "not_completed"
+
+DONE_ON_TIME = "done_on_time"
+DONE_LATE = "done_late"
+NOT_DONE = "not_done"
+EXCEEDED = "exceeded"
+
+OPEN = "open"
+IN_PROGRESS = "in_progress"
+RESOLVED = "resolved"
+REJECTED = "rejected"
+
 QUALITY_BANDS = ("good", "fair", "average", "poor")
-RATINGS = ("excellent", "good", "completed", "not_completed")
+RATINGS = (EXCELLENT, GOOD, COMPLETED, NOT_COMPLETED)
 
 # §6 bands on the 100-point meeting score, highest first: (lower bound, band).
 _QUALITY_THRESHOLDS = (
@@ -178,12 +209,12 @@ def annual_rating(
         and all_tasks_on_time
         and share >= _EXCELLENT_EXCEEDED_SHARE
     ):
-        return "excellent"
+        return EXCELLENT
     if exact_score >= _GOOD_SCORE and all_tasks_on_time:
-        return "good"
+        return GOOD
     if exact_score >= _COMPLETED_SCORE:
-        return "completed"
-    return "not_completed"
+        return COMPLETED
+    return NOT_COMPLETED
 
 
 def excellent_within_quota(
@@ -294,9 +325,9 @@ def attendance_points(*, present: int, required: int, unexcused: int) -> int:
 # --- monthly member rating [local] (seed 001) -------------------------------------
 
 # Task outcomes recorded at the review (DOMAIN.md §4).
-TASK_OUTCOMES = ("done_on_time", "done_late", "not_done", "exceeded")
-DONE_OUTCOMES = frozenset({"done_on_time", "done_late", "exceeded"})
-ON_TIME_OUTCOMES = frozenset({"done_on_time", "exceeded"})
+TASK_OUTCOMES = (DONE_ON_TIME, DONE_LATE, NOT_DONE, EXCEEDED)
+DONE_OUTCOMES = frozenset({DONE_ON_TIME, DONE_LATE, EXCEEDED})
+ON_TIME_OUTCOMES = frozenset({DONE_ON_TIME, EXCEEDED})
 
 
 def task_tally(outcomes: Iterable[str]) -> dict:
@@ -313,17 +344,17 @@ def task_tally(outcomes: Iterable[str]) -> dict:
             raise ValueError(f"unknown task outcome {outcome!r}")
         counts[outcome] += 1
     total = sum(counts.values())
-    on_time = counts["done_on_time"] + counts["exceeded"]
+    on_time = counts[DONE_ON_TIME] + counts[EXCEEDED]
     return {
         "total": total,
         "on_time": on_time,
-        "exceeded": counts["exceeded"],
-        "late": counts["done_late"],
-        "not_done": counts["not_done"],
+        "exceeded": counts[EXCEEDED],
+        "late": counts[DONE_LATE],
+        "not_done": counts[NOT_DONE],
         "open": counts[""],
-        "done": on_time + counts["done_late"],
+        "done": on_time + counts[DONE_LATE],
         "all_on_time": on_time == total,
-        "exceeded_share": Fraction(counts["exceeded"], total) if total else Fraction(0),
+        "exceeded_share": Fraction(counts[EXCEEDED], total) if total else Fraction(0),
     }
 
 
@@ -343,13 +374,13 @@ def monthly_rating_proposal(
     The secretary confirms or adjusts it with a reason.
     """
     tally = task_tally(outcomes)
-    if attendance == "absent_unexcused" or tally["not_done"]:
-        return "not_completed"
-    if attendance != "present" or not tally["all_on_time"]:
-        return "completed"
+    if attendance == meetings_domain.ABSENT_UNEXCUSED or tally["not_done"]:
+        return NOT_COMPLETED
+    if attendance != meetings_domain.PRESENT or not tally["all_on_time"]:
+        return COMPLETED
     if spoke and tally["exceeded"]:
-        return "excellent"
-    return "good"
+        return EXCELLENT
+    return GOOD
 
 
 # --- meeting-quality scoring (§6) -------------------------------------------------
@@ -642,10 +673,10 @@ def longest_absence_run(statuses_by_member: dict) -> int:
     for statuses in statuses_by_member.values():
         run = 0
         for status in statuses:
-            if status in {"absent_excused", "absent_unexcused"}:
+            if status in meetings_domain.ABSENT_STATUSES:
                 run += 1
                 longest = max(longest, run)
-            elif status == "present":
+            elif status == meetings_domain.PRESENT:
                 run = 0
     return longest
 
@@ -700,13 +731,13 @@ def report_status(*, due_on: date, submitted_on: date | None, today: date) -> st
     return "missing" if today > due_on else "pending"
 
 
-RECOMMENDATION_STATUSES = ("open", "in_progress", "resolved", "rejected")
-RECOMMENDATION_CLOSED = frozenset({"resolved", "rejected"})
+RECOMMENDATION_STATUSES = (OPEN, IN_PROGRESS, RESOLVED, REJECTED)
+RECOMMENDATION_CLOSED = frozenset({RESOLVED, REJECTED})
 RECOMMENDATION_TRANSITIONS = {
-    "open": frozenset({"in_progress", "resolved", "rejected"}),
-    "in_progress": frozenset({"resolved", "rejected"}),
-    "resolved": frozenset(),
-    "rejected": frozenset(),
+    OPEN: frozenset({IN_PROGRESS, RESOLVED, REJECTED}),
+    IN_PROGRESS: frozenset({RESOLVED, REJECTED}),
+    RESOLVED: frozenset(),
+    REJECTED: frozenset(),
 }
 
 
@@ -748,8 +779,8 @@ def quota_warning(
     """Count excellent and good ratings; return the counts when excellent exceeds the
     quota (a warning to show), None when within it. Never changes a rating."""
     counted = [level for level in levels if level]
-    excellent = counted.count("excellent")
-    good = counted.count("good")
+    excellent = counted.count(EXCELLENT)
+    good = counted.count(GOOD)
     if excellent_within_quota(excellent=excellent, good=good, ratio=ratio):
         return None
     return {
@@ -789,9 +820,11 @@ def roll_standing(
         return None
     if not active and (deactivated_on is None or deactivated_on <= day):
         return None
-    if status == "official" and (official_date is None or official_date <= day):
-        return "official"
-    return "probationary"
+    if status == members_domain.OFFICIAL and (
+        official_date is None or official_date <= day
+    ):
+        return members_domain.OFFICIAL
+    return members_domain.PROBATIONARY
 
 
 SPEAKER_GROUPS = ("young", "new", "no_office")

@@ -23,7 +23,13 @@ from django.utils import timezone
 
 from chibo.dbfunctions import DaysBetween, JsonInt
 from meetings import domain as meetings_domain
-from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+)
 from members.api import default_value, permissions
 from members.api import selectors as member_selectors
 from members.models import (
@@ -41,8 +47,10 @@ from .models import (
     MonthlyRating,
     QualityScore,
     Recommendation,
+    RecommendationStatus,
     Rubric,
     RubricChoice,
+    ScoreRole,
     SupervisionReport,
     Task,
 )
@@ -305,9 +313,9 @@ def overdue_recommendation_q(today, cell_path="cell__path"):
     they were raised (as `domain.recommendation_overdue`), as a boolean expression
     usable in filter() and in an aggregate's filter."""
     days_open = DaysBetween(Value(today, output_field=DateField()), F("raised_on"))
-    return Q(status__in=["open", "in_progress"]) & Q(
-        GreaterThan(days_open, recommendation_days_sql(today, cell_path))
-    )
+    return Q(
+        status__in=[RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS]
+    ) & Q(GreaterThan(days_open, recommendation_days_sql(today, cell_path)))
 
 
 def report_access(user, meeting):
@@ -537,9 +545,12 @@ def annual_sheet(cell, year):
         meeting__starts_at__year=year,
     ).values_list("member_id", "status"):
         row = attendance.setdefault(member_id, {"present": 0, "required": 0})
-        if status in ("present", "absent_excused", "absent_unexcused"):
+        if (
+            status == AttendanceStatus.PRESENT
+            or status in meetings_domain.ABSENT_STATUSES
+        ):
             row["required"] += 1
-            row["present"] += status == "present"
+            row["present"] += status == AttendanceStatus.PRESENT
     saved = {
         (r.member_id): r for r in AnnualRating.objects.filter(cell=cell, year=year)
     }
@@ -566,7 +577,7 @@ def annual_sheet(cell, year):
         )
     scores = list(
         QualityScore.objects.filter(
-            meeting__cell=cell, meeting__starts_at__year=year, role="self"
+            meeting__cell=cell, meeting__starts_at__year=year, role=ScoreRole.SELF
         ).values_list("percent", flat=True)
     )
     cell_rating = saved.get(None)

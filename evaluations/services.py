@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import MeetingState
+from meetings.models import MeetingKind, MeetingState
 from members.api import audit
 from members.api import selectors as member_selectors
 from members.models import OrgKind, RuleKey, SupervisionAssignment
@@ -240,7 +240,7 @@ def score_meeting(*, meeting, role, manual, by=None, note="", rubric=None):
     if rubric is None:
         rubric = existing.rubric if existing else selectors.rubric_for_meeting(meeting)
     facts, evidence = meeting_facts(meeting)
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     try:
         result = domain.rubric_score(
             rubric.groups, facts=facts, manual=manual, thematic_month=thematic
@@ -352,7 +352,7 @@ def file_report(
     report.summary = (summary or "").strip()
     report.observations = observations
     report.score = QualityScore.objects.filter(
-        meeting=meeting, role="supervisor"
+        meeting=meeting, role=ScoreRole.SUPERVISOR
     ).first()
     report.submitted_at = report.submitted_at or timezone.now()
     report.created_by = report.created_by or by
@@ -411,7 +411,7 @@ def confirm_monthly_ratings(*, meeting, levels, by=None):
     `levels` maps member id to (level, reason); a level other than the proposal
     needs a reason. The facts are stored with each rating as evidence."""
 
-    if meeting.kind != "regular" or meeting.state in (
+    if meeting.kind != MeetingKind.REGULAR or meeting.state in (
         MeetingState.PLANNED,
         MeetingState.NOTIFIED,
         MeetingState.CANCELLED,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.api import selectors as meeting_selectors
+from meetings.models import MeetingState
 from members import api as member_api
 from members.api import apply_errors, permissions
 from members.api import selectors as member_selectors
@@ -34,6 +35,7 @@ from .models import (
     RatingLevel,
     Recommendation,
     RecommendationStatus,
+    ScoreRole,
     SupervisionReport,
     Task,
 )
@@ -102,7 +104,7 @@ def task_review(request, pk):
     meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     rows = selectors.review_rows(meeting)
-    can_record = roles["can_manage"] and meeting.state == "held"
+    can_record = roles["can_manage"] and meeting.state == MeetingState.HELD
     form = TaskReviewForm(request.POST or None, tasks=rows)
     if request.method == "POST":
         if not roles["can_manage"]:
@@ -130,13 +132,13 @@ def task_review(request, pk):
 
 def _score_access(request, pk, role):
 
-    if role not in ("self", "supervisor"):
+    if role not in ScoreRole.values:
         raise Http404
     meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     allowed = (
         roles["can_manage"]
-        if role == "self"
+        if role == ScoreRole.SELF
         else (roles["is_supervisor"] or roles["can_review"])
     )
     if not allowed:
@@ -149,9 +151,9 @@ def score_edit(request, pk, role):
 
     meeting, roles = _score_access(request, pk, role)
     self_score, supervisor_score = selectors.meeting_scores(meeting)
-    existing = self_score if role == "self" else supervisor_score
+    existing = self_score if role == ScoreRole.SELF else supervisor_score
     rubric = existing.rubric if existing else selectors.rubric_for_meeting(meeting)
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     form = ScoreForm(
         request.POST or None,
         rubric=rubric,
@@ -201,6 +203,7 @@ def score_edit(request, pk, role):
         {
             "meeting": meeting,
             "role": role,
+            "is_self_score": role == ScoreRole.SELF,
             "rubric": rubric,
             "form": form,
             "groups": groups,
@@ -222,7 +225,7 @@ def quality(request, pk):
         if (self_score or supervisor_score)
         else selectors.rubric_for_meeting(meeting)
     )
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     facts = (
         (self_score or supervisor_score).facts
         if (self_score or supervisor_score)

@@ -10,6 +10,7 @@ from .models import (
     Exemption,
     LinkedPerson,
     Member,
+    MemberStatus,
     Organization,
     OrgKind,
     Position,
@@ -184,7 +185,9 @@ class MemberForm(DatedModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == "official" and not data.get("official_date"):
+        if data.get("status") == MemberStatus.OFFICIAL and not data.get(
+            "official_date"
+        ):
             self.add_error(
                 "official_date", _("An official member needs the recognition date.")
             )

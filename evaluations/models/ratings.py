@@ -5,15 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import domain
 from meetings.models import Meeting
 from members.models import Member, Organization, TimeStamped, User
 
 
 class RatingLevel(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellently completed")
-    GOOD = "good", _("Well completed")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Not completed")
+    EXCELLENT = domain.EXCELLENT, _("Excellently completed")
+    GOOD = domain.GOOD, _("Well completed")
+    COMPLETED = domain.COMPLETED, _("Completed")
+    NOT_COMPLETED = domain.NOT_COMPLETED, _("Not completed")
 
 
 class MonthlyRating(TimeStamped):

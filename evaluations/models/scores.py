@@ -40,6 +40,10 @@ class Rubric(TimeStamped):
     def __str__(self):
         return f"{self.name} (v{self.version})"
 
+    @property
+    def is_checklist(self):
+        return self.kind == self.Kind.CHECKLIST
+
 
 class RubricChoice(TimeStamped):
     """The rubric an organisation (and everything below it) scores with, from a date.

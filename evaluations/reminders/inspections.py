@@ -15,7 +15,7 @@ from meetings.api import notify
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind
-from members.models import Organization, RuleKey
+from members.models import Organization, OrgKind, RuleKey
 
 PREFIX = "inspection:"
 
@@ -65,7 +65,7 @@ def due_inspection_work(now):
     today = local.date()
     supervisors = notify.supervisors_of(
         Organization.objects.filter(
-            kind="cell", is_active=True, supervisions__isnull=False
+            kind=OrgKind.CELL, is_active=True, supervisions__isnull=False
         )
         .values_list("pk", flat=True)
         .distinct(),

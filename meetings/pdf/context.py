@@ -211,7 +211,7 @@ def minutes_context(meeting, minutes=None):
             "passed": vote.passed,
             "rule": (
                 "tán thành từ hai phần ba trở lên"
-                if vote.kind == "admission"
+                if vote.is_admission
                 else "tán thành quá một nửa"
             ),
             "reserved": [

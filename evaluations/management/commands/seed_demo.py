@@ -324,7 +324,9 @@ class Command(BaseCommand):
             )
             cells[name] = (
                 cell,
-                self._fill_cell(rng, cell, size, residential=cell_type == "urban"),
+                self._fill_cell(
+                    rng, cell, size, residential=cell_type == CellType.URBAN
+                ),
             )
         for committee_name, committee_cells in BLOC:
             committee = services.create_organization(
