@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from evaluations import domain, selectors, services
-from evaluations.models import ScoreRole, Task, TaskOutcome
+from evaluations.models import RecommendationStatus, ScoreRole, Task, TaskOutcome
 from meetings.api import pdf_services
 from meetings.api import selectors as meeting_selectors
 from meetings.api import services as meeting_services
@@ -421,7 +421,7 @@ class Story:
         for rec in self.report.recommendations.all():
             services.respond_recommendation(
                 recommendation=rec,
-                status="in_progress",
+                status=RecommendationStatus.IN_PROGRESS,
                 response="",
                 by=self.cast.users["committee"],
             )
@@ -433,7 +433,7 @@ class Story:
             )
             services.respond_recommendation(
                 recommendation=rec,
-                status="resolved",
+                status=RecommendationStatus.RESOLVED,
                 response=response,
                 by=self.cast.users["committee"],
             )
