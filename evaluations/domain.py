@@ -18,6 +18,10 @@ from members import domain as members_domain
 
 __all__ = [
     "AUTO_SOURCES",
+    "BAND_AVERAGE",
+    "BAND_FAIR",
+    "BAND_GOOD",
+    "BAND_POOR",
     "COMPLETED",
     "DONE_LATE",
     "DONE_ON_TIME",
@@ -35,6 +39,11 @@ __all__ = [
     "RATINGS",
     "RECOMMENDATION_STATUSES",
     "REJECTED",
+    "REPORT_FLAGGED",
+    "REPORT_LATE",
+    "REPORT_MISSING",
+    "REPORT_ON_TIME",
+    "REPORT_PENDING",
     "RESOLVED",
     "TASK_OUTCOMES",
     "MeetingFacts",
@@ -87,14 +96,19 @@ IN_PROGRESS = "in_progress"
 RESOLVED = "resolved"
 REJECTED = "rejected"
 
-QUALITY_BANDS = ("good", "fair", "average", "poor")
+# §6 quality bands of a meeting score (the labels: evaluations.models.QualityBand).
+BAND_GOOD = "good"
+BAND_FAIR = "fair"
+BAND_AVERAGE = "average"
+BAND_POOR = "poor"
+QUALITY_BANDS = (BAND_GOOD, BAND_FAIR, BAND_AVERAGE, BAND_POOR)
 RATINGS = (EXCELLENT, GOOD, COMPLETED, NOT_COMPLETED)
 
 # §6 bands on the 100-point meeting score, highest first: (lower bound, band).
 _QUALITY_THRESHOLDS = (
-    (Fraction(90), "good"),
-    (Fraction(70), "fair"),
-    (Fraction(50), "average"),
+    (Fraction(90), BAND_GOOD),
+    (Fraction(70), BAND_FAIR),
+    (Fraction(50), BAND_AVERAGE),
 )
 
 # §5 (QĐ 366) annual rating bounds.
@@ -182,7 +196,7 @@ def quality_band(score: Number) -> str:
     for bound, band in _QUALITY_THRESHOLDS:
         if exact >= bound:
             return band
-    return "poor"
+    return BAND_POOR
 
 
 def annual_rating(
@@ -721,14 +735,23 @@ def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
     return clipped(meeting_day.year, meeting_day.month + 1)
 
 
+# Where a supervisor's report stands against its due date (`report_status`).
+REPORT_ON_TIME = "on_time"
+REPORT_LATE = "late"
+REPORT_MISSING = "missing"  # not filed and past due
+REPORT_PENDING = "pending"  # not filed, not due yet
+REPORT_FLAGGED = frozenset({REPORT_LATE, REPORT_MISSING})  # shown as a problem
+
+
 def report_status(*, due_on: date, submitted_on: date | None, today: date) -> str:
-    """Return "on_time", "late", "missing" (not filed and past due) or "pending".
+    """Return REPORT_ON_TIME, REPORT_LATE, REPORT_MISSING (not filed and past due) or
+    REPORT_PENDING.
 
     Filed on the due day is on time; the day after is late.
     """
     if submitted_on is not None:
-        return "on_time" if submitted_on <= due_on else "late"
-    return "missing" if today > due_on else "pending"
+        return REPORT_ON_TIME if submitted_on <= due_on else REPORT_LATE
+    return REPORT_MISSING if today > due_on else REPORT_PENDING
 
 
 RECOMMENDATION_STATUSES = (OPEN, IN_PROGRESS, RESOLVED, REJECTED)

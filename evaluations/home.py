@@ -74,7 +74,9 @@ def _committee_part(scope, today):
         late = []
         for first in (add_months(month, -1), month):
             overview = reports_overview(node, year=first.year, month=first.month)
-            late += [r for r in overview["rows"] if r["status"] in ("late", "missing")]
+            late += [
+                r for r in overview["rows"] if r["status"] in domain.REPORT_FLAGGED
+            ]
         overdue = list(
             Recommendation.objects.filter(cell__path__startswith=node.path)
             .filter(overdue_recommendation_q(today))
@@ -141,7 +143,9 @@ def _supervisor_part(scope, today):
             )
         )
         status = domain.report_status(due_on=due, submitted_on=None, today=today)
-        rows.append({"meeting": meeting, "due_on": due, "late": status == "missing"})
+        rows.append(
+            {"meeting": meeting, "due_on": due, "late": status == domain.REPORT_MISSING}
+        )
     return {"my_reports_due": rows}
 
 

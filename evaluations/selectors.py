@@ -398,7 +398,7 @@ def reports_overview(org, *, year, month):
                     "status": status,
                 }
             )
-    flagged = sum(row["status"] in ("late", "missing") for row in rows)
+    flagged = sum(row["status"] in domain.REPORT_FLAGGED for row in rows)
     return {"rows": rows, "flagged": flagged, "first": first}
 
 

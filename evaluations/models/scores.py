@@ -4,6 +4,7 @@ scores given by a cell or a supervisor (DOMAIN.md §6)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import domain
 from meetings.models import Meeting
 from members.models import Organization, TimeStamped, User
 
@@ -74,6 +75,20 @@ class ScoreRole(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor's score")
 
 
+class QualityBand(models.TextChoices):
+    """The §6 bands of a meeting score, for their labels (scores store the value)."""
+
+    GOOD = domain.BAND_GOOD, _("Good")
+    FAIR = domain.BAND_FAIR, _("Fair")
+    AVERAGE = domain.BAND_AVERAGE, _("Average")
+    POOR = domain.BAND_POOR, _("Poor")
+
+    @classmethod
+    def label_of(cls, band):
+        """The label of a stored band value ("" when there is none)."""
+        return cls(band).label if band else ""
+
+
 class QualityScore(TimeStamped):
     """A meeting's score on one rubric version, by the cell or by a supervisor.
     `points` maps item keys to points; `facts` snapshots the data ◆ items came from."""
@@ -105,6 +120,10 @@ class QualityScore(TimeStamped):
 
     def __str__(self):
         return f"{self.meeting_id} {self.role}: {self.percent}"
+
+    @property
+    def band_label(self):
+        return QualityBand.label_of(self.band)
 
     @property
     def is_rescaled(self):
