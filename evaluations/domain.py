@@ -140,10 +140,6 @@ _ATTENDANCE_THRESHOLDS = (
 )
 _ATTENDANCE_FLOOR = 1
 
-# HD 42 minimum durations, equal to meetings.domain's (apps import each other only
-# through selectors and services, so the two numbers are repeated here).
-_MINIMUM_MINUTES = 90
-_COMBINED_MINIMUM_MINUTES = 120
 # Shortfall, in minutes below the minimum, still worth 4 and then 3 points.
 _SHORT_FOR_4 = 15
 _SHORT_FOR_3 = 30
@@ -296,8 +292,8 @@ def duration_points(
     """
     _check_non_negative(minutes=minutes)
     if minimum is None:
-        minimum = (
-            _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+        minimum = meetings_domain.minimum_duration_minutes(
+            combined_with_thematic=combined_with_thematic
         )
     shortfall = minimum - minutes
     if shortfall <= 0:
@@ -555,8 +551,8 @@ def _scaled(source: str, facts: MeetingFacts, scale: dict) -> Fraction | None:
     if source == "duration":
         if facts.minutes is None:
             return Fraction(0)
-        minimum = facts.minimum_minutes or (
-            _COMBINED_MINIMUM_MINUTES if facts.combined else _MINIMUM_MINUTES
+        minimum = facts.minimum_minutes or meetings_domain.minimum_duration_minutes(
+            combined_with_thematic=facts.combined
         )
         return duration_scale_points(scale, minutes=facts.minutes, minimum=minimum)
     return None
@@ -682,17 +678,12 @@ def rubric_score(
 def longest_absence_run(statuses_by_member: dict) -> int:
     """The longest run of consecutive absences of any member, given each member's
     statuses in meeting order. Absent (with or without reason) extends a run;
-    present ends it; exempt, away and suspended neither extend nor end it."""
-    longest = 0
-    for statuses in statuses_by_member.values():
-        run = 0
-        for status in statuses:
-            if status in meetings_domain.ABSENT_STATUSES:
-                run += 1
-                longest = max(longest, run)
-            elif status == meetings_domain.PRESENT:
-                run = 0
-    return longest
+    present ends it; exempt, away and suspended neither extend nor end it
+    (``meetings.domain.longest_absence_streak`` per member)."""
+    return max(
+        map(meetings_domain.longest_absence_streak, statuses_by_member.values()),
+        default=0,
+    )
 
 
 def minutes_locked_in_time(

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TypeVar
 
-from members.domain import OFFICIAL
+from members.domain import COMMITTEE_THRESHOLD, OFFICIAL
 
 __all__ = [
     "ABSENT_EXCUSED",
@@ -69,6 +69,7 @@ __all__ = [
     "planned_meeting_date",
     "prefilled_status",
     "propose_news_briefer",
+    "quarter_of",
     "quarters_without_thematic",
     "resolution_passes",
     "speaking_share",
@@ -378,7 +379,7 @@ def quarters_without_thematic(held_dates: Iterable[date], *, year: int) -> list[
     ignored; ``datetime`` values are accepted as dates. The result is sorted and empty
     when every quarter had one.
     """
-    covered = {(held.month - 1) // 3 + 1 for held in held_dates if held.year == year}
+    covered = {quarter_of(held.month) for held in held_dates if held.year == year}
     return [quarter for quarter in range(1, 5) if quarter not in covered]
 
 
@@ -572,6 +573,11 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
+def quarter_of(month: int) -> int:
+    """The calendar quarter 1-4 of ``month`` (1-12): January-March is 1."""
+    return (month - 1) // 3 + 1
+
+
 def is_thematic_plan_month(month: int) -> bool:
     """Whether the yearly plan puts a quarter's thematic meeting in ``month`` (1-12):
     the middle month of each quarter (February, May, August, November).
@@ -626,7 +632,7 @@ def slot_for(kind: str, year: int, month: int) -> str:
     if kind == REGULAR:
         return f"{year}-M{month:02d}"
     if kind == THEMATIC:
-        return f"{year}-Q{(month - 1) // 3 + 1}"
+        return f"{year}-Q{quarter_of(month)}"
     if kind == COMMITTEE:
         return f"{year}-C{month:02d}"
     if kind == ANNUAL_REVIEW:
@@ -634,7 +640,6 @@ def slot_for(kind: str, year: int, month: int) -> str:
     return ""
 
 
-COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
 # The yearly plan puts the Hồ Chí Minh topic (Directive 05) in the second quarter's
 # thematic meeting: Hồ Chí Minh's birthday is 19 May.
 HO_CHI_MINH_QUARTER = 2
@@ -646,7 +651,7 @@ def has_cell_committee(*, official_members: int) -> bool:
     committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
     only: no committee meeting is planned for it and §6's "committee meeting held"
     item cannot apply to it."""
-    return official_members >= COMMITTEE_MIN_OFFICIALS
+    return official_members >= COMMITTEE_THRESHOLD
 
 
 def thematic_meeting_date(

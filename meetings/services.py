@@ -221,7 +221,7 @@ def generate_year_plan(*, cell, year, by):
                     shift=shift,
                     holidays=holidays,
                 )
-                quarter = (month - 1) // 3 + 1
+                quarter = domain.quarter_of(month)
                 hcm = quarter == domain.HO_CHI_MINH_QUARTER and not has_hcm_topic
                 topic = (
                     _(

@@ -5,7 +5,7 @@ from datetime import date
 from fractions import Fraction
 
 MIN_OFFICIAL_MEMBERS = 3
-COMMITTEE_THRESHOLD = 9
+COMMITTEE_THRESHOLD = 9  # §1: 9 or more official members elect a cell committee
 MIN_COMMITTEE_OFFICERS = 3
 PROBATION_MONTHS = 12
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from evaluations import domain, selectors, services
 from evaluations.models import RecommendationStatus, ScoreRole, Task, TaskOutcome
+from meetings import domain as meetings_domain
 from meetings.api import pdf_services
 from meetings.api import selectors as meeting_selectors
 from meetings.api import services as meeting_services
@@ -158,7 +159,7 @@ class Story:
             "place": f"{texts.PLACES.get(cell.cell_type, 'Phòng họp')}",
             "preparer": self.run.taker,
         }
-        quarter = (self.meeting.planned_date.month - 1) // 3 + 1
+        quarter = meetings_domain.quarter_of(self.meeting.planned_date.month)
         if self.regular:
             fields["news_briefer"] = self.rng.choice(members)
             fields["draft_resolution"] = self.conclusion()
@@ -168,7 +169,9 @@ class Story:
                 texts.COMBINED_TOPIC.format(topic=topic) if self.regular else topic
             )
             fields["is_combined"] = self.regular
-            fields["is_ho_chi_minh_topic"] = quarter == texts.HO_CHI_MINH_QUARTER
+            fields["is_ho_chi_minh_topic"] = (
+                quarter == meetings_domain.HO_CHI_MINH_QUARTER
+            )
             fields["presenter"] = self.rng.choice(members)
         self.meeting = meeting_services.update_meeting(
             meeting=self.meeting, by=self.run.chair_user, **fields
@@ -478,7 +481,7 @@ class Story:
         ]
 
     def topic(self):
-        quarter = (self.meeting.planned_date.month - 1) // 3 + 1
+        quarter = meetings_domain.quarter_of(self.meeting.planned_date.month)
         return texts.THEMATIC_TOPICS[quarter]
 
     def conclusion(self):
