@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingKind, MeetingState
-from members.api import selectors as member_selectors
+from members.api import get_scope, rules_for_paths
 from members.models import Organization
 
 from . import domain
@@ -123,7 +123,7 @@ def _supervisor_part(scope, today):
             meeting__in=meetings, supervisor_id=scope.member_id
         )
     }
-    deadlines = member_selectors.rules_for_paths(
+    deadlines = rules_for_paths(
         {m.cell_id: m.cell.ancestor_ids or [m.cell_id] for m in meetings},
         ["report_deadline_day"],
         today,
@@ -153,7 +153,7 @@ def home_panel(user):
     """The evaluations part of the home page beyond tasks and ratings."""
     if not user.is_authenticated:
         return {}
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     today = timezone.localdate()
     return {
         **_officer_part(scope, today),

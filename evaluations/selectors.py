@@ -30,8 +30,15 @@ from meetings.models import (
     MeetingKind,
     MeetingState,
 )
-from members.api import default_value, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    can_manage_tree,
+    can_run_meetings,
+    default_value,
+    get_scope,
+    member_flags_annotations,
+    rule_value,
+    rules_for_paths,
+)
 from members.models import (
     Member,
     Organization,
@@ -137,7 +144,7 @@ def tasks_for_home(user, *, limit=50):
     """A member's tasks: assigned to them (or their party group) and those of their
     cell still open, open ones first by deadline (so due soon and overdue come
     first), then recently reviewed ones. Constant queries."""
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     today = timezone.localdate()
     mine, cell_tasks = [], []
     if scope.member_id:
@@ -179,10 +186,10 @@ def meeting_roles(user, meeting):
     """What the user may do about a meeting's evaluation (no query beyond the
     cached scope)."""
 
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     return {
-        "can_manage": permissions.can_run_meetings(scope, meeting.cell),
-        "can_review": permissions.can_manage_tree(scope, meeting.cell),
+        "can_manage": can_run_meetings(scope, meeting.cell),
+        "can_review": can_manage_tree(scope, meeting.cell),
         "is_supervisor": meeting.cell_id in scope.supervised_cell_ids,
         "member_id": scope.member_id,
     }
@@ -191,7 +198,7 @@ def meeting_roles(user, meeting):
 def own_monthly_ratings(user, *, limit=12):
     """The user's own confirmed monthly ratings, newest first (one query)."""
 
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     if not scope.member_id:
         return []
     return list(
@@ -284,7 +291,7 @@ def recommendation_days(org, on=None):
     """Days after which an open recommendation about `org` is overdue: the rule
     recommendation_days in force on `on` (today by default), inherited down the tree
     (one query)."""
-    return int(member_selectors.rule_value(org, RuleKey.RECOMMENDATION_DAYS, on))
+    return int(rule_value(org, RuleKey.RECOMMENDATION_DAYS, on))
 
 
 def recommendation_days_sql(on, cell_path="cell__path"):
@@ -360,7 +367,7 @@ def reports_overview(org, *, year, month):
         for r in SupervisionReport.objects.filter(meeting__in=meetings)
     }
     today = timezone.localdate()
-    deadline_days = member_selectors.rules_for_paths(
+    deadline_days = rules_for_paths(
         {m.cell_id: m.cell.ancestor_ids or [m.cell_id] for m in meetings},
         ["report_deadline_day"],
         today,
@@ -523,7 +530,7 @@ def annual_sheet(cell, year):
     on = min(date(year, 12, 31), timezone.localdate())
     members = list(
         Member.objects.filter(organization=cell, is_active=True)
-        .annotate(**member_selectors.member_flags_annotations(on))
+        .annotate(**member_flags_annotations(on))
         .order_by("full_name", "pk")
     )
     rated = [m for m in members if not (m.is_exempt or m.is_suspended)]
@@ -594,7 +601,7 @@ def annual_sheet(cell, year):
     levels = AnnualRating.objects.filter(
         cell__path__startswith=grassroots.path, year=year, member__isnull=False
     ).values_list("decided_level", "proposed_level")
-    quota_percent = member_selectors.rule_value(cell, RuleKey.EXCELLENT_QUOTA)
+    quota_percent = rule_value(cell, RuleKey.EXCELLENT_QUOTA)
     warning = domain.quota_warning(
         levels=[decided or proposed for decided, proposed in levels],
         ratio=Fraction(int(quota_percent), 100),

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import MeetingKind, MeetingState
-from members.api import audit
-from members.api import selectors as member_selectors
+from members.api import audited_bulk_create, audited_update, current_q, rule_value
 from members.models import OrgKind, RuleKey, SupervisionAssignment
 
 from . import domain, selectors
@@ -201,7 +200,7 @@ def supersede_rubric(*, rubric, groups, valid_from, name=None):
         groups=groups,
         valid_from=valid_from,
     )
-    audit.update(
+    audited_update(
         Rubric.objects.filter(
             code=rubric.code, version__lt=new.version, superseded_at=None
         ),
@@ -322,7 +321,7 @@ def file_report(
         raise ValidationError(_("A report is filed after the meeting was held."))
     day = _meeting_day(meeting)
     assigned = SupervisionAssignment.objects.filter(
-        member_selectors.current_q(on=day),
+        current_q(on=day),
         supervisor=supervisor,
         cell_id=meeting.cell_id,
     ).exists()
@@ -336,9 +335,7 @@ def file_report(
             {"observations": _("Write your observations on the meeting's quality.")}
         )
     rows = _clean_recommendations(recommendations)
-    deadline_day = member_selectors.rule_value(
-        meeting.cell, RuleKey.REPORT_DEADLINE_DAY, day
-    )
+    deadline_day = rule_value(meeting.cell, RuleKey.REPORT_DEADLINE_DAY, day)
     report, _created = SupervisionReport.objects.select_for_update().get_or_create(
         meeting=meeting,
         supervisor=supervisor,
@@ -358,7 +355,7 @@ def file_report(
     report.created_by = report.created_by or by
     report.save()
     today = timezone.localdate()
-    audit.bulk_create(
+    audited_bulk_create(
         [
             Recommendation(
                 cell_id=meeting.cell_id,
@@ -417,7 +414,7 @@ def confirm_monthly_ratings(*, meeting, levels, by=None):
         MeetingState.CANCELLED,
     ):
         raise ValidationError(_("Members are rated after a regular meeting was held."))
-    if not member_selectors.rule_value(meeting.cell, RuleKey.MONTHLY_RATING):
+    if not rule_value(meeting.cell, RuleKey.MONTHLY_RATING):
         raise ValidationError(
             _("Monthly rating is switched off for this organisation.")
         )
