@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingKind, MeetingState
+from meetings.models import Meeting, MeetingKind
 from members.api import get_scope, rules_for_paths
 from members.models import Organization
 
@@ -106,13 +106,7 @@ def _supervisor_part(scope, today):
             cell_id__in=cell_ids,
             kind=MeetingKind.REGULAR,
             planned_date__gte=since,
-            state__in=[
-                MeetingState.HELD,
-                MeetingState.LOCKED,
-                MeetingState.SUBMITTED,
-                MeetingState.ACKNOWLEDGED,
-                MeetingState.RETURNED,
-            ],
+            state__in=domain.HELD_STATES,
         )
         .select_related("cell")
         .order_by("starts_at", "pk")

@@ -28,7 +28,6 @@ from meetings.models import (
     AttendanceStatus,
     Meeting,
     MeetingKind,
-    MeetingState,
 )
 from members.api import (
     can_manage_tree,
@@ -344,13 +343,7 @@ def reports_overview(org, *, year, month):
             cell__path__startswith=org.path,
             kind=MeetingKind.REGULAR,
             planned_date__range=(first - margin, last + margin),
-        )
-        .exclude(
-            state__in=[
-                MeetingState.PLANNED,
-                MeetingState.NOTIFIED,
-                MeetingState.CANCELLED,
-            ]
+            state__in=domain.HELD_STATES,
         )
         .select_related("cell")
         .order_by("cell__name", "starts_at")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import domain as meetings_domain
 from meetings.models import MeetingKind, MeetingState
 from members.api import audited_bulk_create, audited_update, current_q, rule_value
 from members.models import OrgKind, RuleKey, SupervisionAssignment
@@ -47,7 +48,8 @@ def _meeting_day(meeting):
 
 def _check_task_meeting(meeting):
     minutes = getattr(meeting, "minutes", None)
-    if meeting.state != MeetingState.HELD or (minutes and minutes.adopted_at):
+    adopted = bool(minutes and minutes.adopted_at)
+    if not meetings_domain.can_write_minutes(meeting.state, adopted=adopted):
         raise ValidationError(
             _(
                 "Tasks are assigned while the meeting is held, "
@@ -224,11 +226,7 @@ def score_meeting(*, meeting, role, manual, by=None, note="", rubric=None):
 
     if role not in ScoreRole.values:
         raise ValidationError(_("Unknown scorer."))
-    if meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("Only a meeting that was held can be scored."))
     existing = (
         QualityScore.objects.select_for_update()
@@ -313,11 +311,7 @@ def file_report(
     recommendations. The due day is the first report_deadline_day after the meeting; the
     first filing time is kept, so a later correction does not hide lateness."""
 
-    if meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("A report is filed after the meeting was held."))
     day = _meeting_day(meeting)
     assigned = SupervisionAssignment.objects.filter(
@@ -408,11 +402,7 @@ def confirm_monthly_ratings(*, meeting, levels, by=None):
     `levels` maps member id to (level, reason); a level other than the proposal
     needs a reason. The facts are stored with each rating as evidence."""
 
-    if meeting.kind != MeetingKind.REGULAR or meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.kind != MeetingKind.REGULAR or meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("Members are rated after a regular meeting was held."))
     if not rule_value(meeting.cell, RuleKey.MONTHLY_RATING):
         raise ValidationError(

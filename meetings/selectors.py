@@ -25,7 +25,6 @@ from .models import (
     ExcuseRequest,
     Guest,
     Meeting,
-    MeetingState,
     Minutes,
     ReservedOpinion,
     Resolution,
@@ -208,9 +207,9 @@ def reading_list(user, *, search="", upcoming_limit=20):
     cells = scope.read_cell_ids
     meetings = Meeting.objects.filter(cell_id__in=cells).select_related("cell")
     upcoming = list(
-        meetings.filter(
-            state__in=[MeetingState.PLANNED, MeetingState.NOTIFIED]
-        ).order_by("starts_at")[:upcoming_limit]
+        meetings.filter(state__in=domain.RESCHEDULABLE_STATES).order_by("starts_at")[
+            :upcoming_limit
+        ]
     )
     done = meetings.filter(minutes__locked_at__isnull=False).select_related(
         "minutes", "resolution"
