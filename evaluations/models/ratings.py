@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations import domain
-from meetings.models import Meeting
+from meetings.models import AttendanceStatus, Meeting
 from members.models import Member, Organization, TimeStamped, User
 
 
@@ -54,6 +54,12 @@ class MonthlyRating(TimeStamped):
 
     def __str__(self):
         return f"{self.member_id} {self.month:%m/%Y}: {self.level}"
+
+    @property
+    def attendance_label(self):
+        """The member's attendance in the month's facts, as its label."""
+        status = self.facts.get("attendance", "")
+        return AttendanceStatus(status).label if status in AttendanceStatus else status
 
 
 class AnnualRating(TimeStamped):
