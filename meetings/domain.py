@@ -11,7 +11,13 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TypeVar
 
-from members.domain import COMMITTEE_THRESHOLD, OFFICIAL
+from members.domain import (
+    COMMITTEE_THRESHOLD,
+    OFFICIAL,
+    SHIFT_NEXT_WORKING_DAY,
+    SHIFT_NONE,
+    SHIFTS,
+)
 
 __all__ = [
     "ABSENT_EXCUSED",
@@ -106,7 +112,6 @@ SUSPENDED = "suspended"
 MINIMUM_DURATION_MINUTES = 90
 COMBINED_MINIMUM_DURATION_MINUTES = 120
 
-SHIFTS = ("none", "next_working_day", "previous_working_day")
 
 ABSENT_STATUSES = frozenset({ABSENT_EXCUSED, ABSENT_UNEXCUSED})
 # Statuses that neither break nor extend a run of absences, and are not expected at
@@ -136,7 +141,7 @@ def planned_meeting_date(
     month: int,
     *,
     day: int = 3,
-    shift: str = "none",
+    shift: str = SHIFT_NONE,
     holidays: Iterable[date] = (),
 ) -> date:
     """Return the planned date of the monthly meeting of ``year``-``month``.
@@ -163,10 +168,10 @@ def planned_meeting_date(
         raise ValueError(f"month must be between 1 and 12, got {month!r}")
     last_day = calendar.monthrange(year, month)[1]
     planned = date(year, month, min(day, last_day))
-    if shift == "none":
+    if shift == SHIFT_NONE:
         return planned
     closed = frozenset(holidays)
-    step = timedelta(days=1 if shift == "next_working_day" else -1)
+    step = timedelta(days=1 if shift == SHIFT_NEXT_WORKING_DAY else -1)
     while not _is_working_day(planned, closed):
         planned += step
     return planned
@@ -660,7 +665,7 @@ def thematic_meeting_date(
     *,
     day: int = 3,
     offset_days: int = 7,
-    shift: str = "none",
+    shift: str = SHIFT_NONE,
     holidays: Iterable[date] = (),
 ) -> date:
     """The planned date of a quarter's thematic meeting in ``month``: ``offset_days``

@@ -9,6 +9,13 @@ COMMITTEE_THRESHOLD = 9  # §1: 9 or more official members elect a cell committe
 MIN_COMMITTEE_OFFICERS = 3
 PROBATION_MONTHS = 12
 
+# How a meeting day that falls on a weekend or holiday moves (the meeting_shift rule;
+# meetings.domain.planned_meeting_date applies it).
+SHIFT_NONE = "none"
+SHIFT_NEXT_WORKING_DAY = "next_working_day"
+SHIFT_PREVIOUS_WORKING_DAY = "previous_working_day"
+SHIFTS = (SHIFT_NONE, SHIFT_NEXT_WORKING_DAY, SHIFT_PREVIOUS_WORKING_DAY)
+
 # The values of members.models.MemberStatus and of the cell-level OrgKinds, for the
 # rules and predicates that read no models.
 PROBATIONARY = "probationary"
