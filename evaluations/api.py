@@ -1,7 +1,6 @@
 """What other apps may read from evaluations (minutes PDF, dashboards)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from . import home, selectors
 from .forms import TaskForm
@@ -15,30 +14,9 @@ def meeting_tasks(meeting) -> list[dict]:
     Two queries whatever the number of tasks and assignees. Each dict holds
     ``text``, ``assignees`` (list of names; a party group appears by its name),
     ``assignee_names`` (the same joined with ", "), ``deadline`` (a date),
-    ``outcome`` (code, "" until reviewed) and ``outcome_label``.
+    ``outcome`` (code, "" until reviewed), ``outcome_label`` and ``comment``.
     """
-    tasks = (
-        Task.objects.filter(meeting=meeting)
-        .select_related("party_group")
-        .prefetch_related("assignees")
-        .order_by("deadline", "pk")
-    )
-    rows = []
-    for task in tasks:
-        names = [member.full_name for member in task.assignees.all()]
-        if task.party_group_id:
-            names.append(_("Party group: %(name)s") % {"name": task.party_group.name})
-        rows.append(
-            {
-                "text": task.text,
-                "assignees": names,
-                "assignee_names": ", ".join(names),
-                "deadline": task.deadline,
-                "outcome": task.outcome,
-                "outcome_label": task.get_outcome_display() if task.outcome else "",
-            }
-        )
-    return rows
+    return _task_rows(meeting=meeting)
 
 
 def home_panel(user) -> dict:
@@ -88,22 +66,18 @@ def _task_row(task):
 
 def meeting_task_review(meeting) -> list[dict]:
     """The tasks reviewed in `meeting` (last month's, usually), for printing: the
-    rows of `meeting_tasks` plus ``comment``. Two queries whatever the number."""
+    rows of `meeting_tasks`. Two queries whatever the number."""
+    return _task_rows(reviewed_in=meeting)
+
+
+def _task_rows(**lookup):
     tasks = (
-        Task.objects.filter(reviewed_in=meeting)
+        Task.objects.filter(**lookup)
         .select_related("party_group")
         .prefetch_related("assignees")
         .order_by("deadline", "pk")
     )
     return [_task_row(task) for task in tasks]
-
-
-BAND_LABELS = {
-    "good": _lazy("Good"),
-    "fair": _lazy("Fair"),
-    "average": _lazy("Average"),
-    "poor": _lazy("Poor"),
-}
 
 
 def meeting_self_score(meeting) -> list[dict]:
@@ -118,6 +92,6 @@ def meeting_self_score(meeting) -> list[dict]:
             "maximum": score.maximum,
             "percent": score.percent,
             "band": score.band,
-            "band_label": str(BAND_LABELS.get(score.band, "")),
+            "band_label": str(score.band_label),
         }
     ]

@@ -14,15 +14,37 @@ from decimal import Decimal
 from fractions import Fraction
 
 from meetings import domain as meetings_domain
+from members import domain as members_domain
 
 __all__ = [
     "AUTO_SOURCES",
+    "BAND_AVERAGE",
+    "BAND_FAIR",
+    "BAND_GOOD",
+    "BAND_POOR",
+    "COMPLETED",
+    "DONE_LATE",
+    "DONE_ON_TIME",
     "DONE_OUTCOMES",
+    "EXCEEDED",
+    "EXCELLENT",
+    "GOOD",
     "HD12_ATTENDANCE",
     "HELD_STATES",
+    "IN_PROGRESS",
+    "NOT_COMPLETED",
+    "NOT_DONE",
+    "OPEN",
     "QUALITY_BANDS",
     "RATINGS",
     "RECOMMENDATION_STATUSES",
+    "REJECTED",
+    "REPORT_FLAGGED",
+    "REPORT_LATE",
+    "REPORT_MISSING",
+    "REPORT_ON_TIME",
+    "REPORT_PENDING",
+    "RESOLVED",
     "TASK_OUTCOMES",
     "MeetingFacts",
     "annual_rating",
@@ -56,14 +78,37 @@ Number = int | Fraction | Decimal | float
 # meetings.domain; every evaluations module reads it from here.
 HELD_STATES = meetings_domain.HELD_STATES
 
-QUALITY_BANDS = ("good", "fair", "average", "poor")
-RATINGS = ("excellent", "good", "completed", "not_completed")
+# The values of evaluations' TextChoices (evaluations.models), defined here once so
+# the rules below read no models: RatingLevel, TaskOutcome and RecommendationStatus
+# use them.
+EXCELLENT = "excellent"
+GOOD = "good"
+COMPLETED = "completed"
+NOT_COMPLETED = "not_completed"
+
+DONE_ON_TIME = "done_on_time"
+DONE_LATE = "done_late"
+NOT_DONE = "not_done"
+EXCEEDED = "exceeded"
+
+OPEN = "open"
+IN_PROGRESS = "in_progress"
+RESOLVED = "resolved"
+REJECTED = "rejected"
+
+# §6 quality bands of a meeting score (the labels: evaluations.models.QualityBand).
+BAND_GOOD = "good"
+BAND_FAIR = "fair"
+BAND_AVERAGE = "average"
+BAND_POOR = "poor"
+QUALITY_BANDS = (BAND_GOOD, BAND_FAIR, BAND_AVERAGE, BAND_POOR)
+RATINGS = (EXCELLENT, GOOD, COMPLETED, NOT_COMPLETED)
 
 # §6 bands on the 100-point meeting score, highest first: (lower bound, band).
 _QUALITY_THRESHOLDS = (
-    (Fraction(90), "good"),
-    (Fraction(70), "fair"),
-    (Fraction(50), "average"),
+    (Fraction(90), BAND_GOOD),
+    (Fraction(70), BAND_FAIR),
+    (Fraction(50), BAND_AVERAGE),
 )
 
 # §5 (QĐ 366) annual rating bounds.
@@ -95,10 +140,6 @@ _ATTENDANCE_THRESHOLDS = (
 )
 _ATTENDANCE_FLOOR = 1
 
-# HD 42 minimum durations, equal to meetings.domain's (apps import each other only
-# through selectors and services, so the two numbers are repeated here).
-_MINIMUM_MINUTES = 90
-_COMBINED_MINIMUM_MINUTES = 120
 # Shortfall, in minutes below the minimum, still worth 4 and then 3 points.
 _SHORT_FOR_4 = 15
 _SHORT_FOR_3 = 30
@@ -151,7 +192,7 @@ def quality_band(score: Number) -> str:
     for bound, band in _QUALITY_THRESHOLDS:
         if exact >= bound:
             return band
-    return "poor"
+    return BAND_POOR
 
 
 def annual_rating(
@@ -178,12 +219,12 @@ def annual_rating(
         and all_tasks_on_time
         and share >= _EXCELLENT_EXCEEDED_SHARE
     ):
-        return "excellent"
+        return EXCELLENT
     if exact_score >= _GOOD_SCORE and all_tasks_on_time:
-        return "good"
+        return GOOD
     if exact_score >= _COMPLETED_SCORE:
-        return "completed"
-    return "not_completed"
+        return COMPLETED
+    return NOT_COMPLETED
 
 
 def excellent_within_quota(
@@ -251,8 +292,8 @@ def duration_points(
     """
     _check_non_negative(minutes=minutes)
     if minimum is None:
-        minimum = (
-            _COMBINED_MINIMUM_MINUTES if combined_with_thematic else _MINIMUM_MINUTES
+        minimum = meetings_domain.minimum_duration_minutes(
+            combined_with_thematic=combined_with_thematic
         )
     shortfall = minimum - minutes
     if shortfall <= 0:
@@ -294,9 +335,9 @@ def attendance_points(*, present: int, required: int, unexcused: int) -> int:
 # --- monthly member rating [local] (seed 001) -------------------------------------
 
 # Task outcomes recorded at the review (DOMAIN.md §4).
-TASK_OUTCOMES = ("done_on_time", "done_late", "not_done", "exceeded")
-DONE_OUTCOMES = frozenset({"done_on_time", "done_late", "exceeded"})
-ON_TIME_OUTCOMES = frozenset({"done_on_time", "exceeded"})
+TASK_OUTCOMES = (DONE_ON_TIME, DONE_LATE, NOT_DONE, EXCEEDED)
+DONE_OUTCOMES = frozenset({DONE_ON_TIME, DONE_LATE, EXCEEDED})
+ON_TIME_OUTCOMES = frozenset({DONE_ON_TIME, EXCEEDED})
 
 
 def task_tally(outcomes: Iterable[str]) -> dict:
@@ -313,17 +354,17 @@ def task_tally(outcomes: Iterable[str]) -> dict:
             raise ValueError(f"unknown task outcome {outcome!r}")
         counts[outcome] += 1
     total = sum(counts.values())
-    on_time = counts["done_on_time"] + counts["exceeded"]
+    on_time = counts[DONE_ON_TIME] + counts[EXCEEDED]
     return {
         "total": total,
         "on_time": on_time,
-        "exceeded": counts["exceeded"],
-        "late": counts["done_late"],
-        "not_done": counts["not_done"],
+        "exceeded": counts[EXCEEDED],
+        "late": counts[DONE_LATE],
+        "not_done": counts[NOT_DONE],
         "open": counts[""],
-        "done": on_time + counts["done_late"],
+        "done": on_time + counts[DONE_LATE],
         "all_on_time": on_time == total,
-        "exceeded_share": Fraction(counts["exceeded"], total) if total else Fraction(0),
+        "exceeded_share": Fraction(counts[EXCEEDED], total) if total else Fraction(0),
     }
 
 
@@ -343,13 +384,13 @@ def monthly_rating_proposal(
     The secretary confirms or adjusts it with a reason.
     """
     tally = task_tally(outcomes)
-    if attendance == "absent_unexcused" or tally["not_done"]:
-        return "not_completed"
-    if attendance != "present" or not tally["all_on_time"]:
-        return "completed"
+    if attendance == meetings_domain.ABSENT_UNEXCUSED or tally["not_done"]:
+        return NOT_COMPLETED
+    if attendance != meetings_domain.PRESENT or not tally["all_on_time"]:
+        return COMPLETED
     if spoke and tally["exceeded"]:
-        return "excellent"
-    return "good"
+        return EXCELLENT
+    return GOOD
 
 
 # --- meeting-quality scoring (§6) -------------------------------------------------
@@ -510,8 +551,8 @@ def _scaled(source: str, facts: MeetingFacts, scale: dict) -> Fraction | None:
     if source == "duration":
         if facts.minutes is None:
             return Fraction(0)
-        minimum = facts.minimum_minutes or (
-            _COMBINED_MINIMUM_MINUTES if facts.combined else _MINIMUM_MINUTES
+        minimum = facts.minimum_minutes or meetings_domain.minimum_duration_minutes(
+            combined_with_thematic=facts.combined
         )
         return duration_scale_points(scale, minutes=facts.minutes, minimum=minimum)
     return None
@@ -637,17 +678,12 @@ def rubric_score(
 def longest_absence_run(statuses_by_member: dict) -> int:
     """The longest run of consecutive absences of any member, given each member's
     statuses in meeting order. Absent (with or without reason) extends a run;
-    present ends it; exempt, away and suspended neither extend nor end it."""
-    longest = 0
-    for statuses in statuses_by_member.values():
-        run = 0
-        for status in statuses:
-            if status in {"absent_excused", "absent_unexcused"}:
-                run += 1
-                longest = max(longest, run)
-            elif status == "present":
-                run = 0
-    return longest
+    present ends it; exempt, away and suspended neither extend nor end it
+    (``meetings.domain.longest_absence_streak`` per member)."""
+    return max(
+        map(meetings_domain.longest_absence_streak, statuses_by_member.values()),
+        default=0,
+    )
 
 
 def minutes_locked_in_time(
@@ -690,23 +726,32 @@ def report_due_date(meeting_day: date, *, deadline_day: int = 10) -> date:
     return clipped(meeting_day.year, meeting_day.month + 1)
 
 
+# Where a supervisor's report stands against its due date (`report_status`).
+REPORT_ON_TIME = "on_time"
+REPORT_LATE = "late"
+REPORT_MISSING = "missing"  # not filed and past due
+REPORT_PENDING = "pending"  # not filed, not due yet
+REPORT_FLAGGED = frozenset({REPORT_LATE, REPORT_MISSING})  # shown as a problem
+
+
 def report_status(*, due_on: date, submitted_on: date | None, today: date) -> str:
-    """Return "on_time", "late", "missing" (not filed and past due) or "pending".
+    """Return REPORT_ON_TIME, REPORT_LATE, REPORT_MISSING (not filed and past due) or
+    REPORT_PENDING.
 
     Filed on the due day is on time; the day after is late.
     """
     if submitted_on is not None:
-        return "on_time" if submitted_on <= due_on else "late"
-    return "missing" if today > due_on else "pending"
+        return REPORT_ON_TIME if submitted_on <= due_on else REPORT_LATE
+    return REPORT_MISSING if today > due_on else REPORT_PENDING
 
 
-RECOMMENDATION_STATUSES = ("open", "in_progress", "resolved", "rejected")
-RECOMMENDATION_CLOSED = frozenset({"resolved", "rejected"})
+RECOMMENDATION_STATUSES = (OPEN, IN_PROGRESS, RESOLVED, REJECTED)
+RECOMMENDATION_CLOSED = frozenset({RESOLVED, REJECTED})
 RECOMMENDATION_TRANSITIONS = {
-    "open": frozenset({"in_progress", "resolved", "rejected"}),
-    "in_progress": frozenset({"resolved", "rejected"}),
-    "resolved": frozenset(),
-    "rejected": frozenset(),
+    OPEN: frozenset({IN_PROGRESS, RESOLVED, REJECTED}),
+    IN_PROGRESS: frozenset({RESOLVED, REJECTED}),
+    RESOLVED: frozenset(),
+    REJECTED: frozenset(),
 }
 
 
@@ -748,8 +793,8 @@ def quota_warning(
     """Count excellent and good ratings; return the counts when excellent exceeds the
     quota (a warning to show), None when within it. Never changes a rating."""
     counted = [level for level in levels if level]
-    excellent = counted.count("excellent")
-    good = counted.count("good")
+    excellent = counted.count(EXCELLENT)
+    good = counted.count(GOOD)
     if excellent_within_quota(excellent=excellent, good=good, ratio=ratio):
         return None
     return {
@@ -789,9 +834,11 @@ def roll_standing(
         return None
     if not active and (deactivated_on is None or deactivated_on <= day):
         return None
-    if status == "official" and (official_date is None or official_date <= day):
-        return "official"
-    return "probationary"
+    if status == members_domain.OFFICIAL and (
+        official_date is None or official_date <= day
+    ):
+        return members_domain.OFFICIAL
+    return members_domain.PROBATIONARY
 
 
 SPEAKER_GROUPS = ("young", "new", "no_office")

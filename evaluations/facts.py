@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from meetings import domain as meetings_domain
-from meetings.api import selectors as meeting_selectors
+from meetings.api import attendance_rows, attendance_stats
 from meetings.models import (
     Attendance,
     Meeting,
@@ -17,7 +17,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members.api import selectors as member_selectors
+from members.api import effective_rules, member_flags_annotations
 from members.models import Member, RuleKey
 
 from . import domain
@@ -40,12 +40,10 @@ def meeting_facts(meeting):
     """(MeetingFacts, evidence) for `meeting`. `evidence` holds the figures behind
     each fact (counts, the committee meeting's id, the longest absence and whose)
     for display with links. Nine queries whatever the size of the cell or year."""
-    rows = meeting_selectors.attendance_rows(meeting)
-    stats = meeting_selectors.attendance_stats(rows)
+    rows = attendance_rows(meeting)
+    stats = attendance_stats(rows)
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    rules = member_selectors.effective_rules(
-        meeting.cell, _local_day(meeting.starts_at)
-    )
+    rules = effective_rules(meeting.cell, _local_day(meeting.starts_at))
     day = _local_day(meeting.starts_at)
 
     # Absences in a row this year, over the cell's regular meetings up to this one.
@@ -95,7 +93,7 @@ def meeting_facts(meeting):
             day=day,
         )
         for row in Member.objects.filter(organization_id=meeting.cell_id)
-        .annotate(**member_selectors.member_flags_annotations(day))
+        .annotate(**member_flags_annotations(day))
         .values(
             "status",
             "official_date",

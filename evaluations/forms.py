@@ -100,7 +100,7 @@ class ScoreForm(forms.Form):
         self.rubric = rubric
         points = points or {}
         self.manual_keys = []
-        checklist = rubric.kind == "checklist"
+        checklist = rubric.is_checklist
         for group in rubric.groups:
             for item in group["items"]:
                 if item.get("auto") or (item.get("thematic") and not thematic):
@@ -133,7 +133,7 @@ class ScoreForm(forms.Form):
         result = {}
         for key in self.manual_keys:
             value = data.get(f"item-{key}")
-            if self.rubric.kind == "checklist":
+            if self.rubric.is_checklist:
                 result[key] = self.items_by_key[key]["max"] if value else 0
             else:
                 result[key] = value if value is not None else 0

@@ -15,8 +15,8 @@ from datetime import timedelta
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingKind, MeetingState
-from members.api import selectors as member_selectors
+from meetings.models import Meeting, MeetingKind
+from members.api import get_scope, rules_for_paths
 from members.models import Organization
 
 from . import domain
@@ -74,7 +74,9 @@ def _committee_part(scope, today):
         late = []
         for first in (add_months(month, -1), month):
             overview = reports_overview(node, year=first.year, month=first.month)
-            late += [r for r in overview["rows"] if r["status"] in ("late", "missing")]
+            late += [
+                r for r in overview["rows"] if r["status"] in domain.REPORT_FLAGGED
+            ]
         overdue = list(
             Recommendation.objects.filter(cell__path__startswith=node.path)
             .filter(overdue_recommendation_q(today))
@@ -104,13 +106,7 @@ def _supervisor_part(scope, today):
             cell_id__in=cell_ids,
             kind=MeetingKind.REGULAR,
             planned_date__gte=since,
-            state__in=[
-                MeetingState.HELD,
-                MeetingState.LOCKED,
-                MeetingState.SUBMITTED,
-                MeetingState.ACKNOWLEDGED,
-                MeetingState.RETURNED,
-            ],
+            state__in=domain.HELD_STATES,
         )
         .select_related("cell")
         .order_by("starts_at", "pk")
@@ -121,7 +117,7 @@ def _supervisor_part(scope, today):
             meeting__in=meetings, supervisor_id=scope.member_id
         )
     }
-    deadlines = member_selectors.rules_for_paths(
+    deadlines = rules_for_paths(
         {m.cell_id: m.cell.ancestor_ids or [m.cell_id] for m in meetings},
         ["report_deadline_day"],
         today,
@@ -141,7 +137,9 @@ def _supervisor_part(scope, today):
             )
         )
         status = domain.report_status(due_on=due, submitted_on=None, today=today)
-        rows.append({"meeting": meeting, "due_on": due, "late": status == "missing"})
+        rows.append(
+            {"meeting": meeting, "due_on": due, "late": status == domain.REPORT_MISSING}
+        )
     return {"my_reports_due": rows}
 
 
@@ -149,7 +147,7 @@ def home_panel(user):
     """The evaluations part of the home page beyond tasks and ratings."""
     if not user.is_authenticated:
         return {}
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     today = timezone.localdate()
     return {
         **_officer_part(scope, today),

@@ -23,9 +23,21 @@ from django.utils import timezone
 
 from chibo.dbfunctions import DaysBetween, JsonInt
 from meetings import domain as meetings_domain
-from meetings.models import Attendance, Meeting, MeetingKind, MeetingState
-from members.api import default_value, permissions
-from members.api import selectors as member_selectors
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+)
+from members.api import (
+    can_manage_tree,
+    can_run_meetings,
+    default_value,
+    get_scope,
+    member_flags_annotations,
+    rule_value,
+    rules_for_paths,
+)
 from members.models import (
     Member,
     Organization,
@@ -41,8 +53,10 @@ from .models import (
     MonthlyRating,
     QualityScore,
     Recommendation,
+    RecommendationStatus,
     Rubric,
     RubricChoice,
+    ScoreRole,
     SupervisionReport,
     Task,
 )
@@ -129,7 +143,7 @@ def tasks_for_home(user, *, limit=50):
     """A member's tasks: assigned to them (or their party group) and those of their
     cell still open, open ones first by deadline (so due soon and overdue come
     first), then recently reviewed ones. Constant queries."""
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     today = timezone.localdate()
     mine, cell_tasks = [], []
     if scope.member_id:
@@ -171,10 +185,10 @@ def meeting_roles(user, meeting):
     """What the user may do about a meeting's evaluation (no query beyond the
     cached scope)."""
 
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     return {
-        "can_manage": permissions.can_run_meetings(scope, meeting.cell),
-        "can_review": permissions.can_manage_tree(scope, meeting.cell),
+        "can_manage": can_run_meetings(scope, meeting.cell),
+        "can_review": can_manage_tree(scope, meeting.cell),
         "is_supervisor": meeting.cell_id in scope.supervised_cell_ids,
         "member_id": scope.member_id,
     }
@@ -183,7 +197,7 @@ def meeting_roles(user, meeting):
 def own_monthly_ratings(user, *, limit=12):
     """The user's own confirmed monthly ratings, newest first (one query)."""
 
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     if not scope.member_id:
         return []
     return list(
@@ -276,7 +290,7 @@ def recommendation_days(org, on=None):
     """Days after which an open recommendation about `org` is overdue: the rule
     recommendation_days in force on `on` (today by default), inherited down the tree
     (one query)."""
-    return int(member_selectors.rule_value(org, RuleKey.RECOMMENDATION_DAYS, on))
+    return int(rule_value(org, RuleKey.RECOMMENDATION_DAYS, on))
 
 
 def recommendation_days_sql(on, cell_path="cell__path"):
@@ -305,9 +319,9 @@ def overdue_recommendation_q(today, cell_path="cell__path"):
     they were raised (as `domain.recommendation_overdue`), as a boolean expression
     usable in filter() and in an aggregate's filter."""
     days_open = DaysBetween(Value(today, output_field=DateField()), F("raised_on"))
-    return Q(status__in=["open", "in_progress"]) & Q(
-        GreaterThan(days_open, recommendation_days_sql(today, cell_path))
-    )
+    return Q(
+        status__in=[RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS]
+    ) & Q(GreaterThan(days_open, recommendation_days_sql(today, cell_path)))
 
 
 def report_access(user, meeting):
@@ -329,13 +343,7 @@ def reports_overview(org, *, year, month):
             cell__path__startswith=org.path,
             kind=MeetingKind.REGULAR,
             planned_date__range=(first - margin, last + margin),
-        )
-        .exclude(
-            state__in=[
-                MeetingState.PLANNED,
-                MeetingState.NOTIFIED,
-                MeetingState.CANCELLED,
-            ]
+            state__in=domain.HELD_STATES,
         )
         .select_related("cell")
         .order_by("cell__name", "starts_at")
@@ -352,7 +360,7 @@ def reports_overview(org, *, year, month):
         for r in SupervisionReport.objects.filter(meeting__in=meetings)
     }
     today = timezone.localdate()
-    deadline_days = member_selectors.rules_for_paths(
+    deadline_days = rules_for_paths(
         {m.cell_id: m.cell.ancestor_ids or [m.cell_id] for m in meetings},
         ["report_deadline_day"],
         today,
@@ -390,7 +398,7 @@ def reports_overview(org, *, year, month):
                     "status": status,
                 }
             )
-    flagged = sum(row["status"] in ("late", "missing") for row in rows)
+    flagged = sum(row["status"] in domain.REPORT_FLAGGED for row in rows)
     return {"rows": rows, "flagged": flagged, "first": first}
 
 
@@ -515,7 +523,7 @@ def annual_sheet(cell, year):
     on = min(date(year, 12, 31), timezone.localdate())
     members = list(
         Member.objects.filter(organization=cell, is_active=True)
-        .annotate(**member_selectors.member_flags_annotations(on))
+        .annotate(**member_flags_annotations(on))
         .order_by("full_name", "pk")
     )
     rated = [m for m in members if not (m.is_exempt or m.is_suspended)]
@@ -537,9 +545,12 @@ def annual_sheet(cell, year):
         meeting__starts_at__year=year,
     ).values_list("member_id", "status"):
         row = attendance.setdefault(member_id, {"present": 0, "required": 0})
-        if status in ("present", "absent_excused", "absent_unexcused"):
+        if (
+            status == AttendanceStatus.PRESENT
+            or status in meetings_domain.ABSENT_STATUSES
+        ):
             row["required"] += 1
-            row["present"] += status == "present"
+            row["present"] += status == AttendanceStatus.PRESENT
     saved = {
         (r.member_id): r for r in AnnualRating.objects.filter(cell=cell, year=year)
     }
@@ -566,7 +577,7 @@ def annual_sheet(cell, year):
         )
     scores = list(
         QualityScore.objects.filter(
-            meeting__cell=cell, meeting__starts_at__year=year, role="self"
+            meeting__cell=cell, meeting__starts_at__year=year, role=ScoreRole.SELF
         ).values_list("percent", flat=True)
     )
     cell_rating = saved.get(None)
@@ -583,7 +594,7 @@ def annual_sheet(cell, year):
     levels = AnnualRating.objects.filter(
         cell__path__startswith=grassroots.path, year=year, member__isnull=False
     ).values_list("decided_level", "proposed_level")
-    quota_percent = member_selectors.rule_value(cell, RuleKey.EXCELLENT_QUOTA)
+    quota_percent = rule_value(cell, RuleKey.EXCELLENT_QUOTA)
     warning = domain.quota_warning(
         levels=[decided or proposed for decided, proposed in levels],
         ratio=Fraction(int(quota_percent), 100),

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import MeetingState
-from members.api import audit
-from members.api import selectors as member_selectors
+from meetings import domain as meetings_domain
+from meetings.models import MeetingKind, MeetingState
+from members.api import audited_bulk_create, audited_update, current_q, rule_value
 from members.models import OrgKind, RuleKey, SupervisionAssignment
 
 from . import domain, selectors
@@ -48,7 +48,8 @@ def _meeting_day(meeting):
 
 def _check_task_meeting(meeting):
     minutes = getattr(meeting, "minutes", None)
-    if meeting.state != MeetingState.HELD or (minutes and minutes.adopted_at):
+    adopted = bool(minutes and minutes.adopted_at)
+    if not meetings_domain.can_write_minutes(meeting.state, adopted=adopted):
         raise ValidationError(
             _(
                 "Tasks are assigned while the meeting is held, "
@@ -201,7 +202,7 @@ def supersede_rubric(*, rubric, groups, valid_from, name=None):
         groups=groups,
         valid_from=valid_from,
     )
-    audit.update(
+    audited_update(
         Rubric.objects.filter(
             code=rubric.code, version__lt=new.version, superseded_at=None
         ),
@@ -225,11 +226,7 @@ def score_meeting(*, meeting, role, manual, by=None, note="", rubric=None):
 
     if role not in ScoreRole.values:
         raise ValidationError(_("Unknown scorer."))
-    if meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("Only a meeting that was held can be scored."))
     existing = (
         QualityScore.objects.select_for_update()
@@ -240,7 +237,7 @@ def score_meeting(*, meeting, role, manual, by=None, note="", rubric=None):
     if rubric is None:
         rubric = existing.rubric if existing else selectors.rubric_for_meeting(meeting)
     facts, evidence = meeting_facts(meeting)
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     try:
         result = domain.rubric_score(
             rubric.groups, facts=facts, manual=manual, thematic_month=thematic
@@ -314,15 +311,11 @@ def file_report(
     recommendations. The due day is the first report_deadline_day after the meeting; the
     first filing time is kept, so a later correction does not hide lateness."""
 
-    if meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("A report is filed after the meeting was held."))
     day = _meeting_day(meeting)
     assigned = SupervisionAssignment.objects.filter(
-        member_selectors.current_q(on=day),
+        current_q(on=day),
         supervisor=supervisor,
         cell_id=meeting.cell_id,
     ).exists()
@@ -336,9 +329,7 @@ def file_report(
             {"observations": _("Write your observations on the meeting's quality.")}
         )
     rows = _clean_recommendations(recommendations)
-    deadline_day = member_selectors.rule_value(
-        meeting.cell, RuleKey.REPORT_DEADLINE_DAY, day
-    )
+    deadline_day = rule_value(meeting.cell, RuleKey.REPORT_DEADLINE_DAY, day)
     report, _created = SupervisionReport.objects.select_for_update().get_or_create(
         meeting=meeting,
         supervisor=supervisor,
@@ -352,13 +343,13 @@ def file_report(
     report.summary = (summary or "").strip()
     report.observations = observations
     report.score = QualityScore.objects.filter(
-        meeting=meeting, role="supervisor"
+        meeting=meeting, role=ScoreRole.SUPERVISOR
     ).first()
     report.submitted_at = report.submitted_at or timezone.now()
     report.created_by = report.created_by or by
     report.save()
     today = timezone.localdate()
-    audit.bulk_create(
+    audited_bulk_create(
         [
             Recommendation(
                 cell_id=meeting.cell_id,
@@ -411,13 +402,9 @@ def confirm_monthly_ratings(*, meeting, levels, by=None):
     `levels` maps member id to (level, reason); a level other than the proposal
     needs a reason. The facts are stored with each rating as evidence."""
 
-    if meeting.kind != "regular" or meeting.state in (
-        MeetingState.PLANNED,
-        MeetingState.NOTIFIED,
-        MeetingState.CANCELLED,
-    ):
+    if meeting.kind != MeetingKind.REGULAR or meeting.state not in domain.HELD_STATES:
         raise ValidationError(_("Members are rated after a regular meeting was held."))
-    if not member_selectors.rule_value(meeting.cell, RuleKey.MONTHLY_RATING):
+    if not rule_value(meeting.cell, RuleKey.MONTHLY_RATING):
         raise ValidationError(
             _("Monthly rating is switched off for this organisation.")
         )

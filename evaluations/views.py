@@ -12,10 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings.api import selectors as meeting_selectors
+from meetings.api import get_meeting_for_user
+from meetings.models import MeetingState
 from members import api as member_api
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    apply_errors,
+    can_edit_org,
+    can_manage_tree,
+    can_run_meetings,
+    can_set_rule,
+    get_organization_for_user,
+    get_scope,
+    rule_value,
+)
 from members.models import RuleKey
 
 from . import domain, selectors, services
@@ -34,6 +43,7 @@ from .models import (
     RatingLevel,
     Recommendation,
     RecommendationStatus,
+    ScoreRole,
     SupervisionReport,
     Task,
 )
@@ -47,7 +57,7 @@ def my_tasks(request):
 
 @require_POST
 def task_add(request, pk):
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk, action="manage")
+    meeting = get_meeting_for_user(request.user, pk, action="manage")
     form = TaskForm(request.POST, meeting=meeting)
     if form.is_valid():
         data = form.cleaned_data
@@ -85,9 +95,7 @@ def _minutes_url(meeting):
 @require_POST
 def task_remove(request, pk):
     task = get_object_or_404(Task, pk=pk)
-    meeting = meeting_selectors.get_meeting_for_user(
-        request.user, task.meeting_id, action="manage"
-    )
+    meeting = get_meeting_for_user(request.user, task.meeting_id, action="manage")
     try:
         services.remove_task(task=task)
     except ValidationError as error:
@@ -99,10 +107,10 @@ def task_remove(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def task_review(request, pk):
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     rows = selectors.review_rows(meeting)
-    can_record = roles["can_manage"] and meeting.state == "held"
+    can_record = roles["can_manage"] and meeting.state == MeetingState.HELD
     form = TaskReviewForm(request.POST or None, tasks=rows)
     if request.method == "POST":
         if not roles["can_manage"]:
@@ -130,13 +138,13 @@ def task_review(request, pk):
 
 def _score_access(request, pk, role):
 
-    if role not in ("self", "supervisor"):
+    if role not in ScoreRole.values:
         raise Http404
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     allowed = (
         roles["can_manage"]
-        if role == "self"
+        if role == ScoreRole.SELF
         else (roles["is_supervisor"] or roles["can_review"])
     )
     if not allowed:
@@ -149,9 +157,9 @@ def score_edit(request, pk, role):
 
     meeting, roles = _score_access(request, pk, role)
     self_score, supervisor_score = selectors.meeting_scores(meeting)
-    existing = self_score if role == "self" else supervisor_score
+    existing = self_score if role == ScoreRole.SELF else supervisor_score
     rubric = existing.rubric if existing else selectors.rubric_for_meeting(meeting)
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     form = ScoreForm(
         request.POST or None,
         rubric=rubric,
@@ -201,6 +209,7 @@ def score_edit(request, pk, role):
         {
             "meeting": meeting,
             "role": role,
+            "is_self_score": role == ScoreRole.SELF,
             "rubric": rubric,
             "form": form,
             "groups": groups,
@@ -214,7 +223,7 @@ def score_edit(request, pk, role):
 
 @require_GET
 def quality(request, pk):
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     self_score, supervisor_score = selectors.meeting_scores(meeting)
     rubric = (
@@ -222,7 +231,7 @@ def quality(request, pk):
         if (self_score or supervisor_score)
         else selectors.rubric_for_meeting(meeting)
     )
-    thematic = meeting.kind == "thematic" or meeting.is_combined
+    thematic = meeting.is_thematic
     facts = (
         (self_score or supervisor_score).facts
         if (self_score or supervisor_score)
@@ -256,7 +265,7 @@ def quality(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_file(request, pk):
 
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     roles = selectors.meeting_roles(request.user, meeting)
     if not roles["is_supervisor"]:
         raise PermissionDenied
@@ -315,7 +324,7 @@ def _report_for(user, pk):
     )
     if report is None:
         raise Http404
-    meeting = meeting_selectors.get_meeting_for_user(user, report.meeting_id)
+    meeting = get_meeting_for_user(user, report.meeting_id)
     roles = selectors.meeting_roles(user, meeting)
     if not (roles["can_manage"] or roles["can_review"] or roles["is_supervisor"]):
         raise PermissionDenied
@@ -349,7 +358,7 @@ def report_detail(request, pk):
 
 def _committee_org(user, pk):
 
-    return member_selectors.get_organization_for_user(user, pk, action="tree")
+    return get_organization_for_user(user, pk, action="tree")
 
 
 @require_GET
@@ -399,7 +408,7 @@ def recommendation_detail(request, pk):
     )
     if rec is None or rec.meeting_id is None:
         raise Http404
-    meeting = meeting_selectors.get_meeting_for_user(request.user, rec.meeting_id)
+    meeting = get_meeting_for_user(request.user, rec.meeting_id)
     roles = selectors.meeting_roles(request.user, meeting)
     if not (roles["can_manage"] or roles["can_review"] or roles["is_supervisor"]):
         raise PermissionDenied
@@ -450,8 +459,8 @@ def recommendation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def monthly_ratings(request, pk):
 
-    meeting = meeting_selectors.get_meeting_for_user(request.user, pk, action="manage")
-    enabled = member_selectors.rule_value(meeting.cell, RuleKey.MONTHLY_RATING)
+    meeting = get_meeting_for_user(request.user, pk, action="manage")
+    enabled = rule_value(meeting.cell, RuleKey.MONTHLY_RATING)
     data = selectors.monthly_sheet(meeting)
     errors = {}
     typed = {}
@@ -529,12 +538,12 @@ def annual_ratings(request, pk, year):
 
     if not 2000 <= year <= 2100:
         raise Http404
-    cell = member_selectors.get_organization_for_user(request.user, pk)
+    cell = get_organization_for_user(request.user, pk)
     if not cell.is_cell:
         raise Http404
-    scope = member_selectors.get_scope(request.user)
-    can_propose = permissions.can_run_meetings(scope, cell)
-    can_decide = permissions.can_manage_tree(scope, cell)
+    scope = get_scope(request.user)
+    can_propose = can_run_meetings(scope, cell)
+    can_decide = can_manage_tree(scope, cell)
     if not (can_propose or can_decide):
         raise PermissionDenied
     errors, typed = {}, {}
@@ -614,12 +623,12 @@ def annual_ratings(request, pk, year):
 
 @require_http_methods(["GET", "POST"])
 def rubric_settings(request, pk):
-    org = member_selectors.get_organization_for_user(request.user, pk)
-    scope = member_selectors.get_scope(request.user)
-    if not permissions.can_edit_org(scope, org):
+    org = get_organization_for_user(request.user, pk)
+    scope = get_scope(request.user)
+    if not can_edit_org(scope, org):
         raise PermissionDenied
     # The rubric judges the cell: its own officers read it, a committee above sets it.
-    can_choose = permissions.can_set_rule(scope, org, judges=True)
+    can_choose = can_set_rule(scope, org, judges=True)
     if request.method == "POST" and not can_choose:
         raise PermissionDenied
     data = selectors.rubric_settings(org)

@@ -11,15 +11,43 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TypeVar
 
+from members.domain import (
+    COMMITTEE_THRESHOLD,
+    OFFICIAL,
+    SHIFT_NEXT_WORKING_DAY,
+    SHIFT_NONE,
+    SHIFTS,
+)
+
 __all__ = [
+    "ABSENT_EXCUSED",
     "ABSENT_STATUSES",
+    "ABSENT_UNEXCUSED",
+    "ACKNOWLEDGED",
+    "ANNUAL_REVIEW",
     "ATTENDANCE_STATUSES",
+    "AWAY",
+    "CANCELLED",
     "COMBINED_MINIMUM_DURATION_MINUTES",
+    "COMMITTEE",
+    "CONGRESS",
+    "EXEMPT",
+    "EXTRAORDINARY",
+    "HELD",
     "HELD_STATES",
+    "LOCKED",
     "MINIMUM_DURATION_MINUTES",
     "NEUTRAL_STATUSES",
+    "NOTIFIED",
+    "PLANNED",
+    "PRESENT",
     "RECORD_OPEN_STATES",
+    "REGULAR",
+    "RETURNED",
     "SHIFTS",
+    "SUBMITTED",
+    "SUSPENDED",
+    "THEMATIC",
     "admission_passes",
     "attendance_rate",
     "below_minimum_attendance",
@@ -35,6 +63,7 @@ __all__ = [
     "is_fully_signed",
     "is_held",
     "is_record_open",
+    "is_thematic",
     "is_thematic_plan_month",
     "is_upcoming",
     "longest_absence_streak",
@@ -46,6 +75,7 @@ __all__ = [
     "planned_meeting_date",
     "prefilled_status",
     "propose_news_briefer",
+    "quarter_of",
     "quarters_without_thematic",
     "resolution_passes",
     "speaking_share",
@@ -53,17 +83,41 @@ __all__ = [
     "vote_denominator",
 ]
 
+# The values of the meetings' TextChoices (meetings.models), defined here once so the
+# rules below read no models: MeetingKind, MeetingState and AttendanceStatus use them.
+REGULAR = "regular"
+THEMATIC = "thematic"
+EXTRAORDINARY = "extraordinary"
+COMMITTEE = "committee"
+ANNUAL_REVIEW = "annual_review"
+CONGRESS = "congress"
+
+PLANNED = "planned"
+NOTIFIED = "notified"
+HELD = "held"
+LOCKED = "locked"
+SUBMITTED = "submitted"
+ACKNOWLEDGED = "acknowledged"
+RETURNED = "returned"
+CANCELLED = "cancelled"
+
+PRESENT = "present"
+ABSENT_EXCUSED = "absent_excused"
+ABSENT_UNEXCUSED = "absent_unexcused"
+EXEMPT = "exempt"
+AWAY = "away"
+SUSPENDED = "suspended"
+
 # HD 42: a meeting lasts at least 90 minutes, 120 when combined with a thematic one.
 MINIMUM_DURATION_MINUTES = 90
 COMBINED_MINIMUM_DURATION_MINUTES = 120
 
-SHIFTS = ("none", "next_working_day", "previous_working_day")
 
-ABSENT_STATUSES = frozenset({"absent_excused", "absent_unexcused"})
+ABSENT_STATUSES = frozenset({ABSENT_EXCUSED, ABSENT_UNEXCUSED})
 # Statuses that neither break nor extend a run of absences, and are not expected at
 # the meeting (§3.3): exempted, away and suspended members.
-NEUTRAL_STATUSES = frozenset({"exempt", "away", "suspended"})
-ATTENDANCE_STATUSES = frozenset({"present"}) | ABSENT_STATUSES | NEUTRAL_STATUSES
+NEUTRAL_STATUSES = frozenset({EXEMPT, AWAY, SUSPENDED})
+ATTENDANCE_STATUSES = frozenset({PRESENT}) | ABSENT_STATUSES | NEUTRAL_STATUSES
 
 _SATURDAY = 5  # date.weekday(): Monday is 0, Saturday 5, Sunday 6.
 
@@ -87,7 +141,7 @@ def planned_meeting_date(
     month: int,
     *,
     day: int = 3,
-    shift: str = "none",
+    shift: str = SHIFT_NONE,
     holidays: Iterable[date] = (),
 ) -> date:
     """Return the planned date of the monthly meeting of ``year``-``month``.
@@ -114,10 +168,10 @@ def planned_meeting_date(
         raise ValueError(f"month must be between 1 and 12, got {month!r}")
     last_day = calendar.monthrange(year, month)[1]
     planned = date(year, month, min(day, last_day))
-    if shift == "none":
+    if shift == SHIFT_NONE:
         return planned
     closed = frozenset(holidays)
-    step = timedelta(days=1 if shift == "next_working_day" else -1)
+    step = timedelta(days=1 if shift == SHIFT_NEXT_WORKING_DAY else -1)
     while not _is_working_day(planned, closed):
         planned += step
     return planned
@@ -132,21 +186,21 @@ def prefilled_status(
     (an accepted excuse), else "present".
     """
     if suspended:
-        return "suspended"
+        return SUSPENDED
     if away:
-        return "away"
+        return AWAY
     if exempt:
-        return "exempt"
+        return EXEMPT
     if excused:
-        return "absent_excused"
-    return "present"
+        return ABSENT_EXCUSED
+    return PRESENT
 
 
 def official_on(*, status: str, official_date: date | None, day: date) -> bool:
     """Tell whether a member was an official member on ``day``: official now and
     recognised on or before ``day`` (a member recognised later was probationary then;
     an official member without a recorded date is taken as official)."""
-    if status != "official":
+    if status != OFFICIAL:
         return False
     return official_date is None or official_date <= day
 
@@ -330,7 +384,7 @@ def quarters_without_thematic(held_dates: Iterable[date], *, year: int) -> list[
     ignored; ``datetime`` values are accepted as dates. The result is sorted and empty
     when every quarter had one.
     """
-    covered = {(held.month - 1) // 3 + 1 for held in held_dates if held.year == year}
+    covered = {quarter_of(held.month) for held in held_dates if held.year == year}
     return [quarter for quarter in range(1, 5) if quarter not in covered]
 
 
@@ -382,7 +436,7 @@ def longest_absence_streak(statuses: Iterable[str]) -> int:
         if status in ABSENT_STATUSES:
             current += 1
             longest = max(longest, current)
-        elif status == "present":
+        elif status == PRESENT:
             current = 0
         elif status not in NEUTRAL_STATUSES:
             raise ValueError(f"unknown attendance status {status!r}")
@@ -392,19 +446,19 @@ def longest_absence_streak(statuses: Iterable[str]) -> int:
 # --- lifecycle (DOMAIN.md §3.5, ARCHITECTURE.md "the life of a meeting") -------------
 
 TRANSITIONS: Mapping[str, frozenset[str]] = {
-    "planned": frozenset({"notified", "held", "cancelled"}),
-    "notified": frozenset({"held", "cancelled"}),
-    "held": frozenset({"locked"}),
-    "locked": frozenset({"submitted"}),
-    "submitted": frozenset({"acknowledged", "returned"}),
-    "returned": frozenset({"submitted"}),
-    "acknowledged": frozenset(),
-    "cancelled": frozenset(),
+    PLANNED: frozenset({NOTIFIED, HELD, CANCELLED}),
+    NOTIFIED: frozenset({HELD, CANCELLED}),
+    HELD: frozenset({LOCKED}),
+    LOCKED: frozenset({SUBMITTED}),
+    SUBMITTED: frozenset({ACKNOWLEDGED, RETURNED}),
+    RETURNED: frozenset({SUBMITTED}),
+    ACKNOWLEDGED: frozenset(),
+    CANCELLED: frozenset(),
 }
-RESCHEDULABLE_STATES = frozenset({"planned", "notified"})
+RESCHEDULABLE_STATES = frozenset({PLANNED, NOTIFIED})
 # Preparation, guests, documents and excuse decisions change only in these states,
 # and only until the cell adopts the minutes (what is printed is then final).
-RECORD_OPEN_STATES = frozenset({"planned", "notified", "held"})
+RECORD_OPEN_STATES = frozenset({PLANNED, NOTIFIED, HELD})
 
 
 def is_record_open(state, *, adopted):
@@ -413,9 +467,8 @@ def is_record_open(state, *, adopted):
 
 
 # A meeting in one of these states took place (its minutes may follow it through the
-# later states); `MeetingState` values, kept as plain strings like the rest of this
-# module. Supervisor report reminders, among others, count these meetings.
-HELD_STATES = ("held", "locked", "submitted", "acknowledged", "returned")
+# later states). Supervisor report reminders, among others, count these meetings.
+HELD_STATES = (HELD, LOCKED, SUBMITTED, ACKNOWLEDGED, RETURNED)
 
 
 def is_held(state: str) -> bool:
@@ -432,7 +485,7 @@ def is_upcoming(state: str) -> bool:
 def can_write_minutes(state: str, *, adopted: bool) -> bool:
     """Whether attendance and minutes may be written: the meeting is held and the
     cell has not adopted its minutes yet."""
-    return state == "held" and not adopted
+    return state == HELD and not adopted
 
 
 def is_fully_signed(*, taker_signed: bool, chair_signed: bool) -> bool:
@@ -508,15 +561,26 @@ def can_lock_minutes(
     )
 
 
+def is_thematic(kind: str, *, combined: bool) -> bool:
+    """Whether a meeting of ``kind`` holds thematic business: a thematic meeting, or a
+    regular one combined with the thematic one (its thematic score items count)."""
+    return kind == THEMATIC or combined
+
+
 def has_topic_presenter(kind: str, *, combined: bool) -> bool:
     """Whether a meeting of ``kind`` has a topic presenter and prepared contributions:
-    a thematic meeting, or a regular one combined with the thematic one."""
-    return kind == "thematic" or combined
+    one that holds thematic business (``is_thematic``)."""
+    return is_thematic(kind, combined=combined)
 
 
 def can_transition(current: str, target: str) -> bool:
     """Whether a meeting may go from state ``current`` to ``target``."""
     return target in TRANSITIONS.get(current, frozenset())
+
+
+def quarter_of(month: int) -> int:
+    """The calendar quarter 1-4 of ``month`` (1-12): January-March is 1."""
+    return (month - 1) // 3 + 1
 
 
 def is_thematic_plan_month(month: int) -> bool:
@@ -570,18 +634,17 @@ def slot_for(kind: str, year: int, month: int) -> str:
     """The yearly-plan slot of a meeting: ``"2026-M11"`` (regular), ``"2026-Q4"``
     (thematic), ``"2026-C11"`` (the cell committee's meeting preparing November's)
     or ``"2026-R"`` (the year-end review); other kinds have no slot."""
-    if kind == "regular":
+    if kind == REGULAR:
         return f"{year}-M{month:02d}"
-    if kind == "thematic":
-        return f"{year}-Q{(month - 1) // 3 + 1}"
-    if kind == "committee":
+    if kind == THEMATIC:
+        return f"{year}-Q{quarter_of(month)}"
+    if kind == COMMITTEE:
         return f"{year}-C{month:02d}"
-    if kind == "annual_review":
+    if kind == ANNUAL_REVIEW:
         return f"{year}-R"
     return ""
 
 
-COMMITTEE_MIN_OFFICIALS = 9  # §1: 9 or more official members elect a committee
 # The yearly plan puts the Hồ Chí Minh topic (Directive 05) in the second quarter's
 # thematic meeting: Hồ Chí Minh's birthday is 19 May.
 HO_CHI_MINH_QUARTER = 2
@@ -593,7 +656,7 @@ def has_cell_committee(*, official_members: int) -> bool:
     committee (§1): 9 or more. A smaller cell has a secretary (and maybe a deputy)
     only: no committee meeting is planned for it and §6's "committee meeting held"
     item cannot apply to it."""
-    return official_members >= COMMITTEE_MIN_OFFICIALS
+    return official_members >= COMMITTEE_THRESHOLD
 
 
 def thematic_meeting_date(
@@ -602,7 +665,7 @@ def thematic_meeting_date(
     *,
     day: int = 3,
     offset_days: int = 7,
-    shift: str = "none",
+    shift: str = SHIFT_NONE,
     holidays: Iterable[date] = (),
 ) -> date:
     """The planned date of a quarter's thematic meeting in ``month``: ``offset_days``
@@ -661,11 +724,11 @@ def vote_denominator_from_attendance(rows: Iterable[Mapping[str, object]]) -> di
         status = row["status"]
         if row["was_suspended"]:
             suspended += 1
-        elif status == "away":
+        elif status == AWAY:
             transferred_out += 1
-        elif status == "exempt":
+        elif status == EXEMPT:
             exempt_absent += 1
-        elif status == "absent_excused":
+        elif status == ABSENT_EXCUSED:
             excused += 1
     detail = {
         "official_members": official,

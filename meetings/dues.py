@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from members import api as members_api
 
-from . import notify
-from .models import Attendance, AttendanceStatus, Meeting, MeetingState
+from . import domain, notify
+from .models import Attendance, AttendanceStatus, Meeting
 from .models import NotificationKind as Kind
 
 PREFIX = "dues:"
@@ -26,16 +26,11 @@ def meetings_with_present_members(cell, month):
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     meetings = list(
         Meeting.objects.filter(
-            cell=cell, planned_date__gte=month, planned_date__lte=last
-        )
-        .exclude(
-            state__in=[
-                MeetingState.PLANNED,
-                MeetingState.NOTIFIED,
-                MeetingState.CANCELLED,
-            ]
-        )
-        .order_by("starts_at")
+            cell=cell,
+            planned_date__gte=month,
+            planned_date__lte=last,
+            state__in=domain.HELD_STATES,
+        ).order_by("starts_at")
     )
     present = defaultdict(list)
     for meeting_id, member_id in Attendance.objects.filter(

@@ -26,8 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chibo.ratelimit import by_ip, by_token, ratelimit
-from members.api import permissions
-from members.api import selectors as member_selectors
+from members.api import can_read_org, get_scope, organizations_for_user
 from members.models import Organization, OrgKind
 
 from . import domain
@@ -79,15 +78,13 @@ def get_token_owner(token):
     )
     if row is None:
         raise Http404
-    return row.user, member_selectors.get_scope(row.user)
+    return row.user, get_scope(row.user)
 
 
 def feed_cells_for_user(user, *, limit):
     """Active cells in the user's reach, by name, at most `limit` (plus one to tell
     the page there are more). One query."""
-    cells = member_selectors.organizations_for_user(user).filter(
-        kind=OrgKind.CELL, is_active=True
-    )
+    cells = organizations_for_user(user).filter(kind=OrgKind.CELL, is_active=True)
     return list(cells.order_by("name", "pk")[: limit + 1])
 
 
@@ -268,7 +265,7 @@ def personal_feed(request, token):
 def cell_feed(request, token, pk):
     _user, scope = get_token_owner(token)
     cell = Organization.objects.filter(pk=pk, kind=OrgKind.CELL).first()
-    if cell is None or not permissions.can_read_org(scope, cell):
+    if cell is None or not can_read_org(scope, cell):
         raise Http404
     return _calendar_response(
         request,

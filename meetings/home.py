@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from members.api import selectors as member_selectors
+from members.api import get_scope
 
 from . import domain
 from .forms import ExcuseForm
@@ -221,7 +221,7 @@ def _supervisor_part(scope):
 
 def home_panel(user):
     """The meetings part of `user`'s home page (see the module docstring)."""
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     if not user.is_authenticated:
         return {}
     since = _today_start()

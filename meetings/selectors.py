@@ -8,8 +8,14 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from members.api import permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    can_manage_tree,
+    can_read_org,
+    can_run_meetings,
+    get_scope,
+    member_flags_annotations,
+    reach_q,
+)
 from members.models import Member
 
 from . import domain
@@ -19,7 +25,6 @@ from .models import (
     ExcuseRequest,
     Guest,
     Meeting,
-    MeetingState,
     Minutes,
     ReservedOpinion,
     Resolution,
@@ -39,8 +44,8 @@ def public_holidays(year):
 def meetings_for_user(user):
     """Meetings of the cells in the user's reach, and meetings the user is invited
     to as a guest on record (e.g. a peer at a model meeting), which they may read."""
-    scope = member_selectors.get_scope(user)
-    reach = member_selectors.reach_q(scope, prefix="cell__")
+    scope = get_scope(user)
+    reach = reach_q(scope, prefix="cell__")
     if scope.member_id and not scope.is_admin:
         reach |= Q(
             pk__in=Guest.objects.filter(member_id=scope.member_id).values("meeting_id")
@@ -55,9 +60,9 @@ def _is_guest(scope, meeting):
 
 
 MEETING_ACTIONS = {
-    "read": permissions.can_read_org,
-    "manage": permissions.can_run_meetings,
-    "review": permissions.can_manage_tree,
+    "read": can_read_org,
+    "manage": can_run_meetings,
+    "review": can_manage_tree,
 }
 
 
@@ -67,7 +72,7 @@ def get_meeting_for_user(user, pk, *, action="read"):
     meeting = meetings_for_user(user).select_related("cell").filter(pk=pk).first()
     if meeting is None:
         raise Http404
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     if not MEETING_ACTIONS[action](scope, meeting.cell):
         if action == "read" and _is_guest(scope, meeting):
             return meeting
@@ -112,7 +117,7 @@ def cell_roster(cell, *, on=None):
     one query."""
     return list(
         Member.objects.filter(organization=cell, is_active=True)
-        .annotate(**member_selectors.member_flags_annotations(on))
+        .annotate(**member_flags_annotations(on))
         .order_by("full_name", "pk")
     )
 
@@ -198,13 +203,13 @@ def minutes_votes(minutes):
 def reading_list(user, *, search="", upcoming_limit=20):
     """For a member: upcoming meetings of their cells and adopted minutes, newest
     first, searchable by topic, conclusion or resolution text."""
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     cells = scope.read_cell_ids
     meetings = Meeting.objects.filter(cell_id__in=cells).select_related("cell")
     upcoming = list(
-        meetings.filter(
-            state__in=[MeetingState.PLANNED, MeetingState.NOTIFIED]
-        ).order_by("starts_at")[:upcoming_limit]
+        meetings.filter(state__in=domain.RESCHEDULABLE_STATES).order_by("starts_at")[
+            :upcoming_limit
+        ]
     )
     done = meetings.filter(minutes__locked_at__isnull=False).select_related(
         "minutes", "resolution"

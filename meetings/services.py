@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 
 from chibo import uploads
 from members import api as members_api
-from members.api import audit
-from members.api import selectors as member_selectors
+from members.api import (
+    audited_bulk_create,
+    audited_bulk_update,
+    audited_update,
+    current_q,
+    effective_rules,
+    member_flags_annotations,
+)
 from members.models import MemberStatus, Position, PositionRole, RuleKey
 
 from . import domain, hooks, notify, selectors
@@ -90,7 +96,7 @@ def _aware(day, at):
 def _official_members_now(cell):
     """The cell's own official members today (one attached in from elsewhere
     belongs to the home cell)."""
-    attached = member_selectors.member_flags_annotations()["is_attached_in"]
+    attached = member_flags_annotations()["is_attached_in"]
     return (
         cell.members.filter(is_active=True, status=MemberStatus.OFFICIAL)
         .annotate(attached=attached)
@@ -103,9 +109,7 @@ def default_starts_at(cell):
     """When a meeting added by hand starts unless the secretary says otherwise:
     tomorrow at the cell's meeting time (the meeting_time rule)."""
     day = timezone.localdate() + timedelta(days=1)
-    return timezone.localtime(
-        _aware(day, _start_time(member_selectors.effective_rules(cell, on=day)))
-    )
+    return timezone.localtime(_aware(day, _start_time(effective_rules(cell, on=day))))
 
 
 def _default_signers(meeting):
@@ -115,7 +119,7 @@ def _default_signers(meeting):
     today = timezone.localdate()
     chair_id = (
         Position.objects.filter(
-            member_selectors.current_q(on=today),
+            current_q(on=today),
             organization_id=meeting.cell_id,
             role=PositionRole.SECRETARY,
             member__is_active=True,
@@ -167,7 +171,7 @@ def generate_year_plan(*, cell, year, by):
         cell=cell, is_ho_chi_minh_topic=True, planned_date__year=year
     ).exists()
     for month in range(1, 13):
-        rules = member_selectors.effective_rules(cell, on=date(year, month, 1))
+        rules = effective_rules(cell, on=date(year, month, 1))
         shift = rules["meeting_shift"]["value"]
         day = domain.planned_meeting_date(
             year,
@@ -221,7 +225,7 @@ def generate_year_plan(*, cell, year, by):
                     shift=shift,
                     holidays=holidays,
                 )
-                quarter = (month - 1) // 3 + 1
+                quarter = domain.quarter_of(month)
                 hcm = quarter == domain.HO_CHI_MINH_QUARTER and not has_hcm_topic
                 topic = (
                     _(
@@ -246,7 +250,7 @@ def generate_year_plan(*, cell, year, by):
                 )
     slot = domain.slot_for(MeetingKind.ANNUAL_REVIEW, year, 12)
     if slot not in existing:
-        rules = member_selectors.effective_rules(cell, on=date(year, 12, 1))
+        rules = effective_rules(cell, on=date(year, 12, 1))
         review_day = domain.planned_meeting_date(
             year,
             12,
@@ -266,7 +270,7 @@ def generate_year_plan(*, cell, year, by):
                 topic=_("Year-end review %(year)s") % {"year": year},
             )
         )
-    audit.bulk_create(created)  # bulk writes bypass the audit signals
+    audited_bulk_create(created)  # bulk writes bypass the audit signals
     return created
 
 
@@ -490,7 +494,7 @@ def _ensure_attendance(meeting):
                 was_suspended=member.is_suspended,
             )
         )
-    audit.bulk_create(rows)
+    audited_bulk_create(rows)
 
 
 @transaction.atomic
@@ -600,7 +604,7 @@ def record_attendance(*, meeting, rows, by):
         row.late = bool(data.get("late")) and row.status == AttendanceStatus.PRESENT
         row.spoke = bool(data.get("spoke")) and row.status == AttendanceStatus.PRESENT
         changed.append(row)
-    audit.bulk_update(changed, ["status", "reason", "late", "spoke"])
+    audited_bulk_update(changed, ["status", "reason", "late", "spoke"])
     hooks.meeting_changed(meeting.cell_id, meeting.planned_date)
     return changed
 
@@ -683,7 +687,7 @@ def save_minutes(*, minutes, version, by, **fields):
         )
         for name, value in values.items()
     }
-    updated = audit.update(
+    updated = audited_update(
         Minutes.objects.filter(pk=minutes.pk, version=version, locked_at__isnull=True),
         version=F("version") + 1,
         updated_at=timezone.now(),
@@ -956,7 +960,7 @@ def issue_resolution(*, meeting, title, text, by):
         raise ValidationError(_("This meeting already has its resolution."))
     cell = meeting.cell
     day = timezone.localtime(meeting.starts_at).date()
-    rules = member_selectors.effective_rules(cell, on=day)
+    rules = effective_rules(cell, on=day)
     months = int(rules[RuleKey.TERM_LENGTH_MONTHS]["value"]) or 12 * int(
         rules[RuleKey.TERM_LENGTH]["value"]
     )

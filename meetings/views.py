@@ -14,8 +14,16 @@ from chibo import uploads
 # editor assigns next month's tasks (named in .importlinter).
 from evaluations import api as evaluations_api
 from members import api as members_api
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    apply_errors,
+    can_manage_tree,
+    can_run_meetings,
+    effective_rules,
+    get_organization_for_user,
+    get_scope,
+    org_ancestors,
+    rule_value,
+)
 from members.models import RuleKey
 
 from . import domain, selectors, services
@@ -47,17 +55,17 @@ from .models import (
 
 
 def _cell_for(user, pk, action="read"):
-    cell = member_selectors.get_organization_for_user(user, pk, action=action)
+    cell = get_organization_for_user(user, pk, action=action)
     if not cell.is_cell:
         raise Http404
     return cell
 
 
 def _roles(user, meeting):
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     return {
-        "can_manage": permissions.can_run_meetings(scope, meeting.cell),
-        "can_review": permissions.can_manage_tree(scope, meeting.cell),
+        "can_manage": can_run_meetings(scope, meeting.cell),
+        "can_review": can_manage_tree(scope, meeting.cell),
         "member_id": scope.member_id,
     }
 
@@ -65,8 +73,8 @@ def _roles(user, meeting):
 @require_http_methods(["GET", "POST"])
 def plan(request, pk):
     cell = _cell_for(request.user, pk)
-    scope = member_selectors.get_scope(request.user)
-    can_manage = permissions.can_run_meetings(scope, cell)
+    scope = get_scope(request.user)
+    can_manage = can_run_meetings(scope, cell)
     year = request.GET.get("year", "")
     year = (
         int(year)
@@ -90,7 +98,7 @@ def plan(request, pk):
             )
         return redirect(f"{request.path}?year={year}")
     meetings = selectors.year_plan(cell, year)
-    rules = member_selectors.effective_rules(cell)
+    rules = effective_rules(cell)
     thematic_dates = [
         timezone.localtime(m.starts_at).date()
         for m in meetings
@@ -110,7 +118,7 @@ def plan(request, pk):
             "quarters_without_thematic": domain.quarters_without_thematic(
                 thematic_dates, year=year
             ),
-            "ancestors": member_selectors.org_ancestors(cell),
+            "ancestors": org_ancestors(cell),
             "org": cell,
         },
     )
@@ -119,7 +127,7 @@ def plan(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
     cell = _cell_for(request.user, pk)
-    if not permissions.can_run_meetings(member_selectors.get_scope(request.user), cell):
+    if not can_run_meetings(get_scope(request.user), cell):
         raise PermissionDenied
     form = MeetingCreateForm(
         request.POST or None,
@@ -178,7 +186,7 @@ def meeting_detail(request, pk):
         rows = selectors.attendance_rows(meeting)
         context["stats"] = selectors.attendance_stats(rows, guests=meeting.guests.all())
         minimum = int(
-            member_selectors.rule_value(
+            rule_value(
                 meeting.cell,
                 RuleKey.MIN_ATTENDANCE,
                 timezone.localtime(meeting.starts_at).date(),
@@ -948,7 +956,7 @@ def books(request, pk):
         {
             "cell": cell,
             "org": cell,
-            "ancestors": member_selectors.org_ancestors(cell),
+            "ancestors": org_ancestors(cell),
             "minute_book": selectors.minute_book(cell, year),
             "resolutions": selectors.resolution_book(cell),
             "year": year,

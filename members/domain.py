@@ -5,9 +5,24 @@ from datetime import date
 from fractions import Fraction
 
 MIN_OFFICIAL_MEMBERS = 3
-COMMITTEE_THRESHOLD = 9
+COMMITTEE_THRESHOLD = 9  # §1: 9 or more official members elect a cell committee
 MIN_COMMITTEE_OFFICERS = 3
 PROBATION_MONTHS = 12
+
+# How a meeting day that falls on a weekend or holiday moves (the meeting_shift rule;
+# meetings.domain.planned_meeting_date applies it).
+SHIFT_NONE = "none"
+SHIFT_NEXT_WORKING_DAY = "next_working_day"
+SHIFT_PREVIOUS_WORKING_DAY = "previous_working_day"
+SHIFTS = (SHIFT_NONE, SHIFT_NEXT_WORKING_DAY, SHIFT_PREVIOUS_WORKING_DAY)
+
+# The values of members.models.MemberStatus and of the cell-level OrgKinds, for the
+# rules and predicates that read no models.
+PROBATIONARY = "probationary"
+OFFICIAL = "official"
+CELL = "cell"
+PARTY_GROUP = "party_group"
+CELL_LEVEL_KINDS = frozenset({CELL, PARTY_GROUP})  # a cell and its party groups
 
 
 def add_months(day, months):
@@ -62,7 +77,12 @@ def periods_overlap(start_a, end_a, start_b, end_b):
 
 # --- party dues (DOMAIN.md §9) ------------------------------------------------------
 
-DUES_CATEGORIES = ("insured", "pensioner", "student", "other")
+# The values of members.models.DuesCategory, for the rules here (they read no models).
+INSURED = "insured"
+PENSIONER = "pensioner"
+STUDENT = "student"
+OTHER_CATEGORY = "other"
+DUES_CATEGORIES = (INSURED, PENSIONER, STUDENT, OTHER_CATEGORY)
 DUES_REDUCTIONS = (0, 30, 50, 70)
 # QĐ 01-QĐ/TW applies to the dues of February 2026 on; QĐ 342-QĐ/TW before.
 QD01_FIRST_MONTH = date(2026, 2, 1)
@@ -112,11 +132,11 @@ def monthly_dues(
     qd01 = dues_regulation(month) == "qd01"
     if exempt or (qd01 and (party_age_years or 0) >= EXEMPT_PARTY_AGE_YEARS):
         return 0
-    if category == "insured":
+    if category == INSURED:
         amount = base / 100
-    elif category == "pensioner":
+    elif category == PENSIONER:
         amount = base / 200
-    elif category == "student":
+    elif category == STUDENT:
         amount = Fraction(QD01_STUDENT_AMOUNT) if qd01 else flat
     else:
         amount = flat

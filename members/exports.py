@@ -4,22 +4,19 @@ import io
 
 from chibo.spreadsheets import append_row
 
-from .imports import COLUMNS
+from .imports import COLUMNS, GENDER_FILE_WORDS, STATUS_FILE_WORDS, ColumnKind
 from .models import Member
-
-GENDER_LABELS = {"male": "Nam", "female": "Nữ", "other": "Khác"}
-STATUS_LABELS = {"official": "Chính thức", "probationary": "Dự bị"}
 
 
 def _value(member, column):
     if column.key == "cell":
         return member.organization.name
     value = getattr(member, column.key)
-    if column.kind == "gender":
-        return GENDER_LABELS.get(value, "")
-    if column.kind == "status":
-        return STATUS_LABELS[value]
-    if column.kind == "date":
+    if column.kind == ColumnKind.GENDER:
+        return GENDER_FILE_WORDS.get(value, "")
+    if column.kind == ColumnKind.STATUS:
+        return STATUS_FILE_WORDS[value]
+    if column.kind == ColumnKind.DATE:
         return value.strftime("%d/%m/%Y") if value else ""
     return value
 

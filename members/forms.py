@@ -10,6 +10,7 @@ from .models import (
     Exemption,
     LinkedPerson,
     Member,
+    MemberStatus,
     Organization,
     OrgKind,
     Position,
@@ -19,7 +20,7 @@ from .models import (
     Suspension,
     TemporaryAttachment,
 )
-from .org_settings import RULES, SHIFT_CHOICES
+from .org_settings import RULES, SHIFT_CHOICES, RuleType
 from .services import ALLOWED_CHILDREN
 
 
@@ -113,7 +114,7 @@ class RuleSettingForm(forms.Form):
         if not key or not raw:
             return data
         rule = RULES[key]
-        if rule.kind == "int":
+        if rule.kind == RuleType.INT:
             try:
                 value = int(raw)
             except ValueError:
@@ -128,13 +129,13 @@ class RuleSettingForm(forms.Form):
                     % {"min": rule.minimum, "max": rule.maximum},
                 )
                 return data
-        elif rule.kind == "bool":
+        elif rule.kind == RuleType.BOOL:
             lowered = raw.lower()
             if lowered not in {"yes", "no", "có", "không", "true", "false", "1", "0"}:
                 self.add_error("value", _("Enter yes or no."))
                 return data
             value = lowered in {"yes", "có", "true", "1"}
-        elif rule.kind == "time":
+        elif rule.kind == RuleType.TIME:
             try:
                 hour, minute = (int(part) for part in raw.split(":"))
                 value = time(hour, minute).strftime("%H:%M")
@@ -184,7 +185,9 @@ class MemberForm(DatedModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == "official" and not data.get("official_date"):
+        if data.get("status") == MemberStatus.OFFICIAL and not data.get(
+            "official_date"
+        ):
             self.add_error(
                 "official_date", _("An official member needs the recognition date.")
             )

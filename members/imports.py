@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django import forms
 from django.conf import settings
@@ -35,34 +36,48 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
 
+class ColumnKind(StrEnum):
+    """How a column's cells are read (and written back by the export)."""
+
+    TEXT = "text"
+    DATE = "date"
+    GENDER = "gender"
+    STATUS = "status"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
     aliases: tuple = ()
-    kind: str = "text"  # text, date, gender, status
+    kind: ColumnKind = ColumnKind.TEXT
     max_length: int = 255
 
 
 COLUMNS = [
     Column("full_name", "Họ và tên", ("full name", "ho ten", "họ tên"), max_length=120),
-    Column("gender", "Giới tính", ("gender",), "gender"),
-    Column("birth_date", "Ngày sinh", ("birth date", "date of birth"), "date"),
+    Column("gender", "Giới tính", ("gender",), ColumnKind.GENDER),
+    Column("birth_date", "Ngày sinh", ("birth date", "date of birth"), ColumnKind.DATE),
     Column(
         "party_card_number",
         "Số thẻ đảng viên",
         ("party card number", "số thẻ"),
         max_length=32,
     ),
-    Column("status", "Trạng thái", ("status",), "status"),
+    Column("status", "Trạng thái", ("status",), ColumnKind.STATUS),
     Column(
         "admission_decision_date",
         "Ngày quyết định kết nạp",
         ("admission decision date",),
-        "date",
+        ColumnKind.DATE,
     ),
-    Column("admission_date", "Ngày kết nạp", ("admission date",), "date"),
-    Column("official_date", "Ngày công nhận chính thức", ("official date",), "date"),
+    Column("admission_date", "Ngày kết nạp", ("admission date",), ColumnKind.DATE),
+    Column(
+        "official_date",
+        "Ngày công nhận chính thức",
+        ("official date",),
+        ColumnKind.DATE,
+    ),
     Column("phone", "Điện thoại", ("phone", "số điện thoại"), max_length=32),
     Column("email", "Email", ("e-mail",), max_length=254),
     Column("residence", "Nơi cư trú", ("residence",)),
@@ -70,19 +85,21 @@ COLUMNS = [
     Column("cell", "Chi bộ", ("cell",)),
 ]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-GENDER_WORDS = {
-    "nam": Gender.MALE,
+# The words a members file uses for the codes: written by the export, read back by
+# the import (with the lower-case aliases below).
+GENDER_FILE_WORDS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ", Gender.OTHER: "Khác"}
+STATUS_FILE_WORDS = {
+    MemberStatus.OFFICIAL: "Chính thức",
+    MemberStatus.PROBATIONARY: "Dự bị",
+}
+GENDER_WORDS = {word.lower(): code for code, word in GENDER_FILE_WORDS.items()} | {
     "male": Gender.MALE,
-    "nữ": Gender.FEMALE,
     "nu": Gender.FEMALE,
     "female": Gender.FEMALE,
-    "khác": Gender.OTHER,
     "other": Gender.OTHER,
 }
-STATUS_WORDS = {
-    "chính thức": MemberStatus.OFFICIAL,
+STATUS_WORDS = {word.lower(): code for code, word in STATUS_FILE_WORDS.items()} | {
     "official": MemberStatus.OFFICIAL,
-    "dự bị": MemberStatus.PROBATIONARY,
     "probationary": MemberStatus.PROBATIONARY,
 }
 
@@ -264,16 +281,16 @@ def _parse_date(value):
 
 
 def _parse_cell(column, value):
-    if column.kind == "date":
+    if column.kind == ColumnKind.DATE:
         return _parse_date(value)
     text = "" if value is None else normalise(value)
-    if column.kind == "gender":
+    if column.kind == ColumnKind.GENDER:
         if not text:
             return ""
         if text.lower() not in GENDER_WORDS:
             raise ValueError(_("Gender must be Nam, Nữ or Khác."))
         return GENDER_WORDS[text.lower()]
-    if column.kind == "status":
+    if column.kind == ColumnKind.STATUS:
         if text.lower() not in STATUS_WORDS:
             raise ValueError(_("Status must be “Chính thức” or “Dự bị”."))
         return STATUS_WORDS[text.lower()]

@@ -9,16 +9,18 @@ Values set on a node apply to its whole subtree unless overridden lower down; se
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import domain
 from .models import RuleKey
 
 SHIFT_CHOICES = [
-    ("none", _("Keep the day")),
-    ("next_working_day", _("Next working day")),
-    ("previous_working_day", _("Previous working day")),
+    (domain.SHIFT_NONE, _("Keep the day")),
+    (domain.SHIFT_NEXT_WORKING_DAY, _("Next working day")),
+    (domain.SHIFT_PREVIOUS_WORKING_DAY, _("Previous working day")),
 ]
 
 
@@ -50,18 +52,27 @@ def value_label(key, value):
     """A setting's value in words: "Next working day" rather than its code, "yes"
     or "no" for a switch, the number or time itself otherwise."""
     rule = RULES[key]
-    if rule.kind == "choice":
+    if rule.kind == RuleType.CHOICE:
         return shift_label(value)
-    if rule.kind == "bool":
+    if rule.kind == RuleType.BOOL:
         return _("yes") if value else _("no")
     return str(value)
+
+
+class RuleType(StrEnum):
+    """What a rule's value is, and so which field edits it."""
+
+    INT = "int"
+    CHOICE = "choice"
+    BOOL = "bool"
+    TIME = "time"
 
 
 @dataclass(frozen=True)
 class Rule:
     key: str
     default: object
-    kind: str  # "int", "choice", "bool", "time"
+    kind: RuleType
     source: str  # lazy translated words
     minimum: int | None = None
     maximum: int | None = None
@@ -74,20 +85,20 @@ class Rule:
 RULES = {
     rule.key: rule
     for rule in [
-        Rule(RuleKey.MEETING_DAY, 3, "int", LOCAL, 1, 31),
+        Rule(RuleKey.MEETING_DAY, 3, RuleType.INT, LOCAL, 1, 31),
         Rule(
             RuleKey.MEETING_SHIFT,
-            "none",
-            "choice",
+            domain.SHIFT_NONE,
+            RuleType.CHOICE,
             LOCAL,
             choices=tuple(c for c, _label in SHIFT_CHOICES),
         ),
-        Rule(RuleKey.MEETING_TIME, "08:00", "time", LOCAL),
-        Rule(RuleKey.NOTICE_DAYS, 3, "int", LOCAL, 0, 30, judges=True),
+        Rule(RuleKey.MEETING_TIME, "08:00", RuleType.TIME, LOCAL),
+        Rule(RuleKey.NOTICE_DAYS, 3, RuleType.INT, LOCAL, 0, 30, judges=True),
         Rule(
             RuleKey.DOCUMENT_DAYS,
             1,
-            "int",
+            RuleType.INT,
             HD_42,
             0,
             30,
@@ -96,17 +107,17 @@ RULES = {
         Rule(
             RuleKey.REPORT_DEADLINE_DAY,
             10,
-            "int",
+            RuleType.INT,
             LOCAL,
             1,
             28,
             judges=True,
         ),
-        Rule(RuleKey.MONTHLY_RATING, True, "bool", LOCAL, judges=True),
+        Rule(RuleKey.MONTHLY_RATING, True, RuleType.BOOL, LOCAL, judges=True),
         Rule(
             RuleKey.MIN_ATTENDANCE,
             0,
-            "int",
+            RuleType.INT,
             LOCAL_OFF,
             0,
             100,
@@ -115,22 +126,26 @@ RULES = {
         Rule(
             RuleKey.EXCELLENT_QUOTA,
             20,
-            "int",
+            RuleType.INT,
             HD_21_UNCONFIRMED,
             0,
             100,
             judges=True,
         ),
-        Rule(RuleKey.TERM_START_YEAR, 2025, "int", QD_294, 1930, 2100),
-        Rule(RuleKey.TERM_LENGTH, 5, "int", QD_294, 1, 10),
-        Rule(RuleKey.TERM_START_MONTH, 1, "int", LOCAL, 1, 12),
-        Rule(RuleKey.TERM_LENGTH_MONTHS, 0, "int", QD_294_LOCAL_MONTHS, 0, 120),
-        Rule(RuleKey.PREPARATION_REMINDER_DAYS, 7, "int", HD_42_PREPARATION, 0, 30),
-        Rule(RuleKey.PRESENTER_REMINDER_DAYS, 7, "int", HD_42_PREPARATION, 0, 30),
+        Rule(RuleKey.TERM_START_YEAR, 2025, RuleType.INT, QD_294, 1930, 2100),
+        Rule(RuleKey.TERM_LENGTH, 5, RuleType.INT, QD_294, 1, 10),
+        Rule(RuleKey.TERM_START_MONTH, 1, RuleType.INT, LOCAL, 1, 12),
+        Rule(RuleKey.TERM_LENGTH_MONTHS, 0, RuleType.INT, QD_294_LOCAL_MONTHS, 0, 120),
+        Rule(
+            RuleKey.PREPARATION_REMINDER_DAYS, 7, RuleType.INT, HD_42_PREPARATION, 0, 30
+        ),
+        Rule(
+            RuleKey.PRESENTER_REMINDER_DAYS, 7, RuleType.INT, HD_42_PREPARATION, 0, 30
+        ),
         Rule(
             RuleKey.MINUTES_NAG_DAYS,
             2,
-            "int",
+            RuleType.INT,
             UNCONFIRMED_PRACTICE,
             0,
             30,
@@ -139,26 +154,34 @@ RULES = {
         Rule(
             RuleKey.MINUTES_FINAL_DAYS,
             2,
-            "int",
+            RuleType.INT,
             HD_42_UNCONFIRMED,
             0,
             30,
             judges=True,
         ),
-        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, "int", LOCAL, 18, 60),
-        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, "int", LOCAL, 0, 27),
-        Rule(RuleKey.LONG_MEETING_MEMBERS, 0, "int", LOCAL_OFF, 0, 500, judges=True),
-        Rule(RuleKey.TASK_REMINDER_DAYS, 3, "int", LOCAL, 0, 30),
+        Rule(RuleKey.YOUNG_MEMBER_AGE, 35, RuleType.INT, LOCAL, 18, 60),
+        Rule(RuleKey.THEMATIC_OFFSET_DAYS, 7, RuleType.INT, LOCAL, 0, 27),
+        Rule(
+            RuleKey.LONG_MEETING_MEMBERS,
+            0,
+            RuleType.INT,
+            LOCAL_OFF,
+            0,
+            500,
+            judges=True,
+        ),
+        Rule(RuleKey.TASK_REMINDER_DAYS, 3, RuleType.INT, LOCAL, 0, 30),
         Rule(
             RuleKey.RECOMMENDATION_DAYS,
             30,
-            "int",
+            RuleType.INT,
             LOCAL,
             1,
             365,
             judges=True,
         ),
-        Rule(RuleKey.REPORT_REMINDER_DAYS, 3, "int", LOCAL, 0, 28),
+        Rule(RuleKey.REPORT_REMINDER_DAYS, 3, RuleType.INT, LOCAL, 0, 28),
         # Party dues (DOMAIN.md §9). QĐ 01-QĐ/TW leaves the amount of members in no
         # other category to the levels below (unconfirmed): 10,000 đồng a month by
         # default. Under QĐ 342-QĐ/TW pupils and students paid a flat amount: 3,000
@@ -167,7 +190,7 @@ RULES = {
         Rule(
             RuleKey.DUES_OTHER_AMOUNT,
             10_000,
-            "int",
+            RuleType.INT,
             QD_01,
             0,
             10_000_000,
@@ -176,7 +199,7 @@ RULES = {
         Rule(
             RuleKey.DUES_STUDENT_AMOUNT_QD342,
             3_000,
-            "int",
+            RuleType.INT,
             QD_342,
             0,
             1_000_000,
@@ -185,7 +208,7 @@ RULES = {
         Rule(
             RuleKey.DUES_RETAINED_PERCENT,
             30,
-            "int",
+            RuleType.INT,
             QD_01,
             0,
             100,
@@ -194,7 +217,7 @@ RULES = {
         Rule(
             RuleKey.INSPECTION_MONTHS,
             6,
-            "int",
+            RuleType.INT,
             LOCAL,
             1,
             12,

@@ -7,6 +7,8 @@ without the role a 403.
 
 from dataclasses import dataclass, field
 
+from .domain import CELL_LEVEL_KINDS, PARTY_GROUP
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -43,7 +45,7 @@ def covers(paths, org_path):
 
 def _cell_of(org):
     """The cell an organisation node belongs to (itself, or a party group's parent)."""
-    return org.parent_id if org.kind == "party_group" else org.pk
+    return org.parent_id if org.kind == PARTY_GROUP else org.pk
 
 
 def can_read_org(scope, org):
@@ -72,7 +74,7 @@ def can_manage_tree(scope, org):
 
 def can_edit_org(scope, org):
     """Edit the node itself: a committee's own officials may edit it and below."""
-    if org.kind in {"cell", "party_group"}:
+    if org.kind in CELL_LEVEL_KINDS:
         return can_manage_cell(scope, org)
     return can_manage_tree(scope, org)
 
@@ -82,7 +84,7 @@ def can_set_rule(scope, org, judges):
     (judges=True) is set on a cell only by a committee above it (or an admin)."""
     if not can_edit_org(scope, org):
         return False
-    if judges and org.kind in {"cell", "party_group"}:
+    if judges and org.kind in CELL_LEVEL_KINDS:
         return can_manage_tree(scope, org)
     return True
 

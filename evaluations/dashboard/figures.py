@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from evaluations import domain as eval_domain
+from members import domain as members_domain
 
 from .periods import Period, closed_quarters, period_months
 
 # HD 12 quality criterion: attendance above 85% (DOMAIN.md §3.3), as the rubric has it.
 ATTENDANCE_THRESHOLD = eval_domain.HD12_ATTENDANCE
 # Fewer official members than this cannot elect a committee or pass resolutions well.
-MIN_OFFICIAL_MEMBERS = 3
+MIN_OFFICIAL_MEMBERS = members_domain.MIN_OFFICIAL_MEMBERS
 
 # The counts a period sums over its months: the same in CellMonth, CellPeriod and
 # the dashboards' totals.

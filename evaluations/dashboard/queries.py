@@ -23,7 +23,7 @@ from evaluations.selectors import overdue_recommendation_q
 from meetings import domain as meetings_domain
 from meetings.models import AttendanceStatus, Guest, Meeting
 from members import api as members_api
-from members.api import get_scope, organizations_for_user, permissions
+from members.api import covers, get_scope, organizations_for_user
 from members.models import PATH_STEP, Organization, OrgKind
 
 from .figures import (
@@ -53,7 +53,7 @@ OPEN_RECOMMENDATION = (RecStatus.OPEN, RecStatus.IN_PROGRESS)
 def can_view_dashboard(scope, org):
     """Superior committee officials read their whole subtree; a cell's officers and
     the superior members assigned to follow it read that cell's own dashboard."""
-    if scope.is_admin or permissions.covers(scope.committee_paths, org.path):
+    if scope.is_admin or covers(scope.committee_paths, org.path):
         return True
     if org.kind == OrgKind.CELL:
         return org.pk in scope.officer_cell_ids or org.pk in scope.supervised_cell_ids

@@ -42,7 +42,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members.api import selectors as member_selectors
+from members.api import rules_for_paths
 from members.models import (
     AttachmentDirection,
     Member,
@@ -159,7 +159,7 @@ def sweep_dirty(limit=5000):
 
 def _rules_for_cells(cells, key, today):
     """{cell_id: value} of one inherited rule for many cells in one query."""
-    resolved = member_selectors.rules_for_paths(
+    resolved = rules_for_paths(
         {cell["id"]: cell["ancestors"] for cell in cells}, [key], today
     )
     return {cell_id: rules[key] for cell_id, rules in resolved.items()}

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import month_start
-from meetings.api import services as meeting_services
+from meetings.api import generate_year_plan
 from meetings.models import (
     Meeting,
     MeetingKind,
@@ -207,9 +207,7 @@ def build_past(cast, *, now=None):
     for year in years:
         with travel(local_at(today.replace(year=year - 1, month=12, day=15), 9)):
             for run in runs:
-                meeting_services.generate_year_plan(
-                    cell=run.cell, year=year, by=run.chair_user
-                )
+                generate_year_plan(cell=run.cell, year=year, by=run.chair_user)
     timeline = Timeline(now)
     horizon = today + timedelta(days=PREPARE_DAYS)
     for run in runs:

@@ -6,12 +6,36 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from evaluations import domain, selectors, services
-from evaluations.models import ScoreRole, Task, TaskOutcome
-from meetings.api import pdf_services
-from meetings.api import selectors as meeting_selectors
-from meetings.api import services as meeting_services
+from evaluations.models import RecommendationStatus, ScoreRole, Task, TaskOutcome
+from meetings import domain as meetings_domain
+from meetings.api import (
+    add_addendum,
+    add_document,
+    add_guest,
+    adopt_minutes,
+    attendance_rows,
+    attendance_stats,
+    cancel_meeting,
+    lock_minutes,
+    mark_documents_sent,
+    mark_notified,
+    record_attendance,
+    record_vote,
+    render_pending,
+    request_excuse,
+    reschedule_meeting,
+    review_minutes,
+    save_minutes,
+    sign_addendum,
+    sign_minutes,
+    start_meeting,
+    submit_minutes,
+    update_meeting,
+)
+from meetings.api import decide_excuse as meeting_decide_excuse
+from meetings.api import issue_resolution as meeting_issue_resolution
 from meetings.models import AttendanceStatus, Guest, MeetingKind, VoteKind
-from members.api import selectors as member_selectors
+from members.api import rule_value
 from members.models import CellType, RuleKey
 
 from . import texts
@@ -31,7 +55,7 @@ def local_day(moment):
 def report_filed_at(cell, day, *, late):
     """When the supervisor files the report on a meeting of `day`: a few days after
     it and by the due day, or (late) three days after the due day."""
-    deadline = member_selectors.rule_value(cell, RuleKey.REPORT_DEADLINE_DAY, day)
+    deadline = rule_value(cell, RuleKey.REPORT_DEADLINE_DAY, day)
     due = domain.report_due_date(day, deadline_day=int(deadline))
     if late:
         return local_at(due + timedelta(days=3), 16)
@@ -137,14 +161,14 @@ class Story:
     # --- before the meeting ------------------------------------------------------
 
     def cancel_merged(self):
-        self.meeting = meeting_services.cancel_meeting(
+        self.meeting = cancel_meeting(
             meeting=self.meeting,
             reason=texts.MERGED_REASON.format(month=self.month_label()),
             by=self.run.chair_user,
         )
 
     def reschedule(self):
-        self.meeting = meeting_services.reschedule_meeting(
+        self.meeting = reschedule_meeting(
             meeting=self.meeting,
             starts_at=self.meeting.starts_at + timedelta(days=2),
             reason=texts.RESCHEDULE_REASON,
@@ -158,7 +182,7 @@ class Story:
             "place": f"{texts.PLACES.get(cell.cell_type, 'Phòng họp')}",
             "preparer": self.run.taker,
         }
-        quarter = (self.meeting.planned_date.month - 1) // 3 + 1
+        quarter = meetings_domain.quarter_of(self.meeting.planned_date.month)
         if self.regular:
             fields["news_briefer"] = self.rng.choice(members)
             fields["draft_resolution"] = self.conclusion()
@@ -168,16 +192,16 @@ class Story:
                 texts.COMBINED_TOPIC.format(topic=topic) if self.regular else topic
             )
             fields["is_combined"] = self.regular
-            fields["is_ho_chi_minh_topic"] = quarter == texts.HO_CHI_MINH_QUARTER
+            fields["is_ho_chi_minh_topic"] = (
+                quarter == meetings_domain.HO_CHI_MINH_QUARTER
+            )
             fields["presenter"] = self.rng.choice(members)
-        self.meeting = meeting_services.update_meeting(
+        self.meeting = update_meeting(
             meeting=self.meeting, by=self.run.chair_user, **fields
         )
 
     def notify(self):
-        self.meeting = meeting_services.mark_notified(
-            meeting=self.meeting, by=self.run.chair_user
-        )
+        self.meeting = mark_notified(meeting=self.meeting, by=self.run.chair_user)
 
     def send_documents(self):
         month = self.month_label()
@@ -187,19 +211,17 @@ class Story:
             title,
             [self.conclusion()],
         )
-        meeting_services.add_document(
+        add_document(
             meeting=self.meeting, upload=upload, title=title, by=self.run.chair_user
         )
-        meeting_services.mark_documents_sent(
-            meeting=self.meeting, by=self.run.chair_user
-        )
+        mark_documents_sent(meeting=self.meeting, by=self.run.chair_user)
 
     def ask_excuse(self):
         keep = {self.run.chair.pk, self.run.taker.pk, self.cast.supervisor.pk}
         members = [m for m in self.run.steady if m.pk not in keep]
         if not members or self.rng.random() < 0.3:
             return
-        self.excuse = meeting_services.request_excuse(
+        self.excuse = request_excuse(
             meeting=self.meeting,
             member=self.rng.choice(members),
             reason=self.rng.choice(texts.EXCUSES),
@@ -207,12 +229,12 @@ class Story:
 
     def decide_excuse(self):
         if self.excuse is not None:
-            meeting_services.decide_excuse(
+            meeting_decide_excuse(
                 excuse=self.excuse, accept=True, by=self.run.chair_user
             )
 
     def invite_supervisor(self):
-        meeting_services.add_guest(
+        add_guest(
             meeting=self.meeting,
             name=self.cast.supervisor.full_name,
             role=Guest.Role.SUPERIOR,
@@ -223,9 +245,7 @@ class Story:
     # --- at the meeting ----------------------------------------------------------
 
     def start(self):
-        self.minutes = meeting_services.start_meeting(
-            meeting=self.meeting, by=self.run.chair_user
-        )
+        self.minutes = start_meeting(meeting=self.meeting, by=self.run.chair_user)
         self.meeting.refresh_from_db()
 
     def roll_call(self):
@@ -233,7 +253,7 @@ class Story:
         in the other cells one excused absence now and then, recorded at the roll
         call; an unexcused absence when the departure asks for it (or rarely in a
         large cell); one late arrival; about half to four fifths speak."""
-        rows = meeting_selectors.attendance_rows(self.meeting)
+        rows = attendance_rows(self.meeting)
         keep = {self.run.chair.pk, self.run.taker.pk}
         if self.supervisor_is_member:
             keep.add(self.cast.supervisor.pk)
@@ -264,9 +284,7 @@ class Story:
                 "late": here and row.member_id in late - absent.keys(),
                 "spoke": here and row.member_id in speakers,
             }
-        meeting_services.record_attendance(
-            meeting=self.meeting, rows=data, by=self.run.taker_user
-        )
+        record_attendance(meeting=self.meeting, rows=data, by=self.run.taker_user)
 
     def review_tasks(self):
         day = local_day(self.meeting.starts_at)
@@ -308,9 +326,9 @@ class Story:
             )
 
     def vote(self):
-        rows = meeting_selectors.attendance_rows(self.meeting)
-        voters = meeting_selectors.attendance_stats(rows)["official_present"]
-        meeting_services.record_vote(
+        rows = attendance_rows(self.meeting)
+        voters = attendance_stats(rows)["official_present"]
+        record_vote(
             minutes=self.minutes,
             subject=f"Thông qua nghị quyết tháng {self.month_label()}",
             kind=VoteKind.RESOLUTION,
@@ -321,7 +339,7 @@ class Story:
         )
 
     def write(self, start, end):
-        self.minutes = meeting_services.save_minutes(
+        self.minutes = save_minutes(
             minutes=self.minutes,
             version=self.minutes.version,
             by=self.run.taker_user,
@@ -339,25 +357,17 @@ class Story:
         )
 
     def adopt(self):
-        self.minutes = meeting_services.adopt_minutes(
-            minutes=self.minutes, by=self.run.chair_user
-        )
+        self.minutes = adopt_minutes(minutes=self.minutes, by=self.run.chair_user)
 
     def sign(self):
-        self.minutes = meeting_services.sign_minutes(
-            minutes=self.minutes, user=self.run.taker_user
-        )
+        self.minutes = sign_minutes(minutes=self.minutes, user=self.run.taker_user)
         if self.run.chair_user != self.run.taker_user:
-            self.minutes = meeting_services.sign_minutes(
-                minutes=self.minutes, user=self.run.chair_user
-            )
+            self.minutes = sign_minutes(minutes=self.minutes, user=self.run.chair_user)
 
     # --- after the meeting -------------------------------------------------------
 
     def lock(self):
-        self.minutes = meeting_services.lock_minutes(
-            minutes=self.minutes, by=self.run.chair_user
-        )
+        self.minutes = lock_minutes(minutes=self.minutes, by=self.run.chair_user)
         self.meeting.refresh_from_db()
 
     def score(self):
@@ -369,7 +379,7 @@ class Story:
         )
 
     def issue_resolution(self):
-        meeting_services.issue_resolution(
+        meeting_issue_resolution(
             meeting=self.meeting,
             title=f"Nghị quyết chi bộ tháng {self.month_label()}",
             text=self.conclusion(),
@@ -377,14 +387,10 @@ class Story:
         )
 
     def render(self):
-        self.rendered = len(
-            pdf_services.render_pending(cell_id=self.run.cell.pk).rendered
-        )
+        self.rendered = len(render_pending(cell_id=self.run.cell.pk).rendered)
 
     def submit(self):
-        self.meeting = meeting_services.submit_minutes(
-            meeting=self.meeting, by=self.run.chair_user
-        )
+        self.meeting = submit_minutes(meeting=self.meeting, by=self.run.chair_user)
 
     def rate_members(self):
         sheet = selectors.monthly_sheet(self.meeting)["sheet"]
@@ -421,7 +427,7 @@ class Story:
         for rec in self.report.recommendations.all():
             services.respond_recommendation(
                 recommendation=rec,
-                status="in_progress",
+                status=RecommendationStatus.IN_PROGRESS,
                 response="",
                 by=self.cast.users["committee"],
             )
@@ -433,7 +439,7 @@ class Story:
             )
             services.respond_recommendation(
                 recommendation=rec,
-                status="resolved",
+                status=RecommendationStatus.RESOLVED,
                 response=response,
                 by=self.cast.users["committee"],
             )
@@ -444,7 +450,7 @@ class Story:
         return None
 
     def return_minutes(self):
-        self.meeting = meeting_services.review_minutes(
+        self.meeting = review_minutes(
             meeting=self.meeting,
             accept=False,
             comment=texts.RETURN_COMMENT,
@@ -452,15 +458,15 @@ class Story:
         )
 
     def answer_return(self):
-        addendum = meeting_services.add_addendum(
+        addendum = add_addendum(
             minutes=self.minutes, text=texts.ADDENDUM, by=self.run.chair_user
         )
-        meeting_services.sign_addendum(addendum=addendum, user=self.run.taker_user)
+        sign_addendum(addendum=addendum, user=self.run.taker_user)
         if self.run.chair_user != self.run.taker_user:
-            meeting_services.sign_addendum(addendum=addendum, user=self.run.chair_user)
+            sign_addendum(addendum=addendum, user=self.run.chair_user)
 
     def acknowledge(self):
-        self.meeting = meeting_services.review_minutes(
+        self.meeting = review_minutes(
             meeting=self.meeting, accept=True, comment="", by=self.reviewer()
         )
 
@@ -473,12 +479,12 @@ class Story:
         by_id = {m.pk: m for m in self.run.members}
         return [
             by_id[r.member_id]
-            for r in meeting_selectors.attendance_rows(self.meeting)
+            for r in attendance_rows(self.meeting)
             if r.status == AttendanceStatus.PRESENT and r.member_id in by_id
         ]
 
     def topic(self):
-        quarter = (self.meeting.planned_date.month - 1) // 3 + 1
+        quarter = meetings_domain.quarter_of(self.meeting.planned_date.month)
         return texts.THEMATIC_TOPICS[quarter]
 
     def conclusion(self):
@@ -502,7 +508,7 @@ class Story:
         }
 
     def items(self):
-        rows = meeting_selectors.attendance_rows(self.meeting)
+        rows = attendance_rows(self.meeting)
         speakers = [r.member.full_name for r in rows if r.spoke]
         briefer = self.meeting.news_briefer or self.run.chair
         presenter = self.meeting.presenter or self.run.chair

@@ -18,7 +18,6 @@ THEMATIC_TOPICS = {
     3: "Chuyển đổi số trong công tác đảng và ở cơ sở",
     4: "Phòng, chống tham nhũng, lãng phí, tiêu cực",
 }
-HO_CHI_MINH_QUARTER = 2
 COMBINED_TOPIC = "Sinh hoạt thường kỳ kết hợp chuyên đề “{topic}”"
 MERGED_REASON = "Sinh hoạt chuyên đề kết hợp với sinh hoạt thường kỳ tháng {month}"
 

@@ -4,7 +4,7 @@ the current period, and one cell's inspections."""
 from django.db.models import Count, Max, Q
 
 from evaluations.models import Inspection
-from members.api import selectors as member_selectors
+from members.api import effective_rules
 from members.models import Organization, OrgKind, RuleKey
 
 from .rules import inspection_period
@@ -12,7 +12,7 @@ from .rules import inspection_period
 
 def period_months(org, on):
     """The inspection period in force for `org` (a setting; 6 when unusable)."""
-    value = member_selectors.effective_rules(org, on=on)[RuleKey.INSPECTION_MONTHS]
+    value = effective_rules(org, on=on)[RuleKey.INSPECTION_MONTHS]
     months = int(value["value"])
     return months if months >= 1 and 12 % months == 0 else 6
 

@@ -12,8 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from evaluations.lessons import selectors as lesson_selectors
 from evaluations.models import Inspection
 from meetings.domain import HELD_STATES
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    apply_errors,
+    can_manage_tree,
+    get_organization_for_user,
+    get_scope,
+    reach_q,
+)
 from members.models import Member
 
 from . import selectors, services
@@ -22,7 +27,7 @@ from .forms import InspectionForm
 
 @require_GET
 def inspection_overview(request, pk):
-    committee = member_selectors.get_organization_for_user(request.user, pk)
+    committee = get_organization_for_user(request.user, pk)
     if not committee.is_committee:
         raise Http404
     context = selectors.inspection_overview(committee, on=timezone.localdate())
@@ -35,15 +40,15 @@ def inspection_overview(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def cell_inspections(request, pk):
-    cell = member_selectors.get_organization_for_user(request.user, pk)
+    cell = get_organization_for_user(request.user, pk)
     if not cell.is_cell:
         raise Http404
-    scope = member_selectors.get_scope(request.user)
-    can_record = permissions.can_manage_tree(scope, cell)
+    scope = get_scope(request.user)
+    can_record = can_manage_tree(scope, cell)
     form = InspectionForm(
         request.POST or None,
         inspectors=Member.objects.filter(
-            member_selectors.reach_q(scope, prefix="organization__"), is_active=True
+            reach_q(scope, prefix="organization__"), is_active=True
         ).order_by("full_name")
         if can_record
         else Member.objects.none(),
@@ -79,7 +84,7 @@ def inspection_detail(request, pk):
     inspection = Inspection.objects.select_related("cell").filter(pk=pk).first()
     if inspection is None:
         raise Http404
-    member_selectors.get_organization_for_user(request.user, inspection.cell_id)
+    get_organization_for_user(request.user, inspection.cell_id)
     return redirect("evaluations:cell-inspections", inspection.cell_id)
 
 
@@ -87,7 +92,7 @@ def inspection_detail(request, pk):
 def quality_panel(request, pk):
     """The compliance dashboard's panel (loaded after the page): cells not inspected
     in the current period, and the year's model meetings and lessons."""
-    committee = member_selectors.get_organization_for_user(request.user, pk)
+    committee = get_organization_for_user(request.user, pk)
     if not committee.is_committee:
         raise Http404
     today = timezone.localdate()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import domain
 from evaluations.models import LessonPromise, LessonSession, PeerFeedback, SessionKind
-from meetings.api import model_meeting_selectors as model_selectors
+from meetings.api import committee_officials
 from meetings.domain import HELD_STATES
 
 
@@ -36,9 +36,7 @@ def open_session(*, committee, kind, held_on, chair, model_meetings, place="", b
             raise ValidationError(
                 {"model_meetings": _("Lessons are drawn from model meetings held.")}
             )
-    officials = {
-        p.member_id for p in model_selectors.committee_officials(committee, on=held_on)
-    }
+    officials = {p.member_id for p in committee_officials(committee, on=held_on)}
     if chair.pk not in officials:
         raise ValidationError({"chair": _("The chair is a member of the committee.")})
     session = LessonSession(

@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import LessonPromise, LessonSession
-from meetings.api import model_meeting_selectors as model_selectors
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from meetings.api import committee_officials
+from members.api import (
+    apply_errors,
+    can_manage_tree,
+    can_read_org,
+    can_run_meetings,
+    get_organization_for_user,
+    get_scope,
+)
 from members.models import Member
 
 from . import selectors, services
@@ -28,14 +34,14 @@ def _year(request):
 
 
 def _committee(user, pk):
-    committee = member_selectors.get_organization_for_user(user, pk)
+    committee = get_organization_for_user(user, pk)
     if not committee.is_committee:
         raise Http404
     return committee
 
 
 def _session_form(committee, year, data=None):
-    officials = model_selectors.committee_officials(committee, on=timezone.localdate())
+    officials = committee_officials(committee, on=timezone.localdate())
     return SessionForm(
         data,
         chairs=Member.objects.filter(pk__in=[p.member_id for p in officials]),
@@ -46,8 +52,8 @@ def _session_form(committee, year, data=None):
 @require_http_methods(["GET", "POST"])
 def lesson_sessions(request, pk):
     committee = _committee(request.user, pk)
-    scope = member_selectors.get_scope(request.user)
-    can_open = permissions.can_manage_tree(scope, committee)
+    scope = get_scope(request.user)
+    can_open = can_manage_tree(scope, committee)
     year = _year(request)
     form = _session_form(committee, year, request.POST or None)
     if request.method == "POST":
@@ -85,11 +91,11 @@ def get_session_for_user(user, pk):
     )
     if session is None:
         raise Http404
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     invitation = selectors.own_invitation(session, scope.member_id)
-    if not permissions.can_read_org(scope, session.committee) and invitation is None:
+    if not can_read_org(scope, session.committee) and invitation is None:
         raise Http404
-    can_conclude = permissions.can_manage_tree(scope, session.committee)
+    can_conclude = can_manage_tree(scope, session.committee)
     return session, invitation, can_conclude
 
 
@@ -186,10 +192,10 @@ def lesson_conclude(request, pk):
 @require_POST
 def promise_apply(request, pk):
     promise = LessonPromise.objects.select_related("cell").filter(pk=pk).first()
-    scope = member_selectors.get_scope(request.user)
-    if promise is None or not permissions.can_read_org(scope, promise.cell):
+    scope = get_scope(request.user)
+    if promise is None or not can_read_org(scope, promise.cell):
         raise Http404
-    if not permissions.can_run_meetings(scope, promise.cell):
+    if not can_run_meetings(scope, promise.cell):
         raise PermissionDenied
     form = ApplyForm(request.POST)
     meeting = None

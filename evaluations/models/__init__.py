@@ -7,7 +7,7 @@ from .lessons import LessonPromise, LessonSession, PeerFeedback, SessionKind
 from .ratings import AnnualRating, MonthlyRating, RatingLevel
 from .reports import Recommendation, RecommendationStatus, SupervisionReport
 from .rollup import FIGURE_FIELDS, CellMonth, CellPeriod, RollupDirty
-from .scores import QualityScore, Rubric, RubricChoice, ScoreRole
+from .scores import QualityBand, QualityScore, Rubric, RubricChoice, ScoreRole
 from .tasks import Task, TaskOutcome
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "LessonSession",
     "MonthlyRating",
     "PeerFeedback",
+    "QualityBand",
     "QualityScore",
     "RatingLevel",
     "Recommendation",

@@ -10,6 +10,8 @@ from chibo.validators import single_line
 from meetings.models import Meeting, ModelMeeting, ModelMeetingInvitation
 from members.models import Member, Organization, TimeStamped, User
 
+from .scores import QualityBand
+
 
 class SessionKind(models.TextChoices):
     ON_SITE = "on_site", _("On-site, right after the model meeting")
@@ -96,6 +98,10 @@ class PeerFeedback(TimeStamped):
 
     def __str__(self):
         return f"{self.invitation_id}@{self.session_id}"
+
+    @property
+    def band_label(self):
+        return QualityBand.label_of(self.band)
 
 
 class LessonPromise(TimeStamped):

@@ -5,15 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from evaluations import domain
+from meetings.models import AttendanceStatus, Meeting
 from members.models import Member, Organization, TimeStamped, User
 
 
 class RatingLevel(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellently completed")
-    GOOD = "good", _("Well completed")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Not completed")
+    EXCELLENT = domain.EXCELLENT, _("Excellently completed")
+    GOOD = domain.GOOD, _("Well completed")
+    COMPLETED = domain.COMPLETED, _("Completed")
+    NOT_COMPLETED = domain.NOT_COMPLETED, _("Not completed")
 
 
 class MonthlyRating(TimeStamped):
@@ -53,6 +54,12 @@ class MonthlyRating(TimeStamped):
 
     def __str__(self):
         return f"{self.member_id} {self.month:%m/%Y}: {self.level}"
+
+    @property
+    def attendance_label(self):
+        """The member's attendance in the month's facts, as its label."""
+        status = self.facts.get("attendance", "")
+        return AttendanceStatus(status).label if status in AttendanceStatus else status
 
 
 class AnnualRating(TimeStamped):

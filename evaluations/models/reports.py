@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import domain
 from meetings.models import Meeting
 from members.models import Member, Organization, TimeStamped, User
 
@@ -58,10 +59,10 @@ class SupervisionReport(TimeStamped):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
-    REJECTED = "rejected", _("Rejected")
+    OPEN = domain.OPEN, _("Open")
+    IN_PROGRESS = domain.IN_PROGRESS, _("In progress")
+    RESOLVED = domain.RESOLVED, _("Resolved")
+    REJECTED = domain.REJECTED, _("Rejected")
 
 
 class Recommendation(TimeStamped):

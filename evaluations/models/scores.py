@@ -4,6 +4,7 @@ scores given by a cell or a supervisor (DOMAIN.md §6)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import domain
 from meetings.models import Meeting
 from members.models import Organization, TimeStamped, User
 
@@ -40,6 +41,10 @@ class Rubric(TimeStamped):
     def __str__(self):
         return f"{self.name} (v{self.version})"
 
+    @property
+    def is_checklist(self):
+        return self.kind == self.Kind.CHECKLIST
+
 
 class RubricChoice(TimeStamped):
     """The rubric an organisation (and everything below it) scores with, from a date.
@@ -68,6 +73,20 @@ class RubricChoice(TimeStamped):
 class ScoreRole(models.TextChoices):
     SELF = "self", _("Cell's self-score")
     SUPERVISOR = "supervisor", _("Supervisor's score")
+
+
+class QualityBand(models.TextChoices):
+    """The §6 bands of a meeting score, for their labels (scores store the value)."""
+
+    GOOD = domain.BAND_GOOD, _("Good")
+    FAIR = domain.BAND_FAIR, _("Fair")
+    AVERAGE = domain.BAND_AVERAGE, _("Average")
+    POOR = domain.BAND_POOR, _("Poor")
+
+    @classmethod
+    def label_of(cls, band):
+        """The label of a stored band value ("" when there is none)."""
+        return cls(band).label if band else ""
 
 
 class QualityScore(TimeStamped):
@@ -101,6 +120,10 @@ class QualityScore(TimeStamped):
 
     def __str__(self):
         return f"{self.meeting_id} {self.role}: {self.percent}"
+
+    @property
+    def band_label(self):
+        return QualityBand.label_of(self.band)
 
     @property
     def is_rescaled(self):

@@ -3,15 +3,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import domain
 from meetings.models import Meeting
 from members.models import Member, Organization, TimeStamped, User
 
 
 class TaskOutcome(models.TextChoices):
-    DONE_ON_TIME = "done_on_time", _("Done on time")
-    DONE_LATE = "done_late", _("Done late")
-    NOT_DONE = "not_done", _("Not done")
-    EXCEEDED = "exceeded", _("Done beyond requirements")
+    DONE_ON_TIME = domain.DONE_ON_TIME, _("Done on time")
+    DONE_LATE = domain.DONE_LATE, _("Done late")
+    NOT_DONE = domain.NOT_DONE, _("Not done")
+    EXCEEDED = domain.EXCEEDED, _("Done beyond requirements")
 
 
 class Task(TimeStamped):

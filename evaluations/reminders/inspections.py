@@ -11,11 +11,18 @@ from django.utils import timezone
 
 from evaluations.inspections.rules import inspection_period
 from evaluations.models import Inspection
-from meetings.api import notify
+from meetings.api import (
+    ReminderWork,
+    in_sending_hours,
+    register_reminder_kinds,
+    rules_for_cells,
+    supervisors_of,
+    unique_members,
+)
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind
-from members.models import Organization, RuleKey
+from members.models import Organization, OrgKind, RuleKey
 
 PREFIX = "inspection:"
 
@@ -60,12 +67,12 @@ def _inspected(pairs):
 def due_inspection_work(now):
     """The Work of every cell whose inspection is due this month: five queries."""
     local = timezone.localtime(now)
-    if not notify.in_sending_hours(local):
+    if not in_sending_hours(local):
         return []
     today = local.date()
-    supervisors = notify.supervisors_of(
+    supervisors = supervisors_of(
         Organization.objects.filter(
-            kind="cell", is_active=True, supervisions__isnull=False
+            kind=OrgKind.CELL, is_active=True, supervisions__isnull=False
         )
         .values_list("pk", flat=True)
         .distinct(),
@@ -74,7 +81,7 @@ def due_inspection_work(now):
     if not supervisors:
         return []
     cells = Organization.objects.filter(pk__in=list(supervisors)).only("id", "path")
-    rules = notify.rules_for_cells(cells, on=today, keys=(RuleKey.INSPECTION_MONTHS,))
+    rules = rules_for_cells(cells, on=today, keys=(RuleKey.INSPECTION_MONTHS,))
     due = {}
     for cell in cells:
         start, end = inspection_period(
@@ -100,11 +107,11 @@ def due_inspection_work(now):
     }
     done = _inspected(set(due))
     return [
-        notify.Work(
+        ReminderWork(
             Kind.INSPECTION_DUE,
             inspection_subject(cell_id, start),
             None,
-            notify.unique_members(people),
+            unique_members(people),
         )
         for (cell_id, start), people in due.items()
         if (cell_id, start) not in done
@@ -115,7 +122,7 @@ def inspection_contexts(subjects):
     """{subject: template context}: the cell and the period."""
     parsed = {s: parse_subject(s) for s in subjects}
     cells = Organization.objects.in_bulk([p[0] for p in parsed.values() if p])
-    rules = notify.rules_for_cells(
+    rules = rules_for_cells(
         cells.values(), on=timezone.localdate(), keys=(RuleKey.INSPECTION_MONTHS,)
     )
     contexts = {}
@@ -144,7 +151,7 @@ def still_uninspected(subjects):
 
 def register():
     """Plug inspection reminders into the meetings scanner (EvaluationsConfig.ready)."""
-    return notify.register(
+    return register_reminder_kinds(
         (Kind.INSPECTION_DUE,),
         find=due_inspection_work,
         context=inspection_contexts,

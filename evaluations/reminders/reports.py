@@ -14,16 +14,24 @@ from django.utils import timezone
 
 from evaluations.domain import report_due_date
 from evaluations.models import SupervisionReport
-from meetings.api import notify
+from meetings.api import (
+    REMINDER_LOOKBACK_DAYS,
+    ReminderWork,
+    in_sending_hours,
+    register_reminder_kinds,
+    report_reminder_kind,
+    rules_for_cells,
+    supervisors_of,
+)
 from meetings.domain import HELD_STATES
 from meetings.models import Meeting
 from meetings.models import NotificationKind as Kind
 from members.models import RuleKey
 
-LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
+LOOKBACK = timedelta(days=REMINDER_LOOKBACK_DAYS)  # overdue nags stop after this
 # A report is due at the latest by the deadline day of the next month: meetings
 # older than this can no longer be due or overdue within LOOKBACK.
-WINDOW = timedelta(days=31 + 31 + notify.LOOKBACK_DAYS)
+WINDOW = timedelta(days=31 + 31 + REMINDER_LOOKBACK_DAYS)
 PREFIX = "report:"
 
 
@@ -46,7 +54,7 @@ def report_kind(*, today, deadline, days_before):
     """REPORT_DUE / REPORT_OVERDUE for an unfiled report, capped at LOOKBACK."""
     if today > deadline + LOOKBACK:
         return None
-    return notify.report_reminder_kind(
+    return report_reminder_kind(
         today=today, deadline=deadline, filed=False, days_before=days_before
     )
 
@@ -65,7 +73,7 @@ def _filed(pairs):
 def due_report_work(now):
     """The Work of every supervisor report due or overdue at `now`: four queries."""
     local = timezone.localtime(now)
-    if not notify.in_sending_hours(local):
+    if not in_sending_hours(local):
         return []
     today = local.date()
     meetings = list(
@@ -79,12 +87,12 @@ def due_report_work(now):
     )
     if not meetings:
         return []
-    rules = notify.rules_for_cells(
+    rules = rules_for_cells(
         {m.cell for m in meetings},
         on=today,
         keys=(RuleKey.REPORT_DEADLINE_DAY, RuleKey.REPORT_REMINDER_DAYS),
     )
-    supervisors = notify.supervisors_of({m.cell_id for m in meetings}, on=today)
+    supervisors = supervisors_of({m.cell_id for m in meetings}, on=today)
     due = []
     for meeting in meetings:
         cell_rules = rules[meeting.cell_id]
@@ -101,7 +109,7 @@ def due_report_work(now):
             due += [(meeting.pk, s, kind) for s in supervisors.get(meeting.cell_id, ())]
     filed = _filed({(m, s) for m, s, _k in due})
     return [
-        notify.Work(kind, report_subject(m, s), None, (s,))
+        ReminderWork(kind, report_subject(m, s), None, (s,))
         for m, s, kind in due
         if (m, s) not in filed
     ]
@@ -113,7 +121,7 @@ def report_contexts(subjects):
     meetings = Meeting.objects.select_related("cell").in_bulk(
         [p[0] for p in parsed.values() if p]
     )
-    rules = notify.rules_for_cells(
+    rules = rules_for_cells(
         {m.cell for m in meetings.values()},
         on=timezone.localdate(),
         keys=(RuleKey.REPORT_DEADLINE_DAY,),
@@ -146,7 +154,7 @@ def still_unfiled(subjects):
 
 def register():
     """Plug report reminders into the meetings scanner (EvaluationsConfig.ready)."""
-    return notify.register(
+    return register_reminder_kinds(
         (Kind.REPORT_DUE, Kind.REPORT_OVERDUE),
         find=due_report_work,
         context=report_contexts,

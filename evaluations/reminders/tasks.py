@@ -12,12 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Task
-from meetings.api import notify
+from meetings.api import (
+    REMINDER_HORIZON,
+    REMINDER_LOOKBACK_DAYS,
+    ReminderWork,
+    in_sending_hours,
+    register_reminder_kinds,
+    rules_for_cells,
+    unique_members,
+)
 from meetings.models import NotificationKind as Kind
 from members.models import Member, RuleKey
 
-LOOKBACK = timedelta(days=notify.LOOKBACK_DAYS)  # overdue nags stop after this
-HORIZON = notify.HORIZON  # task_reminder_days, like every "days before" rule, ≤ 30
+LOOKBACK = timedelta(days=REMINDER_LOOKBACK_DAYS)  # overdue nags stop after this
+HORIZON = REMINDER_HORIZON  # task_reminder_days, like every "days before" rule, ≤ 30
 PREFIX = "task:"
 
 
@@ -53,7 +61,7 @@ def _open_tasks():
 def due_task_work(now):
     """The Work of every open task whose reminder is due at `now`: four queries."""
     local = timezone.localtime(now)
-    if not notify.in_sending_hours(local):
+    if not in_sending_hours(local):
         return []
     today = local.date()
     tasks = list(
@@ -64,7 +72,7 @@ def due_task_work(now):
     )
     if not tasks:
         return []
-    rules = notify.rules_for_cells(
+    rules = rules_for_cells(
         {t.cell for t in tasks}, on=today, keys=(RuleKey.TASK_REMINDER_DAYS,)
     )
     assignees = {}
@@ -94,12 +102,12 @@ def due_task_work(now):
             deadline=task.deadline,
             days_before=int(rules[task.cell_id][RuleKey.TASK_REMINDER_DAYS]),
         )
-        people = notify.unique_members(
+        people = unique_members(
             assignees.get(task.pk, ()), group_members.get(task.party_group_id, ())
         )
         if kind and people:
             works.append(
-                notify.Work(kind, task_subject(task.pk, task.deadline), None, people)
+                ReminderWork(kind, task_subject(task.pk, task.deadline), None, people)
             )
     return works
 
@@ -138,7 +146,7 @@ def still_open(subjects):
 
 def register():
     """Plug task reminders into the meetings scanner (EvaluationsConfig.ready)."""
-    return notify.register(
+    return register_reminder_kinds(
         (Kind.TASK_DUE, Kind.TASK_OVERDUE),
         find=due_task_work,
         context=task_contexts,

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from meetings.models import GroupMeeting
-from members.api import selectors as member_selectors
+from members.api import current_q
 from members.models import OFFICER_ROLES, Member, Organization, OrgKind
 
 
@@ -29,7 +29,7 @@ def cell_group_meetings(cell):
 def cell_committee(cell):
     """Current holders of the cell's offices (one query)."""
     return Member.objects.filter(
-        member_selectors.current_q("positions__"),
+        current_q("positions__"),
         positions__organization=cell,
         positions__role__in=list(OFFICER_ROLES),
     ).distinct()

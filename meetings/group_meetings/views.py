@@ -8,8 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    apply_errors,
+    can_run_meetings,
+    get_organization_for_user,
+    get_scope,
+)
 from members.models import Member
 
 from . import selectors, services
@@ -18,11 +22,11 @@ from .forms import GroupMeetingForm
 
 @require_http_methods(["GET", "POST"])
 def group_meetings(request, pk):
-    cell = member_selectors.get_organization_for_user(request.user, pk)
+    cell = get_organization_for_user(request.user, pk)
     if not cell.is_cell:
         raise Http404
-    scope = member_selectors.get_scope(request.user)
-    can_record = permissions.can_run_meetings(scope, cell)
+    scope = get_scope(request.user)
+    can_record = can_run_meetings(scope, cell)
     form = GroupMeetingForm(
         request.POST or None,
         groups=selectors.groups_of(cell),

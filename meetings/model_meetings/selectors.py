@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 
 from meetings.domain import HELD_STATES
 from meetings.models import InvitationRole, ModelMeeting, ModelMeetingInvitation
-from members.api import selectors as member_selectors
+from members.api import current_q
 from members.models import (
     OFFICER_ROLES,
     CellType,
@@ -85,7 +85,7 @@ def peer_officers(model_meeting, *, on):
     (one query)."""
     positions = (
         Position.objects.filter(
-            member_selectors.current_q(on=on),
+            current_q(on=on),
             role__in=list(PEER_ROLES),
             member__is_active=True,
             organization__kind=OrgKind.CELL,
@@ -105,7 +105,7 @@ def committee_officials(committee, *, on):
     seen, found = set(), []
     for position in (
         Position.objects.filter(
-            member_selectors.current_q(on=on),
+            current_q(on=on),
             organization=committee,
             role__in=list(OFFICER_ROLES),
             member__is_active=True,

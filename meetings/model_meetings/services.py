@@ -18,7 +18,7 @@ from meetings.models import (
     ModelMeeting,
     ModelMeetingInvitation,
 )
-from members.api import selectors as member_selectors
+from members.api import effective_rules
 from members.models import COMMITTEE_KINDS, OrgKind
 
 from . import selectors as model_selectors
@@ -30,7 +30,7 @@ def _regular_meeting(cell, year, month, *, topic, by):
     slot = domain.slot_for(MeetingKind.REGULAR, year, month)
     meeting = Meeting.objects.filter(cell=cell, plan_slot=slot).first()
     if meeting is None:
-        rules = member_selectors.effective_rules(cell, on=date(year, month, 1))
+        rules = effective_rules(cell, on=date(year, month, 1))
         holidays = selectors.public_holidays(year) | selectors.public_holidays(year + 1)
         day = domain.planned_meeting_date(
             year,

@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meetings.models import ModelMeeting
-from members.api import apply_errors, permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    apply_errors,
+    can_manage_tree,
+    can_read_org,
+    can_run_meetings,
+    get_organization_for_user,
+    get_scope,
+)
 
 from . import selectors, services
 from .forms import InvitationForm, InviteeAttendanceForm, ModelMeetingForm
@@ -27,11 +33,11 @@ def _year(request):
 
 @require_http_methods(["GET", "POST"])
 def model_plan(request, pk):
-    committee = member_selectors.get_organization_for_user(request.user, pk)
+    committee = get_organization_for_user(request.user, pk)
     if not committee.is_committee:
         raise Http404
-    scope = member_selectors.get_scope(request.user)
-    can_plan = permissions.can_manage_tree(scope, committee)
+    scope = get_scope(request.user)
+    can_plan = can_manage_tree(scope, committee)
     year = _year(request)
     form = ModelMeetingForm(
         request.POST or None, cells=selectors.subtree_cells(committee)
@@ -76,20 +82,20 @@ def get_model_meeting_for_user(user, pk, *, action="read"):
     )
     if entry is None:
         raise Http404
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     readable = (
-        permissions.can_read_org(scope, entry.committee)
-        or permissions.can_read_org(scope, entry.cell)
+        can_read_org(scope, entry.committee)
+        or can_read_org(scope, entry.cell)
         or entry.invitations.filter(member_id=scope.member_id or 0).exists()
     )
     if not readable:
         raise Http404
     checks = {
         "read": lambda: True,
-        "invite": lambda: permissions.can_manage_tree(scope, entry.committee),
+        "invite": lambda: can_manage_tree(scope, entry.committee),
         "attendance": lambda: (
-            permissions.can_manage_tree(scope, entry.committee)
-            or permissions.can_run_meetings(scope, entry.cell)
+            can_manage_tree(scope, entry.committee)
+            or can_run_meetings(scope, entry.cell)
         ),
     }
     if not checks[action]():
@@ -98,10 +104,10 @@ def get_model_meeting_for_user(user, pk, *, action="read"):
 
 
 def _detail_context(request, entry, *, invite_form=None, attendance_form=None):
-    scope = member_selectors.get_scope(request.user)
+    scope = get_scope(request.user)
     invitations = selectors.model_meeting_detail(entry)
-    can_invite = permissions.can_manage_tree(scope, entry.committee)
-    can_attendance = can_invite or permissions.can_run_meetings(scope, entry.cell)
+    can_invite = can_manage_tree(scope, entry.committee)
+    can_attendance = can_invite or can_run_meetings(scope, entry.cell)
     officials = selectors.committee_officials(entry.committee, on=timezone.localdate())
     return {
         "entry": entry,

@@ -4,18 +4,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chibo.validators import single_line
+from meetings import domain
 from members.models import Member
 
 from .meeting import Meeting
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", _("Present")
-    ABSENT_EXCUSED = "absent_excused", _("Absent with reason")
-    ABSENT_UNEXCUSED = "absent_unexcused", _("Absent without reason")
-    EXEMPT = "exempt", _("Exempted")
-    AWAY = "away", _("Away (transferred out / on duty)")
-    SUSPENDED = "suspended", _("Suspended from party activities")
+    PRESENT = domain.PRESENT, _("Present")
+    ABSENT_EXCUSED = domain.ABSENT_EXCUSED, _("Absent with reason")
+    ABSENT_UNEXCUSED = domain.ABSENT_UNEXCUSED, _("Absent without reason")
+    EXEMPT = domain.EXEMPT, _("Exempted")
+    AWAY = domain.AWAY, _("Away (transferred out / on duty)")
+    SUSPENDED = domain.SUSPENDED, _("Suspended from party activities")
 
 
 class Attendance(models.Model):

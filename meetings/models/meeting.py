@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.validators import single_line
+from meetings import domain
 from members.models import Member, Organization, TimeStamped, User
 
 from .plan import MeetingKind, MeetingState
@@ -116,6 +117,16 @@ class Meeting(TimeStamped):
     @property
     def is_cancelled(self):
         return self.state == MeetingState.CANCELLED
+
+    @property
+    def is_returned(self):
+        """The superior committee returned the minutes for an addendum."""
+        return self.state == MeetingState.RETURNED
+
+    @property
+    def is_thematic(self):
+        """A thematic meeting, or a regular one combined with the thematic one."""
+        return domain.is_thematic(self.kind, combined=self.is_combined)
 
 
 # Reasons the system itself records on a change (stored as these codes).

@@ -129,6 +129,11 @@ class Vote(models.Model):
     def __str__(self):
         return self.subject
 
+    @property
+    def is_admission(self):
+        """An admission or recognition vote (two thirds), not a resolution."""
+        return self.kind == VoteKind.ADMISSION
+
 
 class ReservedOpinion(models.Model):
     vote = models.ForeignKey(

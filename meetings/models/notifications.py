@@ -189,7 +189,13 @@ class NotificationPreference(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(enabled=True)
-                | ~Q(kind__in=["meeting_notice", "rescheduled", "cancelled"]),
+                | ~Q(
+                    kind__in=[
+                        NotificationKind.MEETING_NOTICE,
+                        NotificationKind.RESCHEDULED,
+                        NotificationKind.CANCELLED,
+                    ]
+                ),
                 name="notificationpreference_notices_stay_on",
                 violation_error_message=_("Meeting notices cannot be switched off."),
             ),

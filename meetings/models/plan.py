@@ -4,27 +4,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetings import domain
 from members.models import Organization, TimeStamped
 
 
 class MeetingKind(models.TextChoices):
-    REGULAR = "regular", _("Regular monthly meeting")
-    THEMATIC = "thematic", _("Thematic meeting")
-    EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
-    COMMITTEE = "committee", _("Cell committee meeting")
-    ANNUAL_REVIEW = "annual_review", _("Year-end review")
-    CONGRESS = "congress", _("Cell congress")
+    REGULAR = domain.REGULAR, _("Regular monthly meeting")
+    THEMATIC = domain.THEMATIC, _("Thematic meeting")
+    EXTRAORDINARY = domain.EXTRAORDINARY, _("Extraordinary meeting")
+    COMMITTEE = domain.COMMITTEE, _("Cell committee meeting")
+    ANNUAL_REVIEW = domain.ANNUAL_REVIEW, _("Year-end review")
+    CONGRESS = domain.CONGRESS, _("Cell congress")
 
 
 class MeetingState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    NOTIFIED = "notified", _("Notified")
-    HELD = "held", _("Held")
-    LOCKED = "locked", _("Minutes locked")
-    SUBMITTED = "submitted", _("Submitted")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    RETURNED = "returned", _("Returned for an addendum")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = domain.PLANNED, _("Planned")
+    NOTIFIED = domain.NOTIFIED, _("Notified")
+    HELD = domain.HELD, _("Held")
+    LOCKED = domain.LOCKED, _("Minutes locked")
+    SUBMITTED = domain.SUBMITTED, _("Submitted")
+    ACKNOWLEDGED = domain.ACKNOWLEDGED, _("Acknowledged")
+    RETURNED = domain.RETURNED, _("Returned for an addendum")
+    CANCELLED = domain.CANCELLED, _("Cancelled")
 
 
 class AgendaTemplate(TimeStamped):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from meetings.models import Delivery, Guest, Meeting
-from members.api import selectors as member_selectors
+from members.api import current_q, member_flags_annotations, rules_for_paths
 from members.models import OFFICER_ROLES, Member, Position, SupervisionAssignment
 
 from .rules import OFFICERS_ONLY_KINDS, OFFSET_KEYS, Kind, meeting_subject
@@ -15,7 +15,7 @@ from .rules import OFFICERS_ONLY_KINDS, OFFSET_KEYS, Kind, meeting_subject
 def rules_for_cells(cells, *, on, keys=OFFSET_KEYS):
     """{cell id: {key: value}} for `keys`, resolved like
     `members.selectors.effective_rules` for any number of cells in one query."""
-    return member_selectors.rules_for_paths(
+    return rules_for_paths(
         {cell.pk: cell.ancestor_ids or [cell.pk] for cell in cells}, keys, on
     )
 
@@ -57,7 +57,7 @@ def contacts_for(member_ids):
 def required_members(cell_ids, *, on):
     """Active members of the cells minus exempted and away ones on day `on`:
     ({cell id: [member ids]}, {member id: Contact}). One query."""
-    flags = member_selectors.member_flags_annotations(on)
+    flags = member_flags_annotations(on)
     rows = (
         Member.objects.filter(organization_id__in=list(cell_ids), is_active=True)
         .annotate(is_exempt=flags["is_exempt"], is_away=flags["is_away"])
@@ -75,7 +75,7 @@ def officers_of(cell_ids, *, on, roles=OFFICER_ROLES):
     """{cell id: [member ids]} of the current holders of `roles` (one query)."""
     found = defaultdict(list)
     for cell_id, member_id in Position.objects.filter(
-        member_selectors.current_q(on=on),
+        current_q(on=on),
         organization_id__in=list(cell_ids),
         role__in=list(roles),
         member__is_active=True,
@@ -88,7 +88,7 @@ def supervisors_of(cell_ids, *, on):
     """{cell id: [member ids]} of the superior members assigned to follow each cell."""
     found = defaultdict(list)
     for cell_id, member_id in SupervisionAssignment.objects.filter(
-        member_selectors.current_q(on=on), cell_id__in=list(cell_ids)
+        current_q(on=on), cell_id__in=list(cell_ids)
     ).values_list("cell_id", "supervisor_id"):
         found[cell_id].append(member_id)
     return found

@@ -4,8 +4,9 @@ and renders reminders that are not about a meeting.
 An app registers its kinds from its AppConfig.ready(), e.g. the evaluations app's
 task and report reminders (evaluations/reminders/):
 
-    notify.register((Kind.TASK_DUE, Kind.TASK_OVERDUE), find=..., context=...,
-                    still_due=...)
+    register_reminder_kinds(  # meetings.api's name for notify.register
+        (Kind.TASK_DUE, Kind.TASK_OVERDUE), find=..., context=..., still_due=...
+    )
 """
 
 from collections.abc import Callable

@@ -30,7 +30,7 @@ from meetings.models import (
     NotificationPreference,
 )
 from meetings.models.meeting import NOTICES_SENT
-from members.api import audit
+from members.api import audited_update
 
 from .registry import registered_still_due
 from .render import Renderer
@@ -289,7 +289,7 @@ def _mark_meetings_notified(rows):
     wall = timezone.now()
     for meeting_id in planned:
         with transaction.atomic():
-            moved = audit.update(
+            moved = audited_update(
                 Meeting.objects.filter(pk=meeting_id, state=MeetingState.PLANNED),
                 state=MeetingState.NOTIFIED,
                 notified_at=wall,

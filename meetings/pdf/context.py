@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from meetings import domain, hooks, selectors
 from meetings.models import AttendanceStatus, MeetingKind, Minutes, Resolution
-from members.api import selectors as member_selectors
+from members.api import org_ancestors
 from members.models import Position, PositionRole
 
 KIND_SUBTITLES = {
@@ -71,7 +71,7 @@ def percent(fraction):
 def header_context(cell, *, day, number=""):
     """The two header blocks: superior organisation and cell (left), the party and
     the place-and-date line (right). One query (the ancestors)."""
-    ancestors = member_selectors.org_ancestors(cell)
+    ancestors = org_ancestors(cell)
     superior = ancestors[-1] if ancestors else None
     place = next((org.place for org in reversed([*ancestors, cell]) if org.place), "")
     place_date = f"{place}, {vn_date(day)}" if place else vn_date(day).capitalize()
@@ -211,7 +211,7 @@ def minutes_context(meeting, minutes=None):
             "passed": vote.passed,
             "rule": (
                 "tán thành từ hai phần ba trở lên"
-                if vote.kind == "admission"
+                if vote.is_admission
                 else "tán thành quá một nửa"
             ),
             "reserved": [

@@ -20,8 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from meetings import selectors
 from meetings.forms import YearForm
 from meetings.models import MinuteBookJob, Minutes, MinutesPdf
-from members.api import permissions
-from members.api import selectors as member_selectors
+from members.api import (
+    can_manage_tree,
+    can_run_meetings,
+    get_organization_for_user,
+    get_scope,
+    org_ancestors,
+)
 
 from . import services, verify
 from .render import (
@@ -35,10 +40,10 @@ PDF = "application/pdf"
 
 
 def _roles(user, cell):
-    scope = member_selectors.get_scope(user)
+    scope = get_scope(user)
     return {
-        "can_manage": permissions.can_run_meetings(scope, cell),
-        "can_review": permissions.can_manage_tree(scope, cell),
+        "can_manage": can_run_meetings(scope, cell),
+        "can_review": can_manage_tree(scope, cell),
     }
 
 
@@ -129,7 +134,7 @@ def minutes_pdf_retry(request, pk):
 
 
 def _cell_for(user, pk):
-    cell = member_selectors.get_organization_for_user(user, pk)
+    cell = get_organization_for_user(user, pk)
     if not cell.is_cell:
         raise Http404
     return cell
@@ -171,7 +176,7 @@ def _book_page(request, organization, *, scope, title, action):
         {
             "org": organization,
             "cell": organization,
-            "ancestors": member_selectors.org_ancestors(organization),
+            "ancestors": org_ancestors(organization),
             "form": form,
             "jobs": _jobs(request.user, organization, scope),
             "title": title,
@@ -197,7 +202,7 @@ def minute_book(request, pk):
 @require_http_methods(["GET", "POST"])
 def minute_books_export(request, pk):
     """A committee official exports the minute books of every cell below (zip)."""
-    org = member_selectors.get_organization_for_user(request.user, pk, action="tree")
+    org = get_organization_for_user(request.user, pk, action="tree")
     return _book_page(
         request,
         org,
@@ -214,7 +219,7 @@ def _job_for(user, pk):
         pk=pk,
         requested_by=user,
     )
-    member_selectors.get_organization_for_user(user, job.organization_id)
+    get_organization_for_user(user, job.organization_id)
     return job
 
 

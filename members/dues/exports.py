@@ -12,16 +12,11 @@ from django.utils.translation import gettext as _
 from chibo.spreadsheets import append_row
 from members import hooks
 
+from .rules import LineStatus
+
 
 def status_label(status):
-    labels = {
-        "paid": _("Paid"),
-        "unpaid": _("Unpaid"),
-        "partial": _("Partly paid"),
-        "excused": _("Excused"),
-        "exempt": _("Nothing due"),
-    }
-    return labels[status]
+    return str(LineStatus(status).label)
 
 
 def _workbook(title):

@@ -184,8 +184,8 @@ def plan_dues_import(batch):
             except ValueError as error:
                 row.errors.append(str(error))
         if row.values.get("category") in {
-            "insured",
-            "pensioner",
+            DuesCategory.INSURED,
+            DuesCategory.PENSIONER,
         } and not row.values.get("base"):
             row.errors.append(_("Members paying a percentage need the base amount."))
         rows.append(row)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import models
 from django.db.models import (
     BigIntegerField,
     Exists,
@@ -22,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from members import domain
 from members.models import (
@@ -43,6 +45,16 @@ from members.org_settings import default_value
 from members.selectors import effective_rules
 
 EXEMPT_KINDS = (ReliefKind.SOCIAL_PENSION, ReliefKind.HARDSHIP)
+
+
+class LineStatus(models.TextChoices):
+    """Where a member's dues of one month stand (a line of the collection sheet)."""
+
+    PAID = "paid", _("Paid")
+    UNPAID = "unpaid", _("Unpaid")
+    PARTIAL = "partial", _("Partly paid")
+    EXCUSED = "excused", _("Excused")
+    EXEMPT = "exempt", _("Nothing due")
 
 
 def month_end(month):
@@ -88,18 +100,18 @@ class DuesLine:
 
     @property
     def status(self):
-        """paid, unpaid, partial, excused, exempt (nothing due)."""
+        """A LineStatus: paid, unpaid, partial, excused, exempt (nothing due)."""
         if self.due == 0:
-            return "paid" if self.paid > 0 else "exempt"
+            return LineStatus.PAID if self.paid > 0 else LineStatus.EXEMPT
         if self.paid >= self.due:
-            return "paid"
+            return LineStatus.PAID
         if self.excused:
-            return "excused"
-        return "partial" if self.paid > 0 else "unpaid"
+            return LineStatus.EXCUSED
+        return LineStatus.PARTIAL if self.paid > 0 else LineStatus.UNPAID
 
     @property
     def is_unpaid(self):
-        return self.status in {"unpaid", "partial"}
+        return self.status in {LineStatus.UNPAID, LineStatus.PARTIAL}
 
     def get_category_display(self):
         return DuesCategory(self.category).label
@@ -363,7 +375,7 @@ def totals_of(lines):
         totals.due += line.due
         totals.paid += line.paid
         totals.members += 1
-        if line.status == "paid":
+        if line.status == LineStatus.PAID:
             totals.paid_members += 1
         elif line.is_unpaid:
             totals.unpaid_members += 1

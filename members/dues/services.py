@@ -222,7 +222,10 @@ def record_cash_payments(*, cell, month, member_ids, paid_on, by=None):
     wanted = set(member_ids)
     marked = 0
     for line in sheet["lines"]:
-        if line.member.pk not in wanted or line.status in {"paid", "exempt"}:
+        if line.member.pk not in wanted or line.status in {
+            rules.LineStatus.PAID,
+            rules.LineStatus.EXEMPT,
+        }:
             continue
         payment = _payment_for(line, cell, by)
         payment.paid_amount = line.expected

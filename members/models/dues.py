@@ -7,16 +7,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from members import domain
+
 from .base import Period, TimeStamped
 from .member import Member
 from .organization import Organization, OrgKind
 
 
 class DuesCategory(models.TextChoices):
-    INSURED = "insured", _("In compulsory social insurance")
-    PENSIONER = "pensioner", _("Pensioner outside social insurance")
-    STUDENT = "student", _("Pupil or student")
-    OTHER = "other", _("Other")
+    INSURED = domain.INSURED, _("In compulsory social insurance")
+    PENSIONER = domain.PENSIONER, _("Pensioner outside social insurance")
+    STUDENT = domain.STUDENT, _("Pupil or student")
+    OTHER = domain.OTHER_CATEGORY, _("Other")
 
 
 class DuesCategoryPeriod(Period):
@@ -126,7 +128,7 @@ class DuesRelief(TimeStamped):
         ordering = ["-first_month", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="reduction")
+                condition=~Q(kind=ReliefKind.REDUCTION)
                 | Q(percent__in=[30, 50, 70], last_month__isnull=False),
                 name="duesrelief_reduction_percent_and_end",
                 violation_error_message=_(
@@ -134,7 +136,7 @@ class DuesRelief(TimeStamped):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(kind="reduction") | Q(percent=0),
+                condition=Q(kind=ReliefKind.REDUCTION) | Q(percent=0),
                 name="duesrelief_exemption_no_percent",
             ),
             models.CheckConstraint(

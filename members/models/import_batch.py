@@ -43,3 +43,7 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def is_staged(self):
+        return self.status == self.Status.STAGED

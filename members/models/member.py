@@ -6,13 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import domain
+
 from .base import Period, TimeStamped
 from .organization import Organization, OrgKind
 
 
 class MemberStatus(models.TextChoices):
-    PROBATIONARY = "probationary", _("Probationary")
-    OFFICIAL = "official", _("Official")
+    PROBATIONARY = domain.PROBATIONARY, _("Probationary")
+    OFFICIAL = domain.OFFICIAL, _("Official")
 
 
 class Gender(models.TextChoices):
@@ -91,7 +93,8 @@ class Member(TimeStamped):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status="probationary") | Q(official_date__isnull=False),
+                condition=Q(status=MemberStatus.PROBATIONARY)
+                | Q(official_date__isnull=False),
                 name="member_official_has_date",
                 violation_error_message=_(
                     "An official member needs the recognition date."

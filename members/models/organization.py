@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from members import domain
+
 from .base import TimeStamped
 
 PATH_STEP = 8  # digits per level of the materialized path
@@ -16,8 +18,8 @@ class OrgKind(models.TextChoices):
     BLOC_COMMITTEE = "bloc_committee", _("Bloc party committee")
     GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots party committee")
     PARTIAL_COMMITTEE = "partial_committee", _("Partial party committee")
-    CELL = "cell", _("Party cell")
-    PARTY_GROUP = "party_group", _("Party group")
+    CELL = domain.CELL, _("Party cell")
+    PARTY_GROUP = domain.PARTY_GROUP, _("Party group")
 
 
 COMMITTEE_KINDS = frozenset(
@@ -95,7 +97,7 @@ class Organization(TimeStamped):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="cell") | ~Q(cell_type=""),
+                condition=~Q(kind=OrgKind.CELL) | ~Q(cell_type=""),
                 name="organization_cell_has_type",
             ),
         ]
@@ -109,6 +111,10 @@ class Organization(TimeStamped):
     @property
     def is_cell(self):
         return self.kind == OrgKind.CELL
+
+    @property
+    def is_party_group(self):
+        return self.kind == OrgKind.PARTY_GROUP
 
     @property
     def is_committee(self):

@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import add_months, current_month
-from members.models import CellType, Organization, OrgKind
+from evaluations.models import ScoreRole, TaskOutcome
+from meetings.models import AttendanceStatus, MeetingKind, MeetingState
+from members.models import CellType, MemberStatus, Organization, OrgKind
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 CELL_TYPES = [
@@ -295,7 +297,7 @@ class Command(BaseCommand):
                     "",
                     "",
                     "",
-                    "official" if official else "probationary",
+                    MemberStatus.OFFICIAL if official else MemberStatus.PROBATIONARY,
                     date(2000 + rng.randint(0, 24), 3, 3),
                     date(2001 + rng.randint(0, 23), 3, 3) if official else None,
                     True,
@@ -440,10 +442,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         all_members = [pk for rows in roster.values() for pk, _o in rows[:2]]
         outcomes = [
-            ("done_on_time", 70),
-            ("done_late", 10),
-            ("not_done", 10),
-            ("exceeded", 10),
+            (TaskOutcome.DONE_ON_TIME, 70),
+            (TaskOutcome.DONE_LATE, 10),
+            (TaskOutcome.NOT_DONE, 10),
+            (TaskOutcome.EXCEEDED, 10),
         ]
 
         def hold(cell_id, kind, day, discipline, *, combined=False, hcm=False):
@@ -470,11 +472,15 @@ class Command(BaseCommand):
                 submitted = locked + timedelta(hours=rng.randint(0, 30))
                 if submitted > now:
                     submitted = None
-            state = "held"
+            state = MeetingState.HELD
             if locked is not None:
-                state = "locked"
+                state = MeetingState.LOCKED
             if submitted is not None:
-                state = "acknowledged" if rng.random() < 0.7 else "submitted"
+                state = (
+                    MeetingState.ACKNOWLEDGED
+                    if rng.random() < 0.7
+                    else MeetingState.SUBMITTED
+                )
             meeting_id = meetings.add(
                 now,
                 now,
@@ -493,7 +499,9 @@ class Command(BaseCommand):
                 "",
                 "",
                 submitted,
-                submitted + timedelta(days=2) if state == "acknowledged" else None,
+                submitted + timedelta(days=2)
+                if state == MeetingState.ACKNOWLEDGED
+                else None,
                 "",
                 cell_id,
                 start - timedelta(days=3),
@@ -503,16 +511,16 @@ class Command(BaseCommand):
             for member_id, official in roster[cell_id]:
                 r = rng.random()
                 if r < present_p:
-                    status, spoke = "present", rng.random() < spoke_p
+                    status, spoke = AttendanceStatus.PRESENT, rng.random() < spoke_p
                 elif r < present_p + (1 - present_p) * 0.75:
-                    status, spoke = "absent_excused", False
+                    status, spoke = AttendanceStatus.ABSENT_EXCUSED, False
                 elif r < present_p + (1 - present_p) * 0.9:
-                    status, spoke = "absent_unexcused", False
+                    status, spoke = AttendanceStatus.ABSENT_UNEXCUSED, False
                 else:
-                    status, spoke = "exempt", False
+                    status, spoke = AttendanceStatus.EXEMPT, False
                 attendance.add(
                     status,
-                    "Bận công tác" if status == "absent_excused" else "",
+                    "Bận công tác" if status == AttendanceStatus.ABSENT_EXCUSED else "",
                     False,
                     spoke,
                     official,
@@ -548,7 +556,9 @@ class Command(BaseCommand):
                 if rng.random() < 0.86 + 0.14 * discipline:
                     quarter_end = month.month % 3 == 0
                     combined = quarter_end and rng.random() < 0.4
-                    held = hold(cell_id, "regular", day, discipline, combined=combined)
+                    held = hold(
+                        cell_id, MeetingKind.REGULAR, day, discipline, combined=combined
+                    )
                     if held and rng.random() < 0.5 and rubric_id:
                         percent = min(99, max(35, rng.gauss(70 + 25 * discipline, 10)))
                         band = (
@@ -563,7 +573,7 @@ class Command(BaseCommand):
                         scores.add(
                             now,
                             now,
-                            "self",
+                            ScoreRole.SELF,
                             "{}",
                             "{}",
                             percent,
@@ -650,7 +660,7 @@ class Command(BaseCommand):
                     meetings.add(
                         now,
                         now,
-                        "regular",
+                        MeetingKind.REGULAR,
                         "cancelled",
                         "",
                         day,

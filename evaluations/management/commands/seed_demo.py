@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluations.demo import Cast, build_past, past_years
-from meetings.api import services as meeting_services
+from meetings.api import create_meeting
 from meetings.models import MeetingKind, Minutes
-from members.api import services
+from members.api import create_member, create_organization, set_rule
 from members.models import (
     AttachmentDirection,
     CellType,
@@ -167,7 +167,7 @@ class Command(BaseCommand):
         starts_at = now.replace(hour=8, minute=0, second=0, microsecond=0)
         if starts_at < now + timedelta(hours=1):
             starts_at += timedelta(days=1)
-        meeting_services.create_meeting(
+        create_meeting(
             cell=cell,
             kind=MeetingKind.EXTRAORDINARY,
             starts_at=starts_at,
@@ -216,7 +216,7 @@ class Command(BaseCommand):
                     rng.randint(1, 12),
                     rng.randint(1, 28),
                 )
-            member = services.create_member(
+            member = create_member(
                 cell=cell,
                 by=None,
                 full_name=self._name(rng, gender),
@@ -263,49 +263,49 @@ class Command(BaseCommand):
     def _seed(self):
         rng = random.Random(20261103)  # noqa: S311 — demo data, not security
         today = timezone.localdate()
-        province = services.create_organization(
+        province = create_organization(
             parent=None,
             name=ROOT_NAME,
             kind=OrgKind.PROVINCE_COMMITTEE,
             code="TU",
             place="Nghệ An",
         )
-        services.set_rule(
+        set_rule(
             org=province,
             key=RuleKey.MEETING_DAY,
             value=3,
             valid_from=date(2020, 1, 1),
             source="Quy định của Tỉnh ủy (địa phương)",
         )
-        services.set_rule(
+        set_rule(
             org=province,
             key=RuleKey.NOTICE_DAYS,
             value=3,
             valid_from=date(2020, 1, 1),
             source="Quy định của Tỉnh ủy (địa phương)",
         )
-        ward = services.create_organization(
+        ward = create_organization(
             parent=province,
             name="Đảng bộ phường Trường Vinh",
             kind=OrgKind.COMMUNE_COMMITTEE,
             code="ĐU",
             place="Nghệ An",
         )
-        services.set_rule(  # residential cells meet in the evening
+        set_rule(  # residential cells meet in the evening
             org=ward,
             key=RuleKey.MEETING_TIME,
             value="19:30",
             valid_from=date(2020, 1, 1),
             source="Hướng dẫn của Đảng ủy phường",
         )
-        services.set_rule(
+        set_rule(
             org=ward,
             key=RuleKey.MEETING_SHIFT,
             value="next_working_day",
             valid_from=date(2025, 7, 1),
             source="Hướng dẫn của Đảng ủy phường",
         )
-        bloc = services.create_organization(
+        bloc = create_organization(
             parent=province,
             name="Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh",
             kind=OrgKind.BLOC_COMMITTEE,
@@ -314,7 +314,7 @@ class Command(BaseCommand):
         )
         cells = {}
         for name, cell_type, size in WARD_CELLS:
-            cell = services.create_organization(
+            cell = create_organization(
                 parent=ward,
                 name=name,
                 kind=OrgKind.CELL,
@@ -324,10 +324,12 @@ class Command(BaseCommand):
             )
             cells[name] = (
                 cell,
-                self._fill_cell(rng, cell, size, residential=cell_type == "urban"),
+                self._fill_cell(
+                    rng, cell, size, residential=cell_type == CellType.URBAN
+                ),
             )
         for committee_name, committee_cells in BLOC:
-            committee = services.create_organization(
+            committee = create_organization(
                 parent=bloc,
                 name=committee_name,
                 kind=OrgKind.GRASSROOTS_COMMITTEE,
@@ -335,7 +337,7 @@ class Command(BaseCommand):
                 place="Nghệ An",
             )
             for name, cell_type, size in committee_cells:
-                cell = services.create_organization(
+                cell = create_organization(
                     parent=committee,
                     name=name,
                     kind=OrgKind.CELL,
@@ -348,7 +350,7 @@ class Command(BaseCommand):
                     self._fill_cell(rng, cell, size, residential=False),
                 )
         for name, cell_type, size in GRASSROOTS_CELLS:
-            cell = services.create_organization(
+            cell = create_organization(
                 parent=bloc,
                 name=name,
                 kind=OrgKind.CELL,
@@ -377,7 +379,7 @@ class Command(BaseCommand):
         member = plain[0]
         self._user("secretary", secretary)
         self._user("member", member)
-        group = services.create_organization(
+        group = create_organization(
             parent=kp5, name="Tổ đảng số 1", kind=OrgKind.PARTY_GROUP
         )
         Member.objects.filter(pk__in=[m.pk for m in kp5_members[:6]]).update(
@@ -398,7 +400,7 @@ class Command(BaseCommand):
             end=today + timedelta(days=120),
         )
         kp1, kp1_members = cells["Chi bộ Khối phố 1"]
-        attached = services.create_member(
+        attached = create_member(
             cell=kp1,
             by=None,
             full_name="Trịnh Văn Lợi",
@@ -458,7 +460,7 @@ class Command(BaseCommand):
         )
         # A thematic meeting two days ahead: the worker and beat started by
         # `make run` send its notices at once (email files in var/mail/).
-        meeting_services.create_meeting(
+        create_meeting(
             cell=kp5,
             kind=MeetingKind.THEMATIC,
             starts_at=timezone.make_aware(
