@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from meetings import domain as meetings_domain
+from members.domain import roll_standing
 
 __all__ = [
     "AUTO_SOURCES",
@@ -760,38 +761,6 @@ def quota_warning(
 
 
 # --- compliance counts (§8) -----------------------------------------------------------
-
-
-def _in_span(day: date, start: date | None, end: date | None) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
-def roll_standing(
-    *,
-    status: str,
-    official_date: date | None,
-    admission_date: date | None,
-    active: bool,
-    deactivated_on: date | None,
-    attached_in: bool,
-    day: date,
-) -> str | None:
-    """Return a member record's standing on the cell's roll on ``day`` (§8: member
-    counts come from the roster, never from attendance rows): "official",
-    "probationary", or None when the record is not one of the cell's own members
-    that day — not admitted yet, deactivated on or before ``day``, or attached in from
-    elsewhere (the home cell counts them). A recorded admission date later than
-    ``day`` leaves the member out; an official member recognised after ``day`` was
-    probationary then."""
-    if attached_in:
-        return None
-    if admission_date is not None and admission_date > day:
-        return None
-    if not active and (deactivated_on is None or deactivated_on <= day):
-        return None
-    if status == "official" and (official_date is None or official_date <= day):
-        return "official"
-    return "probationary"
 
 
 SPEAKER_GROUPS = ("young", "new", "no_office")

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from meetings import domain as meetings_domain
 from meetings.api import selectors as meeting_selectors
 from meetings.models import (
     Attendance,
@@ -18,7 +17,7 @@ from meetings.models import (
     Minutes,
 )
 from members.api import selectors as member_selectors
-from members.models import Member, RuleKey
+from members.models import RuleKey
 
 from . import domain
 from .models import Task
@@ -43,10 +42,8 @@ def meeting_facts(meeting):
     rows = meeting_selectors.attendance_rows(meeting)
     stats = meeting_selectors.attendance_stats(rows)
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    rules = member_selectors.effective_rules(
-        meeting.cell, _local_day(meeting.starts_at)
-    )
     day = _local_day(meeting.starts_at)
+    rules = member_selectors.effective_rules(meeting.cell, day)
 
     # Absences in a row this year, over the cell's regular meetings up to this one.
     history = (
@@ -84,33 +81,9 @@ def meeting_facts(meeting):
         .values_list("pk", flat=True)
         .first()
     )
-    standings = [
-        domain.roll_standing(
-            status=row["status"],
-            official_date=row["official_date"],
-            admission_date=row["admission_date"],
-            active=row["is_active"],
-            deactivated_on=row["deactivated_on"],
-            attached_in=row["is_attached_in"],
-            day=day,
-        )
-        for row in Member.objects.filter(organization_id=meeting.cell_id)
-        .annotate(**member_selectors.member_flags_annotations(day))
-        .values(
-            "status",
-            "official_date",
-            "admission_date",
-            "is_active",
-            "deactivated_on",
-            "is_attached_in",
-        )
-    ]
-    official_members = standings.count("official")
-    minimum = meetings_domain.minimum_duration_minutes(
-        combined_with_thematic=meeting.is_combined,
-        members=official_members + standings.count("probationary"),
-        long_meeting_members=int(rules[RuleKey.LONG_MEETING_MEMBERS]["value"]),
-    )
+    roll = meeting_selectors.own_roll(meeting.cell_id, day)
+    official_members = roll["official"]
+    minimum = meeting_selectors.minimum_duration(meeting, rules=rules, roll=roll)
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
     reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
         total=Count("pk"),
