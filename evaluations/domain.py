@@ -30,6 +30,7 @@ __all__ = [
     "attendance_points",
     "auto_points",
     "can_move_recommendation",
+    "committee_meeting_prepares",
     "duration_points",
     "excellent_within_quota",
     "has_cell_committee",
@@ -425,6 +426,20 @@ AUTO_SOURCES = (
 
 # §1: 9 or more official members elect a committee; one rule, in meetings.domain.
 has_cell_committee = meetings_domain.has_cell_committee
+
+# A cell committee meeting prepares the cell meeting that follows it within this many
+# days (§3.1; the "committee meeting held" item of §6 and the rollup's count).
+COMMITTEE_WINDOW_DAYS = 31
+
+
+def committee_meeting_prepares(
+    *, committee_start: datetime, meeting_start: datetime
+) -> bool:
+    """Tell whether a cell committee meeting starting at ``committee_start``
+    prepared the meeting starting at ``meeting_start`` (§3.1): it was held before
+    it, at most ``COMMITTEE_WINDOW_DAYS`` days earlier."""
+    earliest = meeting_start - timedelta(days=COMMITTEE_WINDOW_DAYS)
+    return earliest <= committee_start < meeting_start
 
 
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"

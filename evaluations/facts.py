@@ -24,7 +24,6 @@ from .models import Task
 from .selectors import last_month_tasks_q
 
 NOT_HELD = (MeetingState.PLANNED, MeetingState.NOTIFIED, MeetingState.CANCELLED)
-COMMITTEE_WINDOW_DAYS = 31
 
 
 def _local_day(moment):
@@ -73,7 +72,8 @@ def meeting_facts(meeting):
             cell_id=meeting.cell_id,
             kind=MeetingKind.COMMITTEE,
             starts_at__lt=meeting.starts_at,
-            starts_at__gte=meeting.starts_at - timedelta(days=COMMITTEE_WINDOW_DAYS),
+            starts_at__gte=meeting.starts_at
+            - timedelta(days=domain.COMMITTEE_WINDOW_DAYS),
             minutes__isnull=False,
         )
         .exclude(state__in=NOT_HELD)
