@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from meetings import domain as meetings_domain
 from members.domain import roll_standing
@@ -44,6 +45,7 @@ __all__ = [
     "report_due_date",
     "report_status",
     "roll_standing",
+    "rubric_errors",
     "rubric_score",
     "score_percent",
     "speaker_groups",
@@ -648,6 +650,77 @@ def rubric_score(
         "percent": percent,
         "band": quality_band(percent),
     }
+
+
+RUBRIC_TOTAL = 100  # a points rubric is scored on 100 (§6)
+
+
+def _share_scale_errors(scale: dict, top: Fraction) -> list[str]:
+    errors = []
+    bounds = [Fraction(bound) for _comparison, bound, _points in scale["bands"]]
+    points = [_exact(p) for _comparison, _bound, p in scale["bands"]]
+    others = [
+        _exact(scale[name]) for name in ("floor", "empty", "unexcused") if name in scale
+    ]
+    if any(p < 0 for p in points + others):
+        errors.append("negative")
+    if any(p > top for p in points + others):
+        errors.append("scale_above_max")
+    if any(not 0 <= bound <= 1 for bound in bounds):
+        errors.append("share_range")
+    descending = all(a > b for a, b in pairwise(bounds))
+    ladder = [*points, _exact(scale["floor"])]
+    if not descending or any(a < b for a, b in pairwise(ladder)):
+        errors.append("bands_order")
+    return errors
+
+
+def _duration_scale_errors(scale: dict, top: Fraction) -> list[str]:
+    errors = []
+    minutes = [most for most, _points in scale["short"]]
+    ladder = [
+        _exact(scale["full"]),
+        *(_exact(points) for _most, points in scale["short"]),
+        _exact(scale["half"]),
+        _exact(scale["floor"]),
+    ]
+    if any(p < 0 for p in ladder) or any(m < 0 for m in minutes):
+        errors.append("negative")
+    if any(p > top for p in ladder):
+        errors.append("scale_above_max")
+    ascending = all(a < b for a, b in pairwise(minutes))
+    if not ascending or any(a < b for a, b in pairwise(ladder)):
+        errors.append("bands_order")
+    return errors
+
+
+def rubric_errors(groups: list, *, kind: str = "points") -> list[tuple[str, str]]:
+    """Check a rubric's data before it is saved (§6); return (item key, problem)
+    pairs, empty when the rubric is sound. The item key is "" for the whole rubric.
+
+    Problems: "negative" (points below 0), "total" (a points rubric's items,
+    the thematic one included, do not add up to 100), "scale_above_max" (a ◆
+    scale gives more than the item's maximum), "share_range" (a share bound
+    outside 0-100%), "bands_order" (a ◆ scale whose bands are not monotone:
+    shares strictly falling with points never rising, down to the floor; duration
+    shortfalls strictly rising with points never rising, down to the floor).
+    """
+    errors = []
+    total = Fraction(0)
+    for group in groups:
+        for item in group["items"]:
+            top = _exact(item["max"])
+            total += top
+            found = ["negative"] if top < 0 else []
+            scale = item.get("scale")
+            if scale and item.get("auto") == "duration":
+                found += _duration_scale_errors(scale, top)
+            elif scale:
+                found += _share_scale_errors(scale, top)
+            errors += [(item["key"], problem) for problem in dict.fromkeys(found)]
+    if kind == "points" and total != RUBRIC_TOTAL:
+        errors.append(("", "total"))
+    return errors
 
 
 def longest_absence_run(statuses_by_member: dict) -> int:
