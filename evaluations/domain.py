@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from meetings import domain as meetings_domain
-from members import domain as members_domain
+from members.domain import roll_standing
 
 __all__ = [
     "AUTO_SOURCES",
@@ -51,6 +52,7 @@ __all__ = [
     "attendance_points",
     "auto_points",
     "can_move_recommendation",
+    "committee_meeting_prepares",
     "duration_points",
     "excellent_within_quota",
     "has_cell_committee",
@@ -64,6 +66,7 @@ __all__ = [
     "report_due_date",
     "report_status",
     "roll_standing",
+    "rubric_errors",
     "rubric_score",
     "score_percent",
     "speaker_groups",
@@ -466,6 +469,20 @@ AUTO_SOURCES = (
 # §1: 9 or more official members elect a committee; one rule, in meetings.domain.
 has_cell_committee = meetings_domain.has_cell_committee
 
+# A cell committee meeting prepares the cell meeting that follows it within this many
+# days (§3.1; the "committee meeting held" item of §6 and the rollup's count).
+COMMITTEE_WINDOW_DAYS = 31
+
+
+def committee_meeting_prepares(
+    *, committee_start: datetime, meeting_start: datetime
+) -> bool:
+    """Tell whether a cell committee meeting starting at ``committee_start``
+    prepared the meeting starting at ``meeting_start`` (§3.1): it was held before
+    it, at most ``COMMITTEE_WINDOW_DAYS`` days earlier."""
+    earliest = meeting_start - timedelta(days=COMMITTEE_WINDOW_DAYS)
+    return earliest <= committee_start < meeting_start
+
 
 _ABSENCE_STREAK_LIMIT = 3  # "no member absent more than 3 meetings in a row"
 HD12_ATTENDANCE = Fraction(85, 100)  # HD 12: strictly above 85%
@@ -675,6 +692,77 @@ def rubric_score(
     }
 
 
+RUBRIC_TOTAL = 100  # a points rubric is scored on 100 (§6)
+
+
+def _share_scale_errors(scale: dict, top: Fraction) -> list[str]:
+    errors = []
+    bounds = [Fraction(bound) for _comparison, bound, _points in scale["bands"]]
+    points = [_exact(p) for _comparison, _bound, p in scale["bands"]]
+    others = [
+        _exact(scale[name]) for name in ("floor", "empty", "unexcused") if name in scale
+    ]
+    if any(p < 0 for p in points + others):
+        errors.append("negative")
+    if any(p > top for p in points + others):
+        errors.append("scale_above_max")
+    if any(not 0 <= bound <= 1 for bound in bounds):
+        errors.append("share_range")
+    descending = all(a > b for a, b in pairwise(bounds))
+    ladder = [*points, _exact(scale["floor"])]
+    if not descending or any(a < b for a, b in pairwise(ladder)):
+        errors.append("bands_order")
+    return errors
+
+
+def _duration_scale_errors(scale: dict, top: Fraction) -> list[str]:
+    errors = []
+    minutes = [most for most, _points in scale["short"]]
+    ladder = [
+        _exact(scale["full"]),
+        *(_exact(points) for _most, points in scale["short"]),
+        _exact(scale["half"]),
+        _exact(scale["floor"]),
+    ]
+    if any(p < 0 for p in ladder) or any(m < 0 for m in minutes):
+        errors.append("negative")
+    if any(p > top for p in ladder):
+        errors.append("scale_above_max")
+    ascending = all(a < b for a, b in pairwise(minutes))
+    if not ascending or any(a < b for a, b in pairwise(ladder)):
+        errors.append("bands_order")
+    return errors
+
+
+def rubric_errors(groups: list, *, kind: str = "points") -> list[tuple[str, str]]:
+    """Check a rubric's data before it is saved (§6); return (item key, problem)
+    pairs, empty when the rubric is sound. The item key is "" for the whole rubric.
+
+    Problems: "negative" (points below 0), "total" (a points rubric's items,
+    the thematic one included, do not add up to 100), "scale_above_max" (a ◆
+    scale gives more than the item's maximum), "share_range" (a share bound
+    outside 0-100%), "bands_order" (a ◆ scale whose bands are not monotone:
+    shares strictly falling with points never rising, down to the floor; duration
+    shortfalls strictly rising with points never rising, down to the floor).
+    """
+    errors = []
+    total = Fraction(0)
+    for group in groups:
+        for item in group["items"]:
+            top = _exact(item["max"])
+            total += top
+            found = ["negative"] if top < 0 else []
+            scale = item.get("scale")
+            if scale and item.get("auto") == "duration":
+                found += _duration_scale_errors(scale, top)
+            elif scale:
+                found += _share_scale_errors(scale, top)
+            errors += [(item["key"], problem) for problem in dict.fromkeys(found)]
+    if kind == "points" and total != RUBRIC_TOTAL:
+        errors.append(("", "total"))
+    return errors
+
+
 def longest_absence_run(statuses_by_member: dict) -> int:
     """The longest run of consecutive absences of any member, given each member's
     statuses in meeting order. Absent (with or without reason) extends a run;
@@ -805,40 +893,6 @@ def quota_warning(
 
 
 # --- compliance counts (§8) -----------------------------------------------------------
-
-
-def _in_span(day: date, start: date | None, end: date | None) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
-def roll_standing(
-    *,
-    status: str,
-    official_date: date | None,
-    admission_date: date | None,
-    active: bool,
-    deactivated_on: date | None,
-    attached_in: bool,
-    day: date,
-) -> str | None:
-    """Return a member record's standing on the cell's roll on ``day`` (§8: member
-    counts come from the roster, never from attendance rows): "official",
-    "probationary", or None when the record is not one of the cell's own members
-    that day — not admitted yet, deactivated on or before ``day``, or attached in from
-    elsewhere (the home cell counts them). A recorded admission date later than
-    ``day`` leaves the member out; an official member recognised after ``day`` was
-    probationary then."""
-    if attached_in:
-        return None
-    if admission_date is not None and admission_date > day:
-        return None
-    if not active and (deactivated_on is None or deactivated_on <= day):
-        return None
-    if status == members_domain.OFFICIAL and (
-        official_date is None or official_date <= day
-    ):
-        return members_domain.OFFICIAL
-    return members_domain.PROBATIONARY
 
 
 SPEAKER_GROUPS = ("young", "new", "no_office")

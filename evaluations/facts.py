@@ -7,8 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from meetings import domain as meetings_domain
-from meetings.api import attendance_rows, attendance_stats
+from meetings.api import attendance_rows, attendance_stats, minimum_duration, own_roll
 from meetings.models import (
     Attendance,
     Meeting,
@@ -17,15 +16,14 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members.api import effective_rules, member_flags_annotations
-from members.models import Member, RuleKey
+from members.api import effective_rules
+from members.models import RuleKey
 
 from . import domain
 from .models import Task
 from .selectors import last_month_tasks_q
 
 NOT_HELD = (MeetingState.PLANNED, MeetingState.NOTIFIED, MeetingState.CANCELLED)
-COMMITTEE_WINDOW_DAYS = 31
 
 
 def _local_day(moment):
@@ -43,8 +41,8 @@ def meeting_facts(meeting):
     rows = attendance_rows(meeting)
     stats = attendance_stats(rows)
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    rules = effective_rules(meeting.cell, _local_day(meeting.starts_at))
     day = _local_day(meeting.starts_at)
+    rules = effective_rules(meeting.cell, day)
 
     # Absences in a row this year, over the cell's regular meetings up to this one.
     history = (
@@ -74,7 +72,8 @@ def meeting_facts(meeting):
             cell_id=meeting.cell_id,
             kind=MeetingKind.COMMITTEE,
             starts_at__lt=meeting.starts_at,
-            starts_at__gte=meeting.starts_at - timedelta(days=COMMITTEE_WINDOW_DAYS),
+            starts_at__gte=meeting.starts_at
+            - timedelta(days=domain.COMMITTEE_WINDOW_DAYS),
             minutes__isnull=False,
         )
         .exclude(state__in=NOT_HELD)
@@ -82,33 +81,9 @@ def meeting_facts(meeting):
         .values_list("pk", flat=True)
         .first()
     )
-    standings = [
-        domain.roll_standing(
-            status=row["status"],
-            official_date=row["official_date"],
-            admission_date=row["admission_date"],
-            active=row["is_active"],
-            deactivated_on=row["deactivated_on"],
-            attached_in=row["is_attached_in"],
-            day=day,
-        )
-        for row in Member.objects.filter(organization_id=meeting.cell_id)
-        .annotate(**member_flags_annotations(day))
-        .values(
-            "status",
-            "official_date",
-            "admission_date",
-            "is_active",
-            "deactivated_on",
-            "is_attached_in",
-        )
-    ]
-    official_members = standings.count("official")
-    minimum = meetings_domain.minimum_duration_minutes(
-        combined_with_thematic=meeting.is_combined,
-        members=official_members + standings.count("probationary"),
-        long_meeting_members=int(rules[RuleKey.LONG_MEETING_MEMBERS]["value"]),
-    )
+    roll = own_roll(meeting.cell_id, day)
+    official_members = roll["official"]
+    minimum = minimum_duration(meeting, rules=rules, roll=roll)
     documents = MeetingDocument.objects.filter(meeting=meeting).count()
     reviewed = Task.objects.filter(last_month_tasks_q(meeting)).aggregate(
         total=Count("pk"),

@@ -1,5 +1,9 @@
 """Forms for evaluations: input checks; rules live in services and domain."""
 
+import copy
+from decimal import Decimal
+from fractions import Fraction
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -229,3 +233,184 @@ class RubricChoiceForm(forms.Form):
             (rubric.code, f"{_(rubric.name)} (v{rubric.version})") for rubric in rubrics
         ]
         self.fields["valid_from"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+# --- a committee's own rubric version (DOMAIN.md §6) ----------------------------------
+
+
+def _points_field(label, initial):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        max_digits=5,
+        initial=initial,
+        widget=forms.NumberInput(attrs={"step": "0.25"}),
+    )
+
+
+def _percent(bound):
+    share = Fraction(bound) * 100
+    value = Decimal(share.numerator) / Decimal(share.denominator)
+    return value.quantize(Decimal("0.01")).normalize()
+
+
+def _number(value):
+    """A points value as stored in the rubric's data: an int when whole."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _share(percent):
+    share = Fraction(percent) / 100
+    return f"{share.numerator}/{share.denominator}"
+
+
+SHARE_EXTRAS = (
+    ("floor", _("Below the last band")),
+    ("empty", _("When there is nothing to count")),
+    ("unexcused", _("With any unexcused absence")),
+)
+DURATION_EXTRAS = (
+    ("half", _("At least half the minimum")),
+    ("floor", _("Shorter")),
+)
+
+
+class RubricVersionForm(forms.Form):
+    """A rubric version's editable data: each item's maximum points and the ◆ items'
+    scales (share bands in percent, duration shortfalls in minutes), its name and
+    the day it takes effect. `layout` lists the fields group by group for the
+    template; `groups()` rebuilds the rubric data from the cleaned values."""
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+    valid_from = date_field(_("Takes effect on"), required=True)
+
+    def __init__(self, *args, rubric, fixed_date=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base = rubric
+        self.fields["valid_from"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        if fixed_date:
+            del self.fields["valid_from"]
+        self.layout = []
+        for group in rubric.groups:
+            items = [self._item_fields(item) for item in group["items"]]
+            self.layout.append({"label": _(group["label"]), "items": items})
+
+    def _add(self, name, field):
+        self.fields[name] = field
+        return self[name]
+
+    def _item_fields(self, item):
+        key = item["key"]
+        label = _(item["label"])
+        rows = []
+        entry = {
+            "label": label,
+            "auto": bool(item.get("auto")),
+            "thematic": bool(item.get("thematic")),
+            "max": self._add(
+                f"item-{key}-max", _points_field(_("Maximum points"), item["max"])
+            ),
+            "rows": rows,
+        }
+        scale = item.get("scale")
+        if not scale:
+            return entry
+        if item.get("auto") == "duration":
+            rows.append(
+                self._scale_row(_("Minimum length reached"), key, "full", scale["full"])
+            )
+            for index, (most, points) in enumerate(scale["short"]):
+                minutes = forms.IntegerField(
+                    label=_("Short by at most (minutes)"),
+                    min_value=0,
+                    max_value=600,
+                    initial=most,
+                )
+                rows.append(
+                    self._scale_row(
+                        _("Shorter than the minimum"),
+                        key,
+                        f"short{index}",
+                        points,
+                        lead=("minutes", minutes),
+                    )
+                )
+            extras = DURATION_EXTRAS
+        else:
+            for index, (comparison, bound, points) in enumerate(scale["bands"]):
+                share = forms.DecimalField(
+                    label=_("More than (%)") if comparison == "gt" else _("From (%)"),
+                    min_value=0,
+                    max_value=100,
+                    decimal_places=2,
+                    max_digits=5,
+                    initial=_percent(bound),
+                )
+                rows.append(
+                    self._scale_row(
+                        _("Band %(n)s") % {"n": index + 1},
+                        key,
+                        f"band{index}",
+                        points,
+                        lead=("share", share),
+                    )
+                )
+            extras = SHARE_EXTRAS
+        rows.extend(
+            self._scale_row(label, key, name, scale[name])
+            for name, label in extras
+            if name in scale
+        )
+        return entry
+
+    def _scale_row(self, label, key, name, points, lead=None):
+        """One line of a ◆ scale: its points, after a share or minutes field."""
+        fields = []
+        if lead is None:
+            points_name = f"item-{key}-{name}"
+        else:
+            fields.append(self._add(f"item-{key}-{name}-{lead[0]}", lead[1]))
+            points_name = f"item-{key}-{name}-points"
+        fields.append(self._add(points_name, _points_field(_("Points"), points)))
+        return {"label": label, "fields": fields}
+
+    def groups(self):
+        """The rubric data with the typed values (call after is_valid())."""
+        data = self.cleaned_data
+        groups = copy.deepcopy(self.base.groups)
+        for group in groups:
+            for item in group["items"]:
+                key = item["key"]
+                item["max"] = _number(data[f"item-{key}-max"])
+                scale = item.get("scale")
+                if not scale:
+                    continue
+                if item.get("auto") == "duration":
+                    scale["full"] = _number(data[f"item-{key}-full"])
+                    scale["short"] = [
+                        [
+                            data[f"item-{key}-short{index}-minutes"],
+                            _number(data[f"item-{key}-short{index}-points"]),
+                        ]
+                        for index in range(len(scale["short"]))
+                    ]
+                    names = [name for name, _label in DURATION_EXTRAS]
+                else:
+                    scale["bands"] = [
+                        [
+                            comparison,
+                            _share(data[f"item-{key}-band{index}-share"]),
+                            _number(data[f"item-{key}-band{index}-points"]),
+                        ]
+                        for index, (comparison, _b, _p) in enumerate(scale["bands"])
+                    ]
+                    names = [name for name, _label in SHARE_EXTRAS]
+                for name in names:
+                    if name in scale:
+                        scale[name] = _number(data[f"item-{key}-{name}"])
+            group["max"] = _number(
+                sum(Decimal(str(item["max"])) for item in group["items"])
+            )
+        return groups

@@ -8,6 +8,7 @@ from fractions import Fraction
 from django.db.models import (
     BooleanField,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, StartsWith
+from django.http import Http404
 from django.utils import timezone
 
 from chibo.dbfunctions import DaysBetween, JsonInt
@@ -613,11 +615,33 @@ def annual_sheet(cell, year):
     }
 
 
+OWN_RUBRIC_PREFIX = "org-"
+
+
+def own_rubric_code(org):
+    """The code of the rubric an organisation authors for its subtree."""
+    return f"{OWN_RUBRIC_PREFIX}{org.pk}"
+
+
+def _rubric_codes_for(org):
+    """Q for the rubrics an organisation may choose: the shipped ones and those its
+    own node or a node above it authored (never another branch's)."""
+    ancestors = org.ancestor_ids or [org.pk]
+    own = [f"{OWN_RUBRIC_PREFIX}{pk}" for pk in ancestors]
+    return ~Q(code__startswith=OWN_RUBRIC_PREFIX) | Q(code__in=own)
+
+
 def rubric_settings(org):
-    """The rubric versions (newest first per code), the choices set on `org` and
-    above it, and the one in force today. Two queries."""
+    """The rubric versions `org` may choose (newest first per code), the choices set
+    on `org` and above it, the one in force today, and `org`'s own versions with
+    whether each has scored a meeting (then it is never edited again). Three
+    queries."""
     ensure_default_rubrics()
-    rubrics = list(Rubric.objects.order_by("code", "-version"))
+    rubrics = list(
+        Rubric.objects.filter(_rubric_codes_for(org))
+        .annotate(in_use=Exists(QualityScore.objects.filter(rubric=OuterRef("pk"))))
+        .order_by("code", "-version")
+    )
     latest = {}
     for rubric in rubrics:
         latest.setdefault(rubric.code, rubric)
@@ -632,10 +656,22 @@ def rubric_settings(org):
     today = timezone.localdate()
     in_force = [c for c in choices if c.valid_from <= today]
     current = in_force[-1] if in_force else None
+    code = current.rubric_code if current else DEFAULT_CODE
+    dated = [r for r in rubrics if r.code == code and r.valid_from <= today]
+    own_code = own_rubric_code(org)
     return {
         "rubrics": rubrics,
         "latest": list(latest.values()),
         "choices": choices,
         "current": current,
-        "current_rubric": latest.get(current.rubric_code if current else DEFAULT_CODE),
+        "current_rubric": dated[0] if dated else latest.get(code),
+        "own_rubrics": [r for r in rubrics if r.code == own_code],
     }
+
+
+def get_own_rubric(org, pk):
+    """A version of `org`'s own rubric (404 otherwise)."""
+    rubric = Rubric.objects.filter(pk=pk, code=own_rubric_code(org)).first()
+    if rubric is None:
+        raise Http404
+    return rubric

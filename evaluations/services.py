@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import domain as meetings_domain
 from meetings.models import MeetingKind, MeetingState
@@ -209,6 +210,92 @@ def supersede_rubric(*, rubric, groups, valid_from, name=None):
         superseded_at=timezone.now(),
     )
     return new
+
+
+RUBRIC_PROBLEMS = {
+    "negative": gettext_lazy("Points cannot be negative."),
+    "total": gettext_lazy(
+        "The items' maximum points must add up to 100 (the thematic item "
+        "included); they add up to %(total)s."
+    ),
+    "scale_above_max": gettext_lazy(
+        "A band gives more points than the item's maximum."
+    ),
+    "share_range": gettext_lazy("A share must be between 0 and 100%."),
+    "bands_order": gettext_lazy(
+        "The bands must go from the highest share (or the smallest shortfall) to "
+        "the lowest, and their points may only stay the same or fall, down to the "
+        "last line."
+    ),
+}
+
+
+def _check_rubric(groups, kind):
+    problems = domain.rubric_errors(groups, kind=kind)
+    if not problems:
+        return
+    total = sum(
+        Decimal(str(item["max"])) for group in groups for item in group["items"]
+    )
+    errors = {}
+    for key, problem in problems:
+        field = f"item-{key}-max" if key else "__all__"
+        message = RUBRIC_PROBLEMS[problem]
+        if problem == "total":
+            message = message % {"total": f"{total.normalize():f}"}
+        errors.setdefault(field, []).append(message)
+    raise ValidationError(errors)
+
+
+@transaction.atomic
+def author_rubric(*, org, base, groups, name, valid_from):
+    """Create the next version of `org`'s own rubric from `groups` (a copy of `base`,
+    the version in force, edited) and choose it for `org` and its subtree from
+    `valid_from`. The data is checked first (domain.rubric_errors); earlier versions
+    are kept for the meetings they scored and the days before `valid_from`, which
+    must fall after the previous version's first day."""
+    _check_rubric(groups, base.kind)
+    code = selectors.own_rubric_code(org)
+    latest = (
+        Rubric.objects.select_for_update()
+        .filter(code=code)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None and valid_from <= latest.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "The new version must take effect after the previous one "
+                    "(from %(day)s)."
+                )
+                % {"day": latest.valid_from.strftime("%d/%m/%Y")}
+            }
+        )
+    if latest is not None:
+        rubric = supersede_rubric(
+            rubric=latest, groups=groups, valid_from=valid_from, name=name
+        )
+    else:
+        rubric = Rubric.objects.create(
+            code=code,
+            version=1,
+            name=name,
+            kind=base.kind,
+            source=org.name[:255],
+            groups=groups,
+            valid_from=valid_from,
+        )
+    choose_rubric(org=org, rubric_code=code, valid_from=valid_from)
+    return rubric
+
+
+@transaction.atomic
+def edit_own_rubric(*, rubric, groups, name):
+    """Correct a version of an organisation's own rubric that has not scored any
+    meeting yet (checked like a new one); a version in use stays as it is."""
+    _check_rubric(groups, rubric.kind)
+    return revise_rubric(rubric=rubric, groups=groups, name=name)
 
 
 def _decimal(value):

@@ -56,6 +56,12 @@ urlpatterns = [
         "orgs/<int:pk>/annual/<int:year>/", views.annual_ratings, name="annual-ratings"
     ),
     path("orgs/<int:pk>/rubric/", views.rubric_settings, name="rubric-settings"),
+    path("orgs/<int:pk>/rubric/new/", views.rubric_new, name="rubric-new"),
+    path(
+        "orgs/<int:pk>/rubric/<int:rubric_pk>/edit/",
+        views.rubric_edit,
+        name="rubric-edit",
+    ),
 ]
 
 # Lesson-drawing after model meetings (evaluations/lessons/).

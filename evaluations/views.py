@@ -34,6 +34,7 @@ from .forms import (
     RecommendationUpdateForm,
     ReportForm,
     RubricChoiceForm,
+    RubricVersionForm,
     ScoreForm,
     TaskForm,
     TaskReviewForm,
@@ -632,6 +633,8 @@ def rubric_settings(request, pk):
     if request.method == "POST" and not can_choose:
         raise PermissionDenied
     data = selectors.rubric_settings(org)
+    for rubric in data["own_rubrics"]:
+        rubric.can_edit = can_choose and not (rubric.in_use or rubric.superseded_at)
     form = RubricChoiceForm(
         request.POST or None,
         rubrics=data["latest"],
@@ -648,6 +651,114 @@ def rubric_settings(request, pk):
     return render(
         request,
         "evaluations/rubric_settings.html",
-        {"org": org, "form": form, "can_choose": can_choose, **data},
+        {
+            "org": org,
+            "form": form,
+            "can_choose": can_choose,
+            "can_author": can_choose,
+            **data,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _rubric_org(request, pk):
+    """The node whose own rubric the user authors: in reach (else 404) and allowed
+    to choose the rubric of its subtree (else 403)."""
+    org = get_organization_for_user(request.user, pk)
+    scope = get_scope(request.user)
+    if not can_set_rule(scope, org, judges=True):
+        raise PermissionDenied
+    return org
+
+
+def _next_month(day):
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@require_http_methods(["GET", "POST"])
+def rubric_new(request, pk):
+    """A new version of the node's own rubric, copied from the version in force."""
+    org = _rubric_org(request, pk)
+    base = selectors.rubric_settings(org)["current_rubric"]
+    own = base.code == selectors.own_rubric_code(org)
+    form = RubricVersionForm(
+        request.POST or None,
+        rubric=base,
+        initial={
+            "name": base.name if own else f"{_(base.name)} — {org.name}"[:255],
+            "valid_from": _next_month(timezone.localdate()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rubric = services.author_rubric(
+                org=org,
+                base=base,
+                groups=form.groups(),
+                name=form.cleaned_data["name"],
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s saved; it scores meetings from %(day)s.")
+                % {
+                    "version": rubric.version,
+                    "day": rubric.valid_from.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("evaluations:rubric-settings", pk=org.pk)
+    return render(
+        request,
+        "evaluations/rubric_form.html",
+        {
+            "org": org,
+            "form": form,
+            "base": base,
+            "title": _("New rubric version"),
+            "can_save": True,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rubric_edit(request, pk, rubric_pk):
+    """Correct a version of the node's own rubric that has scored no meeting."""
+    org = _rubric_org(request, pk)
+    rubric = selectors.get_own_rubric(org, rubric_pk)
+    can_save = not (services.rubric_in_use(rubric) or rubric.superseded_at)
+    if request.method == "POST" and not can_save:
+        raise PermissionDenied
+    form = RubricVersionForm(
+        request.POST or None,
+        rubric=rubric,
+        fixed_date=True,
+        initial={"name": rubric.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_own_rubric(
+                rubric=rubric, groups=form.groups(), name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Rubric version saved."))
+            return redirect("evaluations:rubric-settings", pk=org.pk)
+    return render(
+        request,
+        "evaluations/rubric_form.html",
+        {
+            "org": org,
+            "form": form,
+            "base": rubric,
+            "rubric": rubric,
+            "title": _("Edit rubric version %(version)s") % {"version": rubric.version},
+            "can_save": can_save,
+        },
         status=422 if form.errors else 200,
     )

@@ -38,7 +38,13 @@ from .notify import (
 from .notify import register as register_reminder_kinds
 from .pdf.engine import FileAttachment, render_pdf
 from .pdf.services import render_pending
-from .selectors import attendance_rows, attendance_stats, get_meeting_for_user
+from .selectors import (
+    attendance_rows,
+    attendance_stats,
+    get_meeting_for_user,
+    minimum_duration,
+    own_roll,
+)
 from .services import (
     add_addendum,
     add_document,
@@ -87,6 +93,8 @@ __all__ = [
     "lock_minutes",
     "mark_documents_sent",
     "mark_notified",
+    "minimum_duration",
+    "own_roll",
     "record_attendance",
     "record_vote",
     "register_reminder_kinds",

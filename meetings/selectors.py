@@ -8,15 +8,18 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from members import domain as members_domain
 from members.api import (
     can_manage_tree,
     can_read_org,
     can_run_meetings,
+    effective_rules,
     get_scope,
     member_flags_annotations,
     reach_q,
 )
-from members.models import Member
+from members.api import member_flags_annotations as member_member_flags_annotations
+from members.models import Member, RuleKey
 
 from . import domain
 from .models import (
@@ -119,6 +122,66 @@ def cell_roster(cell, *, on=None):
         Member.objects.filter(organization=cell, is_active=True)
         .annotate(**member_flags_annotations(on))
         .order_by("full_name", "pk")
+    )
+
+
+def meeting_day(meeting):
+    """The meeting's local calendar day (the day its rules and roster are taken)."""
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def own_roll(cell_id, day):
+    """Counter of the cell's own members by standing ("official", "probationary") on
+    `day`, from the roster (§8: never from attendance rows; a member attached in
+    from elsewhere counts in the home cell only). One query."""
+    rows = (
+        Member.objects.filter(organization_id=cell_id)
+        .annotate(**member_member_flags_annotations(day))
+        .values_list(
+            "status",
+            "official_date",
+            "admission_date",
+            "is_active",
+            "deactivated_on",
+            "is_attached_in",
+        )
+    )
+    roll = Counter(official=0, probationary=0)
+    for status, official, admitted, active, deactivated, attached in rows:
+        standing = members_domain.roll_standing(
+            status=status,
+            official_date=official,
+            admission_date=admitted,
+            active=active,
+            deactivated_on=deactivated,
+            attached_in=attached,
+            day=day,
+        )
+        if standing:
+            roll[standing] += 1
+    return roll
+
+
+def minimum_duration(meeting, *, rules=None, roll=None):
+    """The minimum length in minutes of `meeting` (§3, HD 42): 90, or 120 when a
+    thematic session is combined with it or when the cell's own official and
+    probationary members on the meeting day reach the long_meeting_members rule in
+    force that day. The one place the meeting page, the minutes, the PDF and the
+    score take it from. Up to two queries (the rules, the roster); pass `rules`
+    (effective_rules of the meeting day) or `roll` (own_roll) already read."""
+    day = meeting_day(meeting)
+    if rules is None:
+        rules = effective_rules(meeting.cell, day)
+    threshold = int(rules[RuleKey.LONG_MEETING_MEMBERS]["value"])
+    members = 0
+    if threshold and not meeting.is_combined:
+        if roll is None:
+            roll = own_roll(meeting.cell_id, day)
+        members = roll["official"] + roll["probationary"]
+    return domain.minimum_duration_minutes(
+        combined_with_thematic=meeting.is_combined,
+        members=members,
+        long_meeting_members=threshold,
     )
 
 

@@ -998,7 +998,5 @@ def issue_resolution(*, meeting, title, text, by):
 
 def default_times(meeting):
     start = meeting.starts_at
-    minimum = domain.minimum_duration_minutes(
-        combined_with_thematic=meeting.is_combined
-    )
+    minimum = selectors.minimum_duration(meeting)
     return start, start + timedelta(minutes=minimum)

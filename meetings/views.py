@@ -22,7 +22,6 @@ from members.api import (
     get_organization_for_user,
     get_scope,
     org_ancestors,
-    rule_value,
 )
 from members.models import RuleKey
 
@@ -185,13 +184,8 @@ def meeting_detail(request, pk):
     if minutes is not None:
         rows = selectors.attendance_rows(meeting)
         context["stats"] = selectors.attendance_stats(rows, guests=meeting.guests.all())
-        minimum = int(
-            rule_value(
-                meeting.cell,
-                RuleKey.MIN_ATTENDANCE,
-                timezone.localtime(meeting.starts_at).date(),
-            )
-        )
+        rules = effective_rules(meeting.cell, selectors.meeting_day(meeting))
+        minimum = int(rules[RuleKey.MIN_ATTENDANCE]["value"])
         context["attendance_minimum"] = minimum
         context["attendance_short"] = domain.below_minimum_attendance(
             present=context["stats"]["present"],
@@ -205,9 +199,7 @@ def meeting_detail(request, pk):
             if minutes.started_at and minutes.ended_at
             else None
         )
-        context["minimum"] = domain.minimum_duration_minutes(
-            combined_with_thematic=meeting.is_combined
-        )
+        context["minimum"] = selectors.minimum_duration(meeting, rules=rules)
         context["reader_can_see_minutes"] = minutes.is_locked or roles["can_manage"]
         context["can_sign"] = roles["member_id"] in {
             minutes.chair_id,
@@ -610,9 +602,7 @@ def _minutes_editor(
             "votes": selectors.minutes_votes(minutes),
             "vote_form": vote_form
             or VoteForm(cell=meeting.cell, on=_meeting_day(meeting)),
-            "minimum": domain.minimum_duration_minutes(
-                combined_with_thematic=meeting.is_combined
-            ),
+            "minimum": selectors.minimum_duration(meeting),
             "dues_text": _dues_text(meeting),
             **_task_panel(meeting),
         },
@@ -886,9 +876,7 @@ def minutes_review(request, pk):
                 if minutes.started_at and minutes.ended_at
                 else None
             ),
-            minimum=domain.minimum_duration_minutes(
-                combined_with_thematic=meeting.is_combined
-            ),
+            minimum=selectors.minimum_duration(meeting),
         )
     return render(request, "meetings/review.html", context)
 

@@ -174,3 +174,31 @@ def removal_alert(unpaid):
     """Whether the unpaid months of one calendar year reach the 3 that make the cell
     consider proposing removal from the rolls (QĐ 01-QĐ/TW)."""
     return len(unpaid) >= UNPAID_MONTHS_ALERT
+
+
+def roll_standing(
+    *,
+    status: str,
+    official_date: date | None,
+    admission_date: date | None,
+    active: bool,
+    deactivated_on: date | None,
+    attached_in: bool,
+    day: date,
+) -> str | None:
+    """Return a member record's standing on the cell's roll on ``day`` (§8: member
+    counts come from the roster, never from attendance rows): "official",
+    "probationary", or None when the record is not one of the cell's own members
+    that day — not admitted yet, deactivated on or before ``day``, or attached in from
+    elsewhere (the home cell counts them). A recorded admission date later than
+    ``day`` leaves the member out; an official member recognised after ``day`` was
+    probationary then."""
+    if attached_in:
+        return None
+    if admission_date is not None and admission_date > day:
+        return None
+    if not active and (deactivated_on is None or deactivated_on <= day):
+        return None
+    if status == "official" and (official_date is None or official_date <= day):
+        return "official"
+    return "probationary"

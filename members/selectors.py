@@ -3,7 +3,17 @@
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -243,6 +253,27 @@ def member_flags_annotations(on=None):
     }
 
 
+def own_members_q(on=None):
+    """Q over Member: the cell's own active members on day `on` (today by default).
+    A member attached in from elsewhere is counted by the home cell only (§8), so
+    no count over a subtree counts anybody twice."""
+    return Q(is_active=True) & ~Q(member_flags_annotations(on)["is_attached_in"])
+
+
+def own_members_count(on=None):
+    """An expression for an Organization query: how many own members (see
+    `own_members_q`) the organisation has, as a correlated subquery (no extra
+    query whatever the number of organisations)."""
+    counted = (
+        Member.objects.filter(own_members_q(on), organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 MEMBER_FILTERS = {
     "official": Q(status=MemberStatus.OFFICIAL, is_active=True),
     "probationary": Q(status=MemberStatus.PROBATIONARY, is_active=True),
@@ -280,7 +311,7 @@ def cell_summary(cell, on=None):
     flags = member_flags_annotations(on)
     # The cell's own members: one attached here from elsewhere is counted by the
     # home cell (DOMAIN.md §8) and shown apart.
-    own = ~Q(flags["is_attached_in"])
+    own = own_members_q(on)
     counts = Member.objects.filter(organization=cell, is_active=True).aggregate(
         total=Count("pk", filter=own),
         official=Count("pk", filter=own & Q(status=MemberStatus.OFFICIAL)),
@@ -328,14 +359,15 @@ def cell_summary(cell, on=None):
 
 
 def subtree_counts(org):
-    """For each child of `org`: cells and active members in its subtree, plus the
+    """For each child of `org`: cells and their own active members in its subtree
+    (a member attached in from elsewhere counts in the home cell only, §8), plus the
     totals of `org` itself. Two queries whatever the size of the subtree."""
     children = list(org.children.filter(is_active=True).order_by("name"))
     per_cell = (
         Organization.objects.filter(
             path__startswith=org.path, kind=OrgKind.CELL, is_active=True
         )
-        .annotate(active_members=Count("members", filter=Q(members__is_active=True)))
+        .annotate(active_members=own_members_count())
         .values_list("path", "active_members")
     )
     totals = {"cells": 0, "members": 0}
@@ -414,9 +446,7 @@ def tree_for_user(user, *, search="", limit=500):
     nodes = organizations_for_user(user).filter(is_active=True)
     if search:
         nodes = nodes.filter(Q(name__icontains=search) | Q(code__iexact=search))
-    nodes = nodes.annotate(
-        active_members=Count("members", filter=Q(members__is_active=True))
-    ).order_by("path")
+    nodes = nodes.annotate(active_members=own_members_count()).order_by("path")
     rows = list(nodes[: limit + 1])
     truncated = len(rows) > limit
     rows = rows[:limit]

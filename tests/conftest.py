@@ -184,6 +184,17 @@ def rate_limit_counters(settings):
     return settings.CHIBO_RATE_LIMIT_PREFIX
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English (the language
+    cookie) leaves English active in the thread, which would change the words the
+    next test reads."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def redis_client():
     """A client of the test Redis; fails (never skips) when Redis is unreachable."""

@@ -188,6 +188,13 @@ MATRIX = {
     "evaluations:monthly-ratings": ("get", lambda w: [w.meeting.pk], "offfnl"),
     "evaluations:annual-ratings": ("get", lambda w: [w.cell.pk, 2026], "ofofnl"),
     "evaluations:rubric-settings": ("get", lambda w: [w.cell.pk], "ofofnl"),
+    # a committee authors its own rubric version for its subtree (or a cell's)
+    "evaluations:rubric-new": ("get", lambda w: [w.cell.pk], "ffofnl"),
+    "evaluations:rubric-edit": (
+        "get",
+        lambda w: [w.ward.pk, w.ward_rubric.pk],
+        "nnonnl",
+    ),
     # compliance dashboards: committees over their subtree, a cell's officers and
     # supervisors over that cell (evaluations/dashboard/queries.py)
     "evaluations:dashboard-home": ("get", lambda w: [], "ofoofl"),
@@ -422,7 +429,17 @@ def world(tree, users):
         content_type="application/pdf",
         size=13,
     )
+    from evaluations.models import Rubric
+
+    ward_rubric = Rubric.objects.create(
+        code=f"org-{tree.ward.pk}",
+        name="Thang điểm phường",
+        kind="points",
+        groups=[],
+        valid_from=date(2027, 1, 1),
+    )
     return SimpleNamespace(
+        ward_rubric=ward_rubric,
         candidate=candidate,
         candidate_document=candidate_document,
         cell=tree.cell,

@@ -59,6 +59,8 @@ PERIOD_SUMS = [
     "reports_filed_late",
     "tasks_total",
     "tasks_done",
+    "committee_expected",
+    "committee_held",
 ]
 SUM_FIELDS = PERIOD_SUMS
 
@@ -283,6 +285,20 @@ FLAGS = [
         ),
     ),
     Flag(
+        "committee_missed",
+        _("Cell committee meeting not held"),
+        pgettext_lazy("flag", "no committee meeting"),
+        _(
+            "A month of the period has ended in which a cell with a cell committee "
+            "(9 or more official members on its roll that month) held no committee "
+            "meeting to prepare the cell meeting: none was held and minuted in the "
+            "31 days before the month's regular meeting or, when that meeting was "
+            "not held, the committee meeting planned for the month was not held. "
+            "Cells with fewer than 9 official members have no committee and are "
+            "not counted. The number is the count of such months."
+        ),
+    ),
+    Flag(
         "unexcused",
         _("Unexcused absences"),
         pgettext_lazy("flag", "unexcused"),
@@ -462,6 +478,8 @@ def cell_stats(row, period, this_month, closed_months):
     )
     if missed > 0:
         stats.flags["missed_regular"] = missed
+    if row.get("committee_missed"):
+        stats.flags["committee_missed"] = row["committee_missed"]
     if stats.sums["att_unexcused"]:
         stats.flags["unexcused"] = stats.sums["att_unexcused"]
     rate = stats.attendance_rate
@@ -572,6 +590,13 @@ def period_figures(by_month, year, kind, number, *, this_month, today):
     )
     values["absent_streak"] = max((r["absent_streak"] for r in present), default=0)
     values["hcm_in_plan"] = latest.get("hcm_in_plan", 0)
+    values["committee_missed"] = sum(
+        1
+        for r in present
+        if r["month"] < this_month
+        and r.get("committee_expected")
+        and not r.get("committee_held")
+    )
     values["reports_overdue"] = sum(
         r["reports_pending"]
         for r in present

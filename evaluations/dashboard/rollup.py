@@ -400,6 +400,7 @@ def _compute_year(result, ids, year, months, rules, now):
                 )
             cursor = add_months(cursor, 1)
 
+    regular_starts = {}  # (cell, month) -> start of its first held regular meeting
     for meeting in in_months:
         row = result[(meeting["cell_id"], meeting["month"])]
         local_start = timezone.localtime(meeting["starts_at"])
@@ -408,6 +409,9 @@ def _compute_year(result, ids, year, months, rules, now):
             if not row["regular_held"]:
                 row["regular_held"] = 1
                 row["regular_meeting"] = meeting["id"]
+                regular_starts[(meeting["cell_id"], meeting["month"])] = meeting[
+                    "starts_at"
+                ]
             if (
                 local_start.date() == meeting["planned_date"]
                 or meeting["id"] in rescheduled
@@ -499,6 +503,8 @@ def _compute_year(result, ids, year, months, rules, now):
             else:
                 row["reports_filed_late"] += 1
 
+    _committee_meetings(result, ids, year, months, regular_starts)
+
     today = timezone.localtime(now).date()
     for cell_id, deadline, outcome in Task.objects.filter(
         cell_id__in=ids, deadline__gte=min(months), deadline__lt=last
@@ -513,6 +519,45 @@ def _compute_year(result, ids, year, months, rules, now):
                 row["tasks_done"] += 1
 
 
+def _committee_meetings(result, ids, year, months, regular_starts):
+    """The monthly cell committee meeting (§3) of each cell-month: expected when the
+    cell has a committee (9 or more official members on the month's roll); held when
+    a held, minuted committee meeting prepared the month's held regular meeting (the
+    rule of the score's "committee meeting held" item), or, when the month has no
+    held regular meeting, when a committee meeting planned for the month was held.
+    One query."""
+    committees = defaultdict(list)
+    for cell_id, starts_at, slot, planned in Meeting.objects.filter(
+        cell_id__in=ids,
+        kind=MeetingKind.COMMITTEE,
+        state__in=eval_domain.HELD_STATES,
+        minutes__isnull=False,
+        planned_date__gte=date(year, 1, 1) - 2 * SHIFT_MARGIN,
+        planned_date__lt=add_months(max(months), 1) + SHIFT_MARGIN,
+    ).values_list("cell_id", "starts_at", "plan_slot", "planned_date"):
+        committees[cell_id].append(
+            (starts_at, meetings_domain.plan_month(slot, planned))
+        )
+    for cell_id in ids:
+        held = committees.get(cell_id, ())
+        for month in months:
+            row = result[(cell_id, month)]
+            row["committee_expected"] = int(
+                eval_domain.has_cell_committee(official_members=row["official_members"])
+            )
+            regular = regular_starts.get((cell_id, month))
+            if regular is not None:
+                met = any(
+                    eval_domain.committee_meeting_prepares(
+                        committee_start=start, meeting_start=regular
+                    )
+                    for start, _month in held
+                )
+            else:
+                met = any(planned == month for _start, planned in held)
+            row["committee_held"] = int(met)
+
+
 def _as_row(values):
     return {
         name: values[name] if name != "regular_meeting" else values["regular_meeting"]
@@ -525,7 +570,7 @@ def _as_row(values):
 ACTIVITY_FIELDS = [
     "regular_meeting_id" if name == "regular_meeting" else name
     for name in FIGURE_FIELDS
-    if name not in {"path", "members", "official_members"}
+    if name not in {"path", "members", "official_members", "committee_expected"}
 ]
 
 
@@ -586,6 +631,7 @@ PERIOD_FIELDS = [
     "held_closed",
     "absent_streak",
     "hcm_in_plan",
+    "committee_missed",
     "reports_overdue",
     "no_thematic",
     "q1",

@@ -83,6 +83,12 @@ class CellMonth(models.Model):
     # Tasks whose deadline falls in this month.
     tasks_total = models.PositiveIntegerField(default=0)
     tasks_done = models.PositiveIntegerField(default=0)
+    # The monthly cell committee meeting (§3): expected when the cell has a committee
+    # (9 or more official members on the roll); held when a held and minuted
+    # committee meeting prepared the month's regular meeting (the score's rule), or,
+    # without a held regular meeting, when the month's planned one was held.
+    committee_expected = models.PositiveSmallIntegerField(default=0)  # 0 or 1
+    committee_held = models.PositiveSmallIntegerField(default=0)  # 0 or 1
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -178,6 +184,8 @@ class CellPeriod(models.Model):
     reports_filed_late = models.PositiveIntegerField(default=0)
     tasks_total = models.PositiveIntegerField(default=0)
     tasks_done = models.PositiveIntegerField(default=0)
+    committee_expected = models.PositiveIntegerField(default=0)
+    committee_held = models.PositiveIntegerField(default=0)
     # As of the computation: ended months, held among them, the streak, reports
     # still missing past their due day, ended quarters without a thematic meeting,
     # and thematic meetings per quarter of the year.
@@ -185,6 +193,8 @@ class CellPeriod(models.Model):
     held_closed = models.PositiveSmallIntegerField(default=0)
     absent_streak = models.PositiveIntegerField(default=0)
     hcm_in_plan = models.PositiveSmallIntegerField(default=0)
+    # Ended months in which a cell with a committee held no committee meeting.
+    committee_missed = models.PositiveSmallIntegerField(default=0)
     reports_overdue = models.PositiveIntegerField(default=0)
     no_thematic = models.PositiveSmallIntegerField(default=0)
     q1 = models.PositiveSmallIntegerField(default=0)

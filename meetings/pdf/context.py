@@ -195,6 +195,7 @@ def minutes_context(meeting, minutes=None):
         if minutes.started_at and minutes.ended_at
         else None
     )
+    minimum = selectors.minimum_duration(meeting)
     resolution = Resolution.objects.filter(meeting=meeting).first()
     vote_rows = [
         {
@@ -235,9 +236,8 @@ def minutes_context(meeting, minutes=None):
         "start_text": vn_time(minutes.started_at) if minutes.started_at else "",
         "end_text": vn_time(minutes.ended_at) if minutes.ended_at else "",
         "duration": duration,
-        "minimum": domain.minimum_duration_minutes(
-            combined_with_thematic=meeting.is_combined
-        ),
+        "minimum": minimum,
+        "too_short": duration is not None and duration < minimum,
         "stats": {
             "total": stats["total"],
             "official": stats["official"],

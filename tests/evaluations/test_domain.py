@@ -870,3 +870,72 @@ def test_a_provinces_own_scale_is_data():
         thematic_month=False,
     )
     assert result["items"] == {"a": 4}
+
+
+# rubric_errors (§6: a committee's own rubric version is checked before it is saved) ---
+
+
+def _rubric(**scales):
+    import copy
+
+    from evaluations.rubrics import DEFAULT_RUBRIC
+
+    groups = copy.deepcopy(DEFAULT_RUBRIC["groups"])
+    for group in groups:
+        for item in group["items"]:
+            if item["key"] in scales:
+                item["scale"] |= scales[item["key"]]
+    return groups
+
+
+def test_rubric_errors_accepts_the_shipped_rubrics():
+    from evaluations.domain import rubric_errors
+    from evaluations.rubrics import CHECKLIST_RUBRIC
+
+    assert rubric_errors(_rubric()) == []
+    assert rubric_errors(CHECKLIST_RUBRIC["groups"], kind="checklist") == []
+
+
+@pytest.mark.parametrize(
+    ("scales", "expected"),
+    [
+        (
+            {"speaking_share": {"empty": 6}},
+            [("speaking_share", "scale_above_max")],
+        ),
+        (
+            {"speaking_share": {"floor": 5}},  # above the last band (3)
+            [("speaking_share", "bands_order")],
+        ),
+        ({"speaking_share": {"floor": -1}}, [("speaking_share", "negative")]),
+        (
+            {"attendance_rate": {"bands": [["ge", "3/4", 4], ["ge", "9/10", 3]]}},
+            [("attendance_rate", "bands_order")],
+        ),
+        (
+            {"task_results": {"bands": [["ge", "9/10", 20], ["ge", "4/5", 27]]}},
+            [("task_results", "bands_order")],
+        ),
+        ({"task_results": {"floor": 15}}, []),  # as much as the last band: allowed
+        (
+            {"task_results": {"bands": [["ge", "11/10", 30]]}},
+            [("task_results", "share_range")],
+        ),
+        ({"duration": {"short": [[30, 4], [15, 3]]}}, [("duration", "bands_order")]),
+        ({"duration": {"half": 4}}, [("duration", "bands_order")]),
+        ({"duration": {"full": 6}}, [("duration", "scale_above_max")]),
+    ],
+)
+def test_rubric_errors_name_the_item_and_the_problem(scales, expected):
+    from evaluations.domain import rubric_errors
+
+    assert rubric_errors(_rubric(**scales)) == expected
+
+
+def test_rubric_errors_totals_must_reach_100_on_a_points_rubric():
+    from evaluations.domain import rubric_errors
+
+    groups = _rubric()
+    groups[2]["items"][0]["max"] = 2  # content correct and focused: 3 -> 2
+    assert rubric_errors(groups) == [("", "total")]
+    assert rubric_errors(groups, kind="checklist") == []

@@ -480,6 +480,8 @@ def test_golden_report_status(golden):
 #   reports on time 1 | filed late 1;  band good 1 | 1
 #   tasks due in the month: 4 (20, 25, 30, 31/10), all done | 1 (02/11, not
 #   reviewed: not done); the one due 30/11 is not due yet.
+#   committee meeting: expected 1 (10 official: a committee), held 0 (none in the
+#   31 days before the meeting of October) | 1, 1 (28/10 prepared 03/11)
 ROLLUP = {
     date(2026, 10, 1): {
         "members": 11,
@@ -515,6 +517,8 @@ ROLLUP = {
         "reports_pending": 0,
         "tasks_total": 4,
         "tasks_done": 4,
+        "committee_expected": 1,
+        "committee_held": 0,
     },
     date(2026, 11, 1): {
         "members": 11,
@@ -550,6 +554,8 @@ ROLLUP = {
         "reports_pending": 0,
         "tasks_total": 1,
         "tasks_done": 0,
+        "committee_expected": 1,
+        "committee_held": 1,
     },
 }
 
@@ -565,6 +571,7 @@ def test_golden_rollup(golden):
         assert {key: rows[month][key] for key in expected} == expected, month
     other = CellMonth.objects.get(cell=golden.other, month=date(2026, 11, 1))
     assert (other.members, other.official_members, other.regular_held) == (4, 4, 0)
+    assert (other.committee_expected, other.committee_held) == (0, 0)
 
 
 def test_golden_rebuild_check_reports_no_difference(golden, capsys):
@@ -581,6 +588,8 @@ def test_golden_rebuild_check_reports_no_difference(golden, capsys):
 # spoke 9 / 17 = 52.9 %; young 4/6 = 66.7 %, new 2/4 = 50.0 %, no office 5/13 =
 # 38.5 %; superior member attended 1 / 2 meetings; long enough 1 / 2; minutes
 # locked on time 1 / 2; reports on time 1 / 2 (1 late); tasks done 4 / 5 = 80.0 %.
+# Committee meeting not held: V in October (ended; a committee, none before the
+# meeting of 03/10); November has not ended; B has no committee (4 official).
 HEADLINES = {
     "cells": "2",
     "members": "15",
@@ -603,7 +612,13 @@ DETAILS = {
     "supervised": "50,0 %",
     "tasks": "4 / 5",
 }
-FLAGS = {"missed_regular": 1, "low_attendance": 1, "unexcused": 1, "minutes_late": 1}
+FLAGS = {
+    "missed_regular": 1,
+    "committee_missed": 1,
+    "low_attendance": 1,
+    "unexcused": 1,
+    "minutes_late": 1,
+}
 
 
 def test_golden_ward_dashboard(golden, client):

@@ -520,3 +520,42 @@ def test_subtree_counts_of_a_ward_leaves_out_siblings(db):
         ("Chi bộ 1", {"cells": 1, "members": 2}),
     ]
     assert result["totals"] == {"cells": 2, "members": 4}
+
+
+def _attach_in(cell, name, *, start, end=None):
+    member = MemberFactory(organization=cell, full_name=name)
+    TemporaryAttachment.objects.create(
+        member=member,
+        direction=AttachmentDirection.IN,
+        other_unit="Chi bộ Quân sự",
+        start=start,
+        end=end,
+    )
+    return member
+
+
+@pytest.mark.parametrize("attached", [1, 3])
+def test_subtree_counts_leave_attached_in_members_to_their_home_cell(
+    db, django_assert_num_queries, attached
+):
+    """§8: a member attached in from elsewhere counts in the home cell only, so the
+    committee's totals count nobody twice; an attachment that has ended no longer
+    keeps the member out."""
+    province = build_subtree(2)
+    ward = province.children.get(name="Phường")
+    host = ward.children.get(name="Chi bộ 0")
+    for index in range(attached):
+        _attach_in(host, f"Tạm thời {index}", start=date(2020, 1, 1))
+    _attach_in(host, "Đã về", start=date(2020, 1, 1), end=date(2021, 1, 1))
+
+    with django_assert_num_queries(2):
+        result = selectors.subtree_counts(ward)
+
+    assert [(child.name, child.stats) for child in result["children"]] == [
+        ("Chi bộ 0", {"cells": 1, "members": 3}),
+        ("Chi bộ 1", {"cells": 1, "members": 2}),
+    ]
+    assert result["totals"] == {"cells": 2, "members": 5}
+    rows, _truncated = selectors.tree_for_user(UserFactory(is_superuser=True))
+    counts = {node.name: node.active_members for node in rows if node.is_cell}
+    assert (counts["Chi bộ 0"], counts["Chi bộ 1"]) == (3, 2)

@@ -54,11 +54,13 @@ def test_cell_flags_from_its_period_row():
         reports_overdue=1,
         absent_streak=1,
         att_below_minimum=2,
+        committee_missed=2,
         q3=1,
     )
     stats = cell_stats(row, Q3, NOVEMBER, closed_months=3)
     assert stats.flags == {
         "missed_regular": 1,
+        "committee_missed": 2,
         "no_thematic": 0,
         "no_hcm": 0,  # a quarter's view
         "unexcused": 1,

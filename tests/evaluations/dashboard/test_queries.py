@@ -44,6 +44,7 @@ def test_every_flag_exactly(facts):
     board = dash.build(facts.ward, Q3, today=TODAY)
     assert board.total.flags == {
         "missed_regular": 1,
+        "committee_missed": 0,  # cells under 9 official members: no committee
         "no_thematic": 0,
         "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
@@ -64,6 +65,7 @@ def test_every_flag_exactly(facts):
     cell = cells[facts.cell.pk][1].flags
     assert cell == {
         "missed_regular": 1,
+        "committee_missed": 0,  # cells under 9 official members: no committee
         "no_thematic": 0,
         "no_hcm": 0,  # a quarter's view
         "unexcused": 1,
@@ -184,3 +186,75 @@ def test_no_ho_chi_minh_topic_flag_in_a_years_view(facts):
     meeting.save()
     rollup.rebuild(years=[2026])
     assert dash.build(facts.ward, year, today=TODAY).total.flags["no_hcm"] == 0
+
+
+def test_committee_meeting_not_held_flag(tree, users, client, monkeypatch):
+    """§3 (a cell committee meets monthly before the cell meeting): a cell of 9
+    official members has a committee. Its committee met on 01/09 (prepares the
+    meeting of 03/09), not in the 31 days before 03/10, and on 30/10 (prepares
+    03/11); the one planned for August met on 30/07 although August's meeting
+    was not held. Tree's own cell (5 members) has no committee: not applicable."""
+    from django.urls import reverse
+
+    from evaluations.models import CellMonth
+    from meetings.models import Meeting, MeetingKind
+    from tests.factories import MemberFactory, OrganizationFactory
+
+    freeze(monkeypatch)
+    big = OrganizationFactory(name="Chi bộ Lớn", parent=tree.ward)
+    MemberFactory.create_batch(9, organization=big)
+    for day in (date(2026, 9, 3), date(2026, 10, 3), date(2026, 11, 3)):
+        held(big, day)
+        held(tree.cell, day)
+    for day in (date(2026, 9, 1), date(2026, 10, 30)):
+        held(big, day, kind=MeetingKind.COMMITTEE)
+    august = held(big, date(2026, 7, 30), kind=MeetingKind.COMMITTEE)
+    Meeting.objects.filter(pk=august.pk).update(plan_slot="2026-C08")
+    held(big, date(2026, 10, 1), kind=MeetingKind.COMMITTEE, state="planned")
+    rollup.rebuild(years=[2026])
+
+    rows = {
+        row.month.month: (row.committee_expected, row.committee_held)
+        for row in CellMonth.objects.filter(
+            cell=big, month__month__in=[7, 8, 9, 10, 11]
+        )
+    }
+    assert rows == {7: (1, 0), 8: (1, 1), 9: (1, 1), 10: (1, 0), 11: (1, 1)}
+    small = CellMonth.objects.get(cell=tree.cell, month=date(2026, 10, 1))
+    assert (small.committee_expected, small.committee_held) == (0, 0)
+
+    q4 = dash.Period("quarter", 2026, 4)
+    board = dash.build(tree.ward, q4, today=TODAY)
+    assert board.total.flags["committee_missed"] == 1  # one cell
+    cells = dash.per_cell(tree.ward, q4, today=TODAY)
+    assert cells[big.pk][1].flags["committee_missed"] == 1  # October; November open
+    assert cells[tree.cell.pk][1].flags["committee_missed"] == 0
+    q3 = dash.per_cell(tree.ward, Q3, today=TODAY)
+    assert q3[big.pk][1].flags["committee_missed"] == 1  # July
+    year = dash.per_cell(tree.ward, dash.Period("year", 2026), today=TODAY)
+    assert year[big.pk][1].flags["committee_missed"] == 8  # January-July, October
+
+    client.force_login(users.committee)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("evaluations:dashboard", args=[tree.ward.pk]), {"period": "2026-Q4"}
+    ).content.decode()
+    assert "Cell committee meeting not held" in page
+    assert "held no committee meeting to prepare the cell meeting" in page
+    import io
+
+    from openpyxl import load_workbook
+
+    export = client.get(
+        reverse("evaluations:dashboard-xlsx", args=[tree.ward.pk]),
+        {"period": "2026-Q4"},
+    )
+    book = load_workbook(io.BytesIO(export.content))
+    texts = [
+        str(cell.value)
+        for sheet in book.worksheets
+        for line in sheet.iter_rows()
+        for cell in line
+        if cell.value is not None
+    ]
+    assert "Cell committee meeting not held" in texts

@@ -50,6 +50,7 @@ def hold_meeting(
     votes=1,
     tasks=True,
     topic="",
+    duration=120,
 ):
     """A regular meeting of tree.cell held with everything the minutes hold:
     attendance with an excused and an unexcused absence, a guest, speakers, a vote
@@ -93,7 +94,7 @@ def hold_meeting(
         chair=tree.secretary,
         minute_taker=tree.member,
         started_at=when,
-        ended_at=when + timedelta(minutes=120),
+        ended_at=when + timedelta(minutes=duration),
         opening="Chi bộ đã đóng đảng phí đầy đủ tháng 11.",
         items=[
             {

@@ -14,8 +14,9 @@ def test_pdf_context_queries_do_not_grow(tree, users, django_assert_num_queries)
 
     for meeting in (small, large):
         meeting = Meeting.objects.select_related("cell").get(pk=meeting.pk)
-        # 10 + last month's tasks reviewed in it + the cell's self-score
-        with django_assert_num_queries(12):
+        # 10 + last month's tasks reviewed in it + the cell's self-score + the
+        # rules of the meeting day for the minimum duration
+        with django_assert_num_queries(13):
             pdf.minutes_context(meeting)
 
 
@@ -47,3 +48,41 @@ def test_minutes_section_provider_registered_twice_counts_once(monkeypatch):
 
     assert hooks.minutes_section_rows("tasks", "m1") == [{"text": "row of m1"}]
     assert hooks.minutes_section_rows("other", "m1") == []
+
+
+def test_minutes_warn_below_the_minimum_of_the_long_meeting_rule(tree, users):
+    """The printed minutes take the minimum duration from the same rule as the
+    meeting page and the score: a 120-minute meeting of a 5-member cell is long
+    enough until long_meeting_members (5) is in force and the meeting runs 100."""
+    from datetime import date
+
+    from members import services as member_services
+
+    meeting = hold_meeting(tree, users, lock=False)
+    context = pdf.minutes_context(meeting)
+    assert (context["duration"], context["minimum"], context["too_short"]) == (
+        120,
+        90,
+        False,
+    )
+
+    member_services.set_rule(
+        org=tree.ward,
+        key="long_meeting_members",
+        value=5,
+        valid_from=date(2020, 1, 1),
+    )
+    context = pdf.minutes_context(meeting)
+    assert (context["minimum"], context["too_short"]) == (120, False)
+
+    short = hold_meeting(tree, users, when=at(2026, 12, 3), lock=False, duration=100)
+    context = pdf.minutes_context(short)
+    assert (context["duration"], context["minimum"], context["too_short"]) == (
+        100,
+        120,
+        True,
+    )
+    from django.template.loader import render_to_string
+
+    html = render_to_string("pdf/minutes.html", context)
+    assert "100 phút (chưa đủ thời gian tối thiểu 120 phút)" in html

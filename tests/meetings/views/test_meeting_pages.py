@@ -101,3 +101,71 @@ def test_meeting_page_warns_below_the_minimum_attendance(secretary_client, tree)
     html = body(secretary_client.get(meeting.get_absolute_url()))
     assert warning in html
     assert "thấp hơn mức tối thiểu 80%" in html
+
+
+def _long_meeting_rule(tree, members, valid_from):
+    from members import services as member_services
+
+    member_services.set_rule(
+        org=tree.ward,
+        key="long_meeting_members",
+        value=members,
+        valid_from=valid_from,
+    )
+
+
+def test_meeting_pages_take_the_minimum_duration_from_the_long_meeting_rule(
+    secretary_client, tree
+):
+    """A 100-minute meeting of a cell with 5 own members and one attached in from
+    elsewhere: long enough while long_meeting_members is off, or set to 6 (the
+    attached-in member counts in the home cell only), or set from a later day;
+    short of the 120 minutes once the rule in force on the meeting day says 5."""
+    from datetime import date, timedelta
+
+    from meetings import services
+    from members.models import AttachmentDirection, TemporaryAttachment
+    from tests.factories import MemberFactory
+
+    guest = MemberFactory(organization=tree.cell, full_name="Đỗ Văn Tạm Thời")
+    TemporaryAttachment.objects.create(
+        member=guest, direction=AttachmentDirection.IN, start=date(2026, 1, 1)
+    )
+    meeting, minutes = held_meeting(tree)
+    services.save_minutes(
+        minutes=minutes,
+        version=minutes.version,
+        by=None,
+        chair=tree.secretary,
+        minute_taker=tree.member,
+        started_at=meeting.starts_at,
+        ended_at=meeting.starts_at + timedelta(minutes=100),
+        opening="Khai mạc",
+        conclusion="Kết luận",
+    )
+    english(secretary_client)
+    short = "shorter than the 120-minute minimum"
+
+    def pages():
+        detail = body(secretary_client.get(meeting.get_absolute_url()))
+        editor = body(secretary_client.get(url("minutes-edit", meeting.pk)))
+        return detail, editor
+
+    detail, editor = pages()
+    assert "100 minutes" in detail
+    assert "shorter than" not in detail
+    assert "Minimum duration: 90 minutes." in editor
+
+    _long_meeting_rule(tree, 6, date(2020, 1, 1))
+    detail, editor = pages()
+    assert "shorter than" not in detail
+    assert "Minimum duration: 90 minutes." in editor
+
+    _long_meeting_rule(tree, 5, date(2026, 11, 4))  # the day after the meeting
+    detail, editor = pages()
+    assert "shorter than" not in detail
+
+    _long_meeting_rule(tree, 5, date(2026, 11, 3))
+    detail, editor = pages()
+    assert short in detail
+    assert "Minimum duration: 120 minutes." in editor

@@ -124,8 +124,9 @@ QUERIES = {
     "attendance": 10,
     # + the tasks section (evaluations): tasks, review count, form; + 11: the dues
     # status beside the opening (members.api.meeting_dues_status); + 2: the people
-    # the cell may vote about (admission, recognition)
-    "minutes-edit": 33,
+    # the cell may vote about (admission, recognition); + 1: the rules of the
+    # meeting day for the minimum duration (+ the roster when long meetings are on)
+    "minutes-edit": 34,
     "my-meetings": 8,
     "books": 10,
 }

@@ -79,6 +79,33 @@ def test_home_committee_sees_subtree_counts(tree, persona_client):
     assert 'id="managed-' not in html
 
 
+def test_home_committee_counts_an_attached_in_member_in_the_home_cell_only(
+    tree, persona_client
+):
+    """§8: a member attached to Khối phố 5 from elsewhere is not one of its own
+    members: the committee panel's counts stay those of the roster."""
+    from datetime import date
+
+    from members.models import AttachmentDirection, TemporaryAttachment
+    from tests.factories import MemberFactory
+
+    guest = MemberFactory(organization=tree.cell, full_name="Đỗ Văn Tạm Thời")
+    TemporaryAttachment.objects.create(
+        member=guest, direction=AttachmentDirection.IN, start=date(2020, 1, 1)
+    )
+    client = english(persona_client("committee"))
+
+    html = get_html(client, reverse("home"))
+
+    committee = section(html, f"committee-{tree.ward.pk}")
+    assert "2 cells, 7 active members in the subtree." in committee
+    assert re.findall(
+        r'>([^<]+)</a></td>.*?<td class="text-end">(\d+)</td>'
+        r'<td class="text-end">(\d+)</td>',
+        committee,
+    ) == [("Chi bộ Khối phố 2", "1", "2"), ("Chi bộ Khối phố 5", "1", "5")]
+
+
 def test_home_supervisor_sees_followed_cells(tree, persona_client):
     # Arrange
     client = english(persona_client("supervisor"))
