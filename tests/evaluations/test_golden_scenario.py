@@ -42,7 +42,9 @@ from tests.factories import (
     SupervisionFactory,
     UserFactory,
 )
-from tests.meetings.helpers import attendance_rows, pdf_bytes, upload, user_for
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.meetings import attendance_rows
+from tests.factories.members import user_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from evaluations import selectors, services
 from evaluations.forms import RubricVersionForm
 from evaluations.models import QualityScore, Rubric, RubricChoice
 from evaluations.rubrics import DEFAULT_CODE
-from tests.evaluations.helpers import held, url
-from tests.meetings.helpers import at, english
+from tests.factories.meetings import held
+from tests.factories.times import at
+from tests.support.pages import english, evaluation_url
 
 pytestmark = pytest.mark.django_db
 
@@ -43,31 +44,51 @@ def test_authoring_pages_refuse_outside_reach_and_without_the_role(
 ):
     # the ward is outside the secretary's reach; the cell is inside it, but only a
     # committee above chooses what judges the cell
-    assert secretary_client.get(url("rubric-new", tree.ward.pk)).status_code == 404
-    assert secretary_client.get(url("rubric-new", tree.cell.pk)).status_code == 403
-    assert member_client.get(url("rubric-new", tree.cell.pk)).status_code == 403
     assert (
-        secretary_client.post(url("rubric-new", tree.cell.pk), form_data(base))
+        secretary_client.get(evaluation_url("rubric-new", tree.ward.pk)).status_code
+        == 404
+    )
+    assert (
+        secretary_client.get(evaluation_url("rubric-new", tree.cell.pk)).status_code
+        == 403
+    )
+    assert (
+        member_client.get(evaluation_url("rubric-new", tree.cell.pk)).status_code == 403
+    )
+    assert (
+        secretary_client.post(
+            evaluation_url("rubric-new", tree.cell.pk), form_data(base)
+        )
     ).status_code == 403
     assert (
-        committee_client.get(url("rubric-new", tree.other_cell.pk)).status_code == 404
+        committee_client.get(
+            evaluation_url("rubric-new", tree.other_cell.pk)
+        ).status_code
+        == 404
     )
-    assert committee_client.get(url("rubric-new", tree.ward.pk)).status_code == 200
+    assert (
+        committee_client.get(evaluation_url("rubric-new", tree.ward.pk)).status_code
+        == 200
+    )
     assert Rubric.objects.filter(code__startswith="org-").count() == 0
 
 
 def test_authored_version_is_chosen_for_the_subtree(tree, base, committee_client):
     english(committee_client)
     org_page = committee_client.get(tree.ward.get_absolute_url()).content.decode()
-    assert url("rubric-settings", tree.ward.pk) in org_page
-    settings_page = committee_client.get(url("rubric-settings", tree.ward.pk))
-    assert url("rubric-new", tree.ward.pk) in settings_page.content.decode()
-    page = committee_client.get(url("rubric-new", tree.ward.pk)).content.decode()
+    assert evaluation_url("rubric-settings", tree.ward.pk) in org_page
+    settings_page = committee_client.get(
+        evaluation_url("rubric-settings", tree.ward.pk)
+    )
+    assert evaluation_url("rubric-new", tree.ward.pk) in settings_page.content.decode()
+    page = committee_client.get(
+        evaluation_url("rubric-new", tree.ward.pk)
+    ).content.decode()
     assert "Copied from the version in force today" in page
     assert 'name="item-duration-short0-minutes"' in page
 
     response = committee_client.post(
-        url("rubric-new", tree.ward.pk),
+        evaluation_url("rubric-new", tree.ward.pk),
         form_data(
             base,
             item__duration__short0__minutes=5,
@@ -90,8 +111,11 @@ def test_authored_version_is_chosen_for_the_subtree(tree, base, committee_client
     choice = RubricChoice.objects.get(organization=tree.ward)
     assert (choice.rubric_code, choice.valid_from) == (rubric.code, date(2026, 12, 1))
     assert Rubric.objects.get(pk=base.pk).groups == base.groups  # the copy's source
-    listed = committee_client.get(url("rubric-settings", tree.ward.pk))
-    assert url("rubric-edit", tree.ward.pk, rubric.pk) in listed.content.decode()
+    listed = committee_client.get(evaluation_url("rubric-settings", tree.ward.pk))
+    assert (
+        evaluation_url("rubric-edit", tree.ward.pk, rubric.pk)
+        in listed.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,7 +154,7 @@ def test_invalid_versions_are_refused_and_nothing_typed_is_lost(
     english(committee_client)
     data = form_data(base, **changes)
 
-    response = committee_client.post(url("rubric-new", tree.ward.pk), data)
+    response = committee_client.post(evaluation_url("rubric-new", tree.ward.pk), data)
 
     page = response.content.decode()
     assert response.status_code == 422
@@ -157,7 +181,7 @@ def test_meetings_are_scored_by_the_version_of_their_day(tree, base, committee_c
     assert (before.rubric_id, before.points["duration"]) == (base.pk, "4")
 
     committee_client.post(
-        url("rubric-new", tree.ward.pk),
+        evaluation_url("rubric-new", tree.ward.pk),
         form_data(base, item__duration__short0__minutes=5),
     )
     authored = Rubric.objects.get(code=f"org-{tree.ward.pk}")
@@ -182,11 +206,11 @@ def test_a_version_in_use_is_kept_and_a_new_one_follows_it(
     tree, base, committee_client
 ):
     english(committee_client)
-    committee_client.post(url("rubric-new", tree.ward.pk), form_data(base))
+    committee_client.post(evaluation_url("rubric-new", tree.ward.pk), form_data(base))
     first = Rubric.objects.get(code=f"org-{tree.ward.pk}")
     # unused: it may still be corrected
     edited = committee_client.post(
-        url("rubric-edit", tree.ward.pk, first.pk),
+        evaluation_url("rubric-edit", tree.ward.pk, first.pk),
         form_data(first, item__duration__full="5", name="Sửa tên"),
     )
     assert edited.status_code == 302
@@ -196,21 +220,26 @@ def test_a_version_in_use_is_kept_and_a_new_one_follows_it(
     people = {"chair": tree.secretary, "taker": tree.member}
     december, _ = held(tree.cell, starts_at=at(2026, 12, 3), **people)
     services.score_meeting(meeting=december, role="self", manual={})
-    page = committee_client.get(url("rubric-edit", tree.ward.pk, first.pk))
+    page = committee_client.get(evaluation_url("rubric-edit", tree.ward.pk, first.pk))
     assert 'id="rubric-in-use"' in page.content.decode()
     refused = committee_client.post(
-        url("rubric-edit", tree.ward.pk, first.pk), form_data(first)
+        evaluation_url("rubric-edit", tree.ward.pk, first.pk), form_data(first)
     )
     assert refused.status_code == 403
 
-    same_day = committee_client.post(url("rubric-new", tree.ward.pk), form_data(first))
+    same_day = committee_client.post(
+        evaluation_url("rubric-new", tree.ward.pk), form_data(first)
+    )
     assert "must take effect after the previous one (from 01/12/2026)" in (
         same_day.content.decode()
     )
     later = form_data(first, item__duration__full="5")
     later["valid_from"] = "01/01/2027"
     assert (
-        committee_client.post(url("rubric-new", tree.ward.pk), later).status_code == 302
+        committee_client.post(
+            evaluation_url("rubric-new", tree.ward.pk), later
+        ).status_code
+        == 302
     )
     versions = list(
         Rubric.objects.filter(code=first.code).values_list("version", "valid_from")
@@ -228,14 +257,16 @@ def test_rubric_pages_queries_do_not_grow(tree, base, committee_client, versions
     for index in range(versions):
         data["valid_from"] = f"01/{index + 1:02d}/2027"
         assert (
-            committee_client.post(url("rubric-new", tree.ward.pk), data).status_code
+            committee_client.post(
+                evaluation_url("rubric-new", tree.ward.pk), data
+            ).status_code
             == 302
         )
     latest = Rubric.objects.filter(code=f"org-{tree.ward.pk}").first()
     pages = {
-        "settings": url("rubric-settings", tree.ward.pk),
-        "new": url("rubric-new", tree.ward.pk),
-        "edit": url("rubric-edit", tree.ward.pk, latest.pk),
+        "settings": evaluation_url("rubric-settings", tree.ward.pk),
+        "new": evaluation_url("rubric-new", tree.ward.pk),
+        "edit": evaluation_url("rubric-edit", tree.ward.pk, latest.pk),
     }
     counted = {}
     for page, path in pages.items():
