@@ -9,7 +9,8 @@ from evaluations import dashboard as dash
 from evaluations.dashboard import rollup
 from members import services as member_services
 from members.models import RuleKey
-from tests.evaluations.dashboard.helpers import TODAY, freeze, held
+from tests.factories.facts import TODAY, held_on
+from tests.factories.times import freeze
 
 Q3 = dash.Period("quarter", 2026, 3)
 
@@ -113,9 +114,9 @@ def test_recommendation_days_setting_inherited_by_the_figures(facts, days, overd
 
 
 def test_no_thematic_flag_only_for_a_closed_quarter(tree, monkeypatch):
-    freeze(monkeypatch)
-    held(tree.cell, date(2026, 10, 3))
-    held(tree.cell, date(2026, 11, 3))
+    freeze(monkeypatch, TODAY)
+    held_on(tree.cell, date(2026, 10, 3))
+    held_on(tree.cell, date(2026, 11, 3))
     rollup.rebuild(years=[2026])
     q4 = dash.build(tree.cell, dash.Period("quarter", 2026, 4), today=TODAY)
     assert q4.total.flags["no_thematic"] == 0  # quarter 4 is not over
@@ -128,10 +129,12 @@ def test_no_thematic_flag_only_for_a_closed_quarter(tree, monkeypatch):
 
 
 def test_member_absent_more_than_three_times_in_a_row(tree, monkeypatch):
-    freeze(monkeypatch)
+    freeze(monkeypatch, TODAY)
     for month in (1, 2, 3, 4):
-        held(tree.cell, date(2026, month, 3), statuses={tree.member: "absent_excused"})
-    held(tree.cell, date(2026, 5, 3))
+        held_on(
+            tree.cell, date(2026, month, 3), statuses={tree.member: "absent_excused"}
+        )
+    held_on(tree.cell, date(2026, 5, 3))
     rollup.rebuild(years=[2026])
     march = dash.build(tree.cell, dash.Period("month", 2026, 3), today=TODAY)
     assert march.total.flags["absent_streak"] == 0  # 3 in a row is allowed
@@ -171,7 +174,7 @@ def test_no_ho_chi_minh_topic_flag_in_a_years_view(facts):
 
     from evaluations.dashboard import rollup
     from evaluations.dashboard.periods import Period
-    from tests.evaluations.dashboard.helpers import planned
+    from tests.factories.facts import planned
 
     year = Period("year", 2026)
     cells = dash.per_cell(facts.ward, year, today=TODAY)

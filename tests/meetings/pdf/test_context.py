@@ -3,13 +3,14 @@ and the sections other apps provide through meetings.hooks."""
 
 from meetings import hooks, pdf
 from meetings.models import Meeting
-from tests.meetings.pdf.helpers import at, hold_meeting
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
 
 
 def test_pdf_context_queries_do_not_grow(tree, users, django_assert_num_queries):
-    small = hold_meeting(tree, users, items=1, speakers=1, votes=1)
-    large = hold_meeting(
-        tree, users, when=at(2026, 12, 3), items=6, speakers=5, votes=3
+    small = full_meeting(tree, users, items=1, speakers=1, votes=1)
+    large = full_meeting(
+        tree, users, when=at(2026, 12, 3, 19, 30), items=6, speakers=5, votes=3
     )
 
     for meeting in (small, large):
@@ -21,7 +22,7 @@ def test_pdf_context_queries_do_not_grow(tree, users, django_assert_num_queries)
 
 def test_minutes_tasks_come_from_the_apps_that_provide_them(tree, users, monkeypatch):
     # Arrange: the evaluations app registered its tasks from ready()
-    meeting = hold_meeting(tree, users, lock=False)
+    meeting = full_meeting(tree, users, lock=False)
 
     # Act / Assert: its task is printed, formatted for the minutes
     assert pdf.minutes_context(meeting)["tasks"] == [

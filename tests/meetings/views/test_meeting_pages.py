@@ -2,22 +2,14 @@
 
 from django.utils.html import escape
 
-from tests.meetings.helpers import (
-    at,
-    english,
-    reload,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    held_meeting,
-    topic_meeting,
-)
+from tests.factories.meetings import reload, tree_held, tree_meeting
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
 
 def test_meeting_page_shows_the_agenda(member_client, tree):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     # Act
     response = member_client.get(meeting.get_absolute_url())
@@ -28,18 +20,20 @@ def test_meeting_page_shows_the_agenda(member_client, tree):
     for item in meeting.agenda:
         assert f"<li>{escape(item['title'])}</li>" in html
     assert "Nhà văn hóa khu phố 5" in html
-    assert url("excuse-request", meeting.pk) in html  # a member may ask to be excused
+    assert (
+        meeting_url("excuse-request", meeting.pk) in html
+    )  # a member may ask to be excused
     assert 'id="meeting-actions"' not in html  # but not run the meeting
 
 
 def test_reschedule_without_reason_keeps_typed_values(secretary_client, tree):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("meeting-reschedule", meeting.pk),
+        meeting_url("meeting-reschedule", meeting.pk),
         {"starts_at": "05/11/2026 18:00", "place": "Hội trường UBND", "reason": ""},
     )
 
@@ -54,12 +48,12 @@ def test_reschedule_without_reason_keeps_typed_values(secretary_client, tree):
 
 def test_reschedule_held_meeting_shows_the_refusal(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("meeting-reschedule", meeting.pk),
+        meeting_url("meeting-reschedule", meeting.pk),
         {"starts_at": "05/11/2026 18:00", "place": "", "reason": "Trùng lịch"},
     )
 
@@ -76,9 +70,9 @@ def test_meeting_page_warns_below_the_minimum_attendance(secretary_client, tree)
 
     from meetings import services
     from members import services as member_services
-    from tests.meetings.helpers import attendance_rows
+    from tests.factories.meetings import attendance_rows
 
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     warning = 'id="attendance-minimum"'
     assert warning not in body(secretary_client.get(meeting.get_absolute_url()))
     member_services.set_rule(

@@ -15,19 +15,10 @@ from tests.factories import (
     PositionFactory,
     UserFactory,
 )
-from tests.meetings.helpers import (
-    adopt_and_sign,
-    at,
-    fill_minutes,
-    make_meeting,
-    pdf_bytes,
-    start,
-    upload,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-)
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.meetings import adopt_and_sign, fill_minutes, make_meeting, start
+from tests.factories.times import at
+from tests.support.pages import body, meeting_url
 
 
 def populate(tree, *, members, meetings):
@@ -105,13 +96,13 @@ SIZES = [
 
 
 PAGES = {
-    "plan": lambda cell, detail, held: url("plan", cell.pk) + "?year=2026",
+    "plan": lambda cell, detail, held: meeting_url("plan", cell.pk) + "?year=2026",
     "meeting-detail": lambda cell, detail, held: detail.get_absolute_url(),
     "held-meeting-detail": lambda cell, detail, held: held.get_absolute_url(),
-    "attendance": lambda cell, detail, held: url("attendance", held.pk),
-    "minutes-edit": lambda cell, detail, held: url("minutes-edit", held.pk),
-    "my-meetings": lambda cell, detail, held: url("my-meetings"),
-    "books": lambda cell, detail, held: url("books", cell.pk),
+    "attendance": lambda cell, detail, held: meeting_url("attendance", held.pk),
+    "minutes-edit": lambda cell, detail, held: meeting_url("minutes-edit", held.pk),
+    "my-meetings": lambda cell, detail, held: meeting_url("my-meetings"),
+    "books": lambda cell, detail, held: meeting_url("books", cell.pk),
 }
 
 

@@ -10,14 +10,9 @@ from django.urls import reverse
 
 from members import domain
 from tests.factories import UserFactory
-from tests.members.views.helpers import (
-    english,
-    get_html,
-    probationary,
-    section,
-    stat_values,
-    today,
-)
+from tests.factories.members import probationary
+from tests.factories.times import today
+from tests.support.pages import english, get_html, section, stat_values
 
 
 def test_home_secretary_sees_managed_cell_with_counts(tree, persona_client):
