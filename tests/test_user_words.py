@@ -25,6 +25,8 @@ from openpyxl import load_workbook
 
 from meetings.models import MeetingState
 from members.models import RuleKey
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
 from tests.support.access import MATRIX, PERSONAS
 from tests.support.pdf import text_of
 
@@ -264,8 +266,6 @@ def test_no_code_in_any_email(world, tree):
 @pytest.mark.django_db
 def test_no_code_in_the_minutes_pdf(tree, users, place, clock):
     from meetings.pdf import render
-    from tests.factories.meetings import full_meeting
-    from tests.factories.times import at
 
     clock(at(2026, 11, 20, 10, 0))
     meeting = full_meeting(tree, users, topic="Học tập phong cách Hồ Chí Minh")

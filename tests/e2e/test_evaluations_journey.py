@@ -7,6 +7,8 @@ import pytest
 
 from evaluations.models import MonthlyRating, QualityScore, Recommendation, Task
 from meetings import services as meeting_services
+from tests.e2e.checks import AXE, axe_problems, html_errors, vnu_jar
+from tests.factories.evaluations import october_and_november
 from tests.factories.meetings import attendance_rows, held
 from tests.factories.times import at
 
@@ -139,8 +141,6 @@ def test_evaluation_pages_with_data_pass_axe_and_html_checker(
     from django.urls import reverse
 
     from evaluations import selectors, services
-    from tests.e2e.checks import AXE, axe_problems, html_errors, vnu_jar
-    from tests.factories.evaluations import october_and_november
 
     _october, november, first, second = october_and_november(tree)
     services.review_tasks(

@@ -7,20 +7,10 @@ from hypothesis import strategies as st
 
 from evaluations.models import QualityScore, Recommendation, SupervisionReport, Task
 from tests.factories.evaluations import close
-from tests.factories.meetings import held
-from tests.factories.times import at
 from tests.support.hostile import NUMBER, SETTINGS, TEXT, assert_clean
 from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
-    return meeting
 
 
 @SETTINGS

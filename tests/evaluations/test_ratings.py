@@ -13,6 +13,7 @@ from members.models import RuleSetting
 from tests.factories import MemberFactory
 from tests.factories.evaluations import october_and_november
 from tests.factories.meetings import attendance_rows
+from tests.factories.members import exempt, suspended
 from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,6 @@ def test_rating_pages_query_count_constant(
 
 
 def test_annual_sheet_excludes_exempt_and_suspended(tree):
-    from tests.factories.members import exempt, suspended
 
     gone = exempt(tree.cell, "Cụ Miễn")
     paused = suspended(tree.cell, "Ông Đình Chỉ")

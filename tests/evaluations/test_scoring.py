@@ -19,7 +19,7 @@ from tests.factories.evaluations import (
     close,
     october_and_november,
 )
-from tests.factories.meetings import attendance_rows, held
+from tests.factories.meetings import attendance_rows, fill_minutes, held
 from tests.factories.members import exempt
 from tests.factories.times import at
 from tests.support.pages import evaluation_url
@@ -135,10 +135,7 @@ def test_combined_meeting_needs_120_minutes(tree):
     assert score.maximum == Decimal("100.00")
 
 
-def test_non_thematic_month_is_scaled_to_100(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_non_thematic_month_is_scaled_to_100(tree, meeting):
     _points, score = auto_items(meeting)
     assert "thematic_content" not in score.points
     assert score.maximum == Decimal("95.00")
@@ -256,7 +253,6 @@ def test_preparation_and_closing_items_from_data(tree):
     meeting.refresh_from_db()
     meeting_services.start_meeting(meeting=meeting, by=None)
     meeting.refresh_from_db()
-    from tests.factories.meetings import fill_minutes
 
     fill_minutes(meeting.minutes, chair=tree.secretary, taker=tree.member)
     services.assign_task(
@@ -291,10 +287,7 @@ def test_notified_too_late_scores_zero(tree):
     assert points["committee_meeting"] == 2  # 5 official members: no committee
 
 
-def test_manual_points_and_band(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_manual_points_and_band(tree, meeting):
     score = services.score_meeting(
         meeting=meeting, role="self", manual=FULL_MANUAL_POINTS
     )
@@ -304,10 +297,7 @@ def test_manual_points_and_band(tree):
     assert QualityScore.objects.get(pk=score.pk).points["content"] == "3"
 
 
-def test_rubric_in_use_cannot_be_edited_only_superseded(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_rubric_in_use_cannot_be_edited_only_superseded(tree, meeting):
     rubric = selectors.rubric_for_meeting(meeting)
     services.score_meeting(meeting=meeting, role="self", manual={})
     with pytest.raises(ValidationError):
@@ -360,11 +350,8 @@ def test_both_rubrics_are_loaded_as_data():
 
 
 def test_score_pages_side_by_side(
-    tree, secretary_client, supervisor_client, member_client
+    tree, secretary_client, supervisor_client, member_client, meeting
 ):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
     form = secretary_client.get(evaluation_url("score-edit", meeting.pk, "self"))
     assert form.status_code == 200
     assert "◆" in form.content.decode()
@@ -404,10 +391,7 @@ def test_small_cell_gets_the_committee_meeting_points(tree):
     assert points["committee_meeting"] == 0
 
 
-def test_quality_page_shows_raw_and_rescaled_score(tree, member_client):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_quality_page_shows_raw_and_rescaled_score(tree, member_client, meeting):
     score = services.score_meeting(
         meeting=meeting, role="self", manual={"content": 3, "steps": 5}
     )
@@ -418,10 +402,7 @@ def test_quality_page_shows_raw_and_rescaled_score(tree, member_client):
     assert f"{total}/95 → {percent}/100" in page
 
 
-def test_score_bad_input_rerenders(tree, secretary_client):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_score_bad_input_rerenders(tree, secretary_client, meeting):
     response = secretary_client.post(
         evaluation_url("score-edit", meeting.pk, "self"),
         {"item-content": "7", "item-steps": "4"},

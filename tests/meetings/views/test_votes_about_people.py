@@ -11,7 +11,7 @@ from meetings import services
 from meetings.models import Vote, VoteKind
 from members.admission import services as admission_services
 from tests.factories.admission import candidate
-from tests.factories.meetings import make_meeting, start
+from tests.factories.meetings import fill_minutes, make_meeting, start
 from tests.factories.times import at
 from tests.support.pages import body, english, meeting_url
 
@@ -33,7 +33,6 @@ def _probationer_ready(tree):
         abstain=0,
         candidate=person,
     )
-    from tests.factories.meetings import fill_minutes
 
     minutes = fill_minutes(minutes, chair=tree.secretary, taker=tree.member)
     services.adopt_minutes(minutes=minutes, by=None)

@@ -11,6 +11,7 @@ from members.admission import selectors, services
 from members.models import Candidate, EventKind, MemberStatus, Probation
 from tests.factories.admission import admit, candidate, vote
 from tests.factories.files import pdf_bytes, upload
+from tests.factories.members import probationary
 from tests.factories.times import at
 
 pytestmark = pytest.mark.usefixtures("admission_clock")
@@ -176,7 +177,6 @@ def test_decision_refused_before_the_vote_and_with_an_incomplete_file(tree):
 
 
 def test_introducers_must_be_two_different_official_members(tree, settings):
-    from tests.factories.members import probationary
 
     newcomer = probationary(tree.cell, "Dự Bị Mới")
     with translation.override("en"), pytest.raises(ValidationError) as same:

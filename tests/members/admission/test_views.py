@@ -10,6 +10,7 @@ from members.admission import services
 from members.models import Candidate, MemberStatus
 from tests.factories.admission import admit, candidate, vote
 from tests.factories.files import pdf_bytes, upload
+from tests.factories.members import probationary
 from tests.factories.times import at
 from tests.support.pages import count_queries, english
 
@@ -300,7 +301,6 @@ def test_recognition_step_for_a_member_recorded_before_the_pipeline(
     tree, persona_client
 ):
     # a probationary member entered by hand (no candidate file, no probation row)
-    from tests.factories.members import probationary
 
     member = probationary(tree.cell, "Đỗ Văn Cũ")  # ceremony 10/01/2026
     client = english(persona_client("secretary"))
