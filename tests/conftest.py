@@ -1,15 +1,22 @@
-"""Shared fixtures: real PostgreSQL and Redis (never skipped), the demo personas."""
+"""Shared fixtures: real PostgreSQL and Redis (never skipped), the demo personas, and
+the fixtures several apps' tests use (a started meeting, a party group, the province's
+place, the admission clock, the notification sink and worker).
+
+Each app has its own conftest.py for what only its tests share; builders are in
+tests/factories/, readers and real workers in tests/support/."""
 
 import os
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.db.backends.signals import connection_created
+from django.utils import timezone
 
+from meetings.models import MeetingKind
 from members.models import OrgKind, PositionRole
 from tests.factories import (
     MemberFactory,
@@ -18,6 +25,10 @@ from tests.factories import (
     SupervisionFactory,
     UserFactory,
 )
+from tests.factories.admission import NOW as ADMISSION_NOW
+from tests.factories.meetings import make_meeting, start
+from tests.support.access import world  # noqa: F401 — fixture (members/views has its own)
+from tests.support.notify import people, sink, worker  # noqa: F401 — fixtures
 
 
 def pytest_addoption(parser):
@@ -311,3 +322,42 @@ def outsider_client(persona_client):
 @pytest.fixture
 def admin_client_(persona_client):
     return persona_client("admin")
+
+
+# --- shared by several apps' tests ---------------------------------------------------
+
+
+@pytest.fixture
+def started_meeting(tree, users):
+    """An extraordinary meeting of the cell that began two hours ago, started by its
+    secretary (attendance prefilled, minutes open)."""
+    meeting = make_meeting(
+        tree.cell,
+        kind=MeetingKind.EXTRAORDINARY,
+        starts_at=timezone.now() - timedelta(hours=2),
+        by=users.secretary,
+    )
+    start(meeting, users.secretary)
+    return meeting
+
+
+@pytest.fixture
+def group(tree):
+    """A party group (tổ đảng) of the cell."""
+    return OrganizationFactory(
+        name="Tổ đảng số 1", kind=OrgKind.PARTY_GROUP, parent=tree.cell
+    )
+
+
+@pytest.fixture
+def place(tree):
+    """The province's place name, which documents are dated at."""
+    tree.province.place = "Nghệ An"
+    tree.province.save(update_fields=["place"])
+    return "Nghệ An"
+
+
+@pytest.fixture
+def admission_clock(clock):
+    """The admission tests' clock: Monday 15/06/2026, 10:00 in Vietnam."""
+    return clock(ADMISSION_NOW)

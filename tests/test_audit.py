@@ -17,7 +17,9 @@ from meetings.models import Attendance, AttendanceStatus, Meeting, Vote
 from members import audit, services
 from members.models import AuditEntry, Exemption, Member, Position, PositionRole
 from tests.factories import MemberFactory, PositionFactory
-from tests.meetings.helpers import at, english, fill_minutes, make_meeting, start
+from tests.factories.meetings import fill_minutes, make_meeting, start
+from tests.factories.times import at
+from tests.support.pages import english
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,8 @@ from django.db import connection
 from meetings import pdf
 from meetings.models import Minutes, MinutesPdf
 from members.models import AuditEntry
-from tests.meetings.helpers import at, locked_meeting
+from tests.factories.meetings import locked_meeting
+from tests.factories.times import at
 
 ROOT = Path(__file__).resolve().parents[1]
 

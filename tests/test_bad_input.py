@@ -1,49 +1,18 @@
 """Hostile and random input never causes a 500, never stores half of something, and
 what is stored is NFC without control characters (property-based, hypothesis)."""
 
-import unicodedata
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from meetings import services as meeting_services
 from meetings.models import ExcuseRequest, Meeting, Vote
 from members.models import Member, RuleSetting
-
-HOSTILE = st.sampled_from(
-    [
-        "<script>alert('x')</script>",
-        "' OR 1=1; --",
-        "\x00\x01\x02 nul",
-        "Nguye\u0302\u0303n Va\u0306n A",  # decomposed: must be stored as NFC
-        "🙂" * 40,
-        "../../etc/passwd",
-        "31/02/2020",
-        "-1",
-        "99999999999999999999999",
-        "",
-        " ",
-        "a" * 5000,
-        "Ω≈ç√∫˜µ≤≥÷",
-        "\u202eRTL override",
-    ]
-)
-TEXT = st.one_of(HOSTILE, st.text(max_size=300))
-NUMBER = st.one_of(st.integers(min_value=-(10**12), max_value=10**12).map(str), TEXT)
-SETTINGS = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def assert_clean(text):
-    assert unicodedata.is_normalized("NFC", text)
-    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in text)
+from tests.support.hostile import NUMBER, SETTINGS, TEXT, assert_clean
 
 
 @pytest.fixture
@@ -107,24 +76,14 @@ def test_meeting_form_survives_anything(secretary, tree, kind, starts, place, to
         assert_clean(Meeting.objects.latest("pk").topic)
 
 
-@pytest.fixture
-def held(tree, users):
-    meeting = meeting_services.create_meeting(
-        cell=tree.cell,
-        kind="extraordinary",
-        starts_at=timezone.now() - timedelta(hours=2),
-        by=users.secretary,
-    )
-    meeting_services.start_meeting(meeting=meeting, by=users.secretary)
-    return meeting
-
-
 @SETTINGS
 @given(subject=TEXT, yes=NUMBER, no=NUMBER, abstain=NUMBER, kind=TEXT)
-def test_vote_form_survives_anything(secretary, held, subject, yes, no, abstain, kind):
+def test_vote_form_survives_anything(
+    secretary, started_meeting, subject, yes, no, abstain, kind
+):
     before = Vote.objects.count()
     response = secretary.post(
-        reverse("meetings:vote-add", args=[held.pk]),
+        reverse("meetings:vote-add", args=[started_meeting.pk]),
         {"subject": subject, "yes": yes, "no": no, "abstain": abstain, "kind": kind},
     )
     assert response.status_code < 500
@@ -135,12 +94,12 @@ def test_vote_form_survives_anything(secretary, held, subject, yes, no, abstain,
 @SETTINGS
 @given(starts=TEXT, ends=TEXT, conclusion=TEXT, opening=TEXT, chair=NUMBER)
 def test_minutes_editor_survives_anything(
-    secretary, held, starts, ends, conclusion, opening, chair
+    secretary, started_meeting, starts, ends, conclusion, opening, chair
 ):
-    minutes = held.minutes
+    minutes = started_meeting.minutes
     minutes.refresh_from_db()
     response = secretary.post(
-        reverse("meetings:minutes-edit", args=[held.pk]),
+        reverse("meetings:minutes-edit", args=[started_meeting.pk]),
         {
             "version": minutes.version,
             "started_at": starts,

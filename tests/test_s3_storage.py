@@ -27,7 +27,8 @@ from storages.backends.s3 import S3Storage
 
 from meetings import pdf
 from meetings.models import MinutesPdf
-from tests.meetings.pdf.helpers import at, hold_meeting
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
 
 ROOT = Path(__file__).resolve().parents[1]
 BUCKET = "chibo-files"
@@ -49,13 +50,6 @@ def s3_endpoint():
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
-
-
-@pytest.fixture
-def place(tree):
-    tree.province.place = "Nghệ An"
-    tree.province.save(update_fields=["place"])
-    return "Nghệ An"
 
 
 @pytest.fixture
@@ -156,8 +150,8 @@ def test_minutes_pdf_stored_private_in_the_bucket_and_verified(
     assert default_storage.bucket_name == BUCKET
 
     # Act: lock two meetings' minutes and render the cell's pending PDFs
-    first = hold_meeting(tree, users, when=at(2026, 10, 5), tasks=False)
-    second = hold_meeting(tree, users, when=at(2026, 11, 3), tasks=False)
+    first = full_meeting(tree, users, when=at(2026, 10, 5, 19, 30), tasks=False)
+    second = full_meeting(tree, users, when=at(2026, 11, 3, 19, 30), tasks=False)
     pdf.render_pending(cell_id=tree.cell.pk)
 
     # Assert: each object is in the bucket with the recorded SHA-256 and size

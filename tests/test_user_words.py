@@ -25,8 +25,10 @@ from openpyxl import load_workbook
 
 from meetings.models import MeetingState
 from members.models import RuleKey
-from tests.meetings.pdf.helpers import text_of
-from tests.test_access_matrix import MATRIX, PERSONAS, world  # noqa: F401
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
+from tests.support.access import MATRIX, PERSONAS
+from tests.support.pdf import text_of
 
 # A setting key, a state code or any snake_case identifier shown as text.
 CODE_WORD = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
@@ -145,7 +147,7 @@ def test_scanner_finds_each_kind_of_code():
 
 
 @pytest.mark.django_db
-def test_no_code_on_any_page_of_the_access_matrix(world, users, clock):  # noqa: F811
+def test_no_code_on_any_page_of_the_access_matrix(world, users, clock):
     seen = {}
     for name, (method, build_args, expected) in sorted(MATRIX.items()):
         if method != "get":
@@ -165,7 +167,7 @@ def test_no_code_on_any_page_of_the_access_matrix(world, users, clock):  # noqa:
 
 
 @pytest.mark.django_db
-def test_no_code_in_the_admin(world, users):  # noqa: F811
+def test_no_code_in_the_admin(world, users):
     client = Client()
     client.force_login(users.admin)
     pages = [reverse("admin:index")]
@@ -231,7 +233,7 @@ EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "meetings" / "email"
 
 
 @pytest.mark.django_db
-def test_no_code_in_any_email(world, tree):  # noqa: F811
+def test_no_code_in_any_email(world, tree):
     meeting = world.planned
     context = {
         "meeting": meeting,
@@ -264,20 +266,12 @@ def test_no_code_in_any_email(world, tree):  # noqa: F811
 @pytest.mark.django_db
 def test_no_code_in_the_minutes_pdf(tree, users, place, clock):
     from meetings.pdf import render
-    from tests.meetings.pdf.helpers import at, hold_meeting
 
     clock(at(2026, 11, 20, 10, 0))
-    meeting = hold_meeting(tree, users, topic="Học tập phong cách Hồ Chí Minh")
+    meeting = full_meeting(tree, users, topic="Học tập phong cách Hồ Chí Minh")
     text = text_of(render.render_minutes(meeting).content)
     assert "Biên bản" in text or "BIÊN BẢN" in text
     assert offences(text) == []
-
-
-@pytest.fixture
-def place(tree):
-    tree.province.place = "Nghệ An"
-    tree.province.save(update_fields=["place"])
-    return "Nghệ An"
 
 
 def test_every_model_is_known():

@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ARTIFACTS
+
 # Playwright's sync API runs an event loop in the test thread; the test itself still
 # uses the ORM synchronously to arrange data, which Django allows with this flag.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

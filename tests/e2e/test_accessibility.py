@@ -1,24 +1,18 @@
 """Every page each persona can reach, checked in Chromium with axe-core (no serious or
 critical violation) and its HTML with the Nu HTML Checker (no error).
 
-The pages come from the access matrix (tests/test_access_matrix.py): every GET route a
+The pages come from the access matrix (tests/support/access.py): every GET route a
 persona may open, so a page added later is checked without extra work.
 """
-
-import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from tests.test_access_matrix import MATRIX, PERSONAS, world  # noqa: F401 — fixture
+from tests.e2e.checks import AXE, axe_problems, html_errors, vnu_jar
+from tests.support.access import MATRIX, PERSONAS
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-VNU = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "vnu-jar"
 NOT_HTML = {"healthz", "members:export-members", "meetings:document-download"}
 # An htmx fragment (the navbar's unread count), not a page of its own.
 NOT_HTML |= {"meetings:notification-badge"}
@@ -42,7 +36,6 @@ NOT_HTML |= {
     "members:dues-year-xlsx",
 }
 NOT_PAGES = {"logout", "password_reset_confirm"}
-SERIOUS = {"serious", "critical"}
 
 
 def pages_for(persona):
@@ -54,62 +47,11 @@ def pages_for(persona):
             yield name, build_args
 
 
-def vnu_jar():
-    jar = VNU / "build" / "dist" / "vnu.jar"
-    if not jar.exists():
-        pytest.fail(
-            f"The Nu HTML Checker is missing at {jar}: `make test` installs it "
-            "(npm install --prefix var/node vnu-jar)."
-        )
-    if shutil.which("java") is None:
-        pytest.fail(
-            "Java is needed to run the Nu HTML Checker (apt install default-jre)."
-        )
-    return jar
-
-
-def axe_problems(tab, axe_source, label):
-    """Serious and critical axe-core violations of the page open in `tab`."""
-    tab.evaluate(axe_source)
-    result = tab.evaluate(
-        "axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
-    )
-    return [f"{label}: {v}" for v in result if v["impact"] in SERIOUS]
-
-
-def html_errors(jar, saved):
-    """Nu HTML Checker errors of the saved pages [(file, label)], one java run."""
-    checked = subprocess.run(  # noqa: S603 — our own files through java
-        [
-            shutil.which("java"),
-            "-jar",
-            str(jar),
-            "--errors-only",
-            "--format",
-            "json",
-            *[str(f) for f, _label in saved],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    labels = {f.as_uri(): label for f, label in saved}
-    messages = json.loads(checked.stderr or checked.stdout or '{"messages": []}')
-    return [
-        f"HTML {labels.get(m.get('url'), m.get('url'))}: {m.get('message')}"
-        for m in messages.get("messages", [])
-        if m.get("type") == "error"
-    ]
-
-
 def test_every_page_passes_axe_and_the_html_checker(
     page,
     browser,
     live_server,
-    world,  # noqa: F811 — the access matrix's fixture
+    world,
     users,
     tmp_path,
 ):

@@ -10,17 +10,19 @@ import pytest
 
 from meetings.models import Vote
 from members.models import Candidate, MemberStatus
-from tests.meetings.helpers import fill_minutes, make_meeting, pdf_bytes, start
-from tests.members.admission.helpers import NOW, at
+from tests.factories.admission import NOW
+from tests.factories.files import pdf_bytes
+from tests.factories.meetings import held
+from tests.factories.times import at
 
 pytestmark = pytest.mark.e2e
 
 
 def _held(tree, when):
     """A meeting held at `when` with its minutes open (chair, taker, times filled)."""
-    meeting = make_meeting(tree.cell, starts_at=when)
-    minutes = start(meeting)
-    fill_minutes(minutes, chair=tree.secretary, taker=tree.member)
+    meeting, _minutes = held(
+        tree.cell, starts_at=when, chair=tree.secretary, taker=tree.member
+    )
     return meeting
 
 
@@ -43,8 +45,8 @@ def test_candidate_to_official_member_through_the_pages(
     page, login, screenshot, tree, users, clock, tmp_path
 ):
     clock(NOW)  # Monday 15/06/2026 10:00
-    admission_meeting = _held(tree, at(2025, 3, 3))
-    recognition_meeting = _held(tree, at(2026, 3, 25))
+    admission_meeting = _held(tree, at(2025, 3, 3, 19, 30))
+    recognition_meeting = _held(tree, at(2026, 3, 25, 19, 30))
     login("secretary")
 
     # The cell page leads to the pipeline; the candidate's file is opened there.

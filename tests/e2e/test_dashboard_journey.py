@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from evaluations import dashboard as dash
 from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import add_months, current_month
-from tests.evaluations.dashboard.helpers import held
+from tests.factories.facts import held_on
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +21,8 @@ def test_committee_follows_a_red_flag_to_the_month_and_downloads_the_table(
     last = add_months(this, -1)
     # cell2 holds every regular meeting of the year; cell holds none but this month's.
     for month in range(1, this.month):
-        held(tree.cell2, date(this.year, month, 3))
-    held(tree.cell, this.replace(day=3))
+        held_on(tree.cell2, date(this.year, month, 3))
+    held_on(tree.cell, this.replace(day=3))
     rollup.rebuild(years=[this.year])
 
     login("committee")

@@ -7,8 +7,10 @@ import pytest
 
 from evaluations.models import MonthlyRating, QualityScore, Recommendation, Task
 from meetings import services as meeting_services
-from tests.evaluations.helpers import held
-from tests.meetings.helpers import at, attendance_rows
+from tests.e2e.checks import AXE, axe_problems, html_errors, vnu_jar
+from tests.factories.evaluations import october_and_november
+from tests.factories.meetings import attendance_rows, held
+from tests.factories.times import at
 
 pytestmark = pytest.mark.e2e
 
@@ -139,8 +141,6 @@ def test_evaluation_pages_with_data_pass_axe_and_html_checker(
     from django.urls import reverse
 
     from evaluations import selectors, services
-    from tests.e2e.test_accessibility import AXE, axe_problems, html_errors, vnu_jar
-    from tests.evaluations.helpers import october_and_november
 
     _october, november, first, second = october_and_november(tree)
     services.review_tasks(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Attendance, AttendanceStatus
-from tests.meetings.helpers import at
+from tests.factories.times import at
 
 pytestmark = pytest.mark.e2e
 MAX_TABS = 150

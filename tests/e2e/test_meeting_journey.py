@@ -8,7 +8,7 @@ import re
 import pytest
 
 from meetings.models import Meeting, MeetingState, Minutes, ReservedOpinion
-from tests.meetings.helpers import at
+from tests.factories.times import at
 
 pytestmark = pytest.mark.e2e
 

@@ -9,13 +9,9 @@ from pypdf import PdfReader
 
 from meetings import pdf
 from meetings.models import MinuteBookJob, MinutesPdf
-from tests.meetings.pdf.helpers import (
-    at,
-    hold_meeting,
-    pdf_worker,
-    read_stored,
-    text_of,
-)
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
+from tests.support.pdf import pdf_worker, read_stored, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +22,8 @@ def test_minute_book_is_built_with_progress_then_downloaded(
     # Arrange: two locked meetings of 2026, their PDFs stored
     tree.province.place = "Nghệ An"
     tree.province.save(update_fields=["place"])
-    october = hold_meeting(tree, users, when=at(2026, 10, 5), tasks=False)
-    hold_meeting(tree, users, when=at(2026, 11, 3), tasks=False)
+    october = full_meeting(tree, users, when=at(2026, 10, 5, 19, 30), tasks=False)
+    full_meeting(tree, users, when=at(2026, 11, 3, 19, 30), tasks=False)
     pdf.render_pending(cell_id=tree.cell.pk)
     login("secretary")
 

@@ -12,7 +12,8 @@ from meetings import notify
 from meetings.models import Delivery, Guest, ModelMeeting, Notification
 from members.models import PositionRole
 from tests.factories import MemberFactory, PositionFactory, UserFactory
-from tests.meetings.helpers import at, make_meeting, start
+from tests.factories.meetings import make_meeting, start
+from tests.factories.times import at
 
 pytestmark = pytest.mark.e2e
 

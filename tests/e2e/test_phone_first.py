@@ -14,8 +14,8 @@ from evaluations.dashboard import rollup
 from evaluations.dashboard.periods import current_month
 from meetings import services as meeting_services
 from members.models import MemberStatus, User
-from tests.e2e.conftest import ARTIFACTS
-from tests.evaluations.dashboard.helpers import held
+from tests.factories.facts import held_on
+from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ def world(tree, users):
     for _ in range(3):
         month = (month - timedelta(days=1)).replace(day=1)
         months.append(month)
-        held(tree.cell, month.replace(day=3))
+        held_on(tree.cell, month.replace(day=3))
     rollup.rebuild(years=sorted({m.year for m in months}))
     # A long status and a task with a long outcome on the member's home.
     tree.others[0].status = MemberStatus.PROBATIONARY

@@ -6,19 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluations.models import QualityScore, Recommendation, SupervisionReport, Task
-from tests.evaluations.helpers import close, held, url
-from tests.meetings.helpers import at
-from tests.test_bad_input import NUMBER, SETTINGS, TEXT, assert_clean
+from tests.factories.evaluations import close
+from tests.support.hostile import NUMBER, SETTINGS, TEXT, assert_clean
+from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
-    return meeting
 
 
 @SETTINGS
@@ -31,7 +23,7 @@ def test_task_form_survives_anything(
     data = {"text": text, "deadline": deadline, "party_group": group}
     if pick:
         data["assignees"] = [tree.member.pk]
-    response = client.post(url("task-add", meeting.pk), data)
+    response = client.post(evaluation_url("task-add", meeting.pk), data)
     assert response.status_code in (302, 422)
     if response.status_code == 422:
         assert Task.objects.count() == before
@@ -49,7 +41,7 @@ def test_report_form_survives_anything(
     client = persona_client("supervisor")
     reports, recs = SupervisionReport.objects.count(), Recommendation.objects.count()
     response = client.post(
-        url("report-file", meeting.pk),
+        evaluation_url("report-file", meeting.pk),
         {
             "observations": observations,
             "rec-0-text": rec,
@@ -71,7 +63,7 @@ def test_score_form_survives_anything(persona_client, meeting, content, steps, n
     client = persona_client("secretary")
     before = QualityScore.objects.count()
     response = client.post(
-        url("score-edit", meeting.pk, "self"),
+        evaluation_url("score-edit", meeting.pk, "self"),
         {"item-content": content, "item-steps": steps, "note": note},
     )
     assert response.status_code in (302, 422)

@@ -9,10 +9,9 @@ The hand computation is written next to each table, so a change of rule shows up
 a diff of the table, not as a silent change of a figure.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -42,36 +41,13 @@ from tests.factories import (
     SupervisionFactory,
     UserFactory,
 )
+from tests.factories.evaluations import FULL_MANUAL_POINTS
 from tests.factories.files import pdf_bytes, upload
 from tests.factories.meetings import attendance_rows
 from tests.factories.members import user_for
+from tests.factories.times import at
 
 pytestmark = pytest.mark.django_db
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-
-# Every manual (non-◆) item of the default rubric at its maximum: 40 points.
-MANUAL = {
-    "content": 3,
-    "draft": 2,
-    "steps": 5,
-    "regular_content": 10,
-    "praise": 2,
-    "ideology": 1,
-    "flexible": 2,
-    "orientation": 4,
-    "democratic": 3,
-    "synthesis": 1,
-    "centralism": 1,
-    "self_criticism": 2,
-    "fighting": 1,
-    "concerns": 1,
-    "conclusion_adopted": 2,
-}
-
-
-def at(year, month, day, hour=8, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=HANOI)
 
 
 def _member(cell, name, **kw):
@@ -235,7 +211,9 @@ def golden(clock):
     _close(
         p.oct, minutes, chair=p.S, taker=m2, lock_at=at(2026, 10, 4, 10), clock=clock
     )
-    p.oct_score = services.score_meeting(meeting=p.oct, role="self", manual=MANUAL)
+    p.oct_score = services.score_meeting(
+        meeting=p.oct, role="self", manual=FULL_MANUAL_POINTS
+    )
     sheet = selectors.monthly_sheet(p.oct)
     services.confirm_monthly_ratings(
         meeting=p.oct,
@@ -302,7 +280,9 @@ def golden(clock):
     _close(
         p.nov, minutes, chair=p.S, taker=m2, lock_at=at(2026, 11, 8, 10), clock=clock
     )
-    p.nov_score = services.score_meeting(meeting=p.nov, role="self", manual=MANUAL)
+    p.nov_score = services.score_meeting(
+        meeting=p.nov, role="self", manual=FULL_MANUAL_POINTS
+    )
     sheet = selectors.monthly_sheet(p.nov)
     services.confirm_monthly_ratings(
         meeting=p.nov,

@@ -11,8 +11,8 @@ from evaluations.reminders.inspections import (
 )
 from meetings import notify
 from meetings.models import Delivery, NotificationKind
-from tests.evaluations.helpers import held
-from tests.meetings.helpers import at
+from tests.factories.meetings import held
+from tests.factories.times import at
 
 
 def test_no_reminder_before_the_last_month(tree, clock):

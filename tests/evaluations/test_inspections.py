@@ -10,9 +10,9 @@ from evaluations.inspections import services
 from evaluations.inspections.rules import inspection_period
 from evaluations.models import Inspection, Recommendation
 from members.models import RuleKey, RuleSetting
-from tests.evaluations.helpers import held
 from tests.factories import OrganizationFactory
-from tests.meetings.helpers import at
+from tests.factories.meetings import held
+from tests.factories.times import at
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,11 @@ from evaluations import selectors, services
 from evaluations.models import MonthlyRating
 from meetings import services as meeting_services
 from members.models import RuleSetting
-from tests.evaluations.helpers import october_and_november, url
 from tests.factories import MemberFactory
-from tests.meetings.helpers import attendance_rows
+from tests.factories.evaluations import october_and_november
+from tests.factories.meetings import attendance_rows
+from tests.factories.members import exempt, suspended
+from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
 
@@ -90,24 +92,28 @@ def test_pages_secretary_confirms_member_sees_own(
     tree, secretary_client, member_client
 ):
     november = reviewed_november(tree)
-    page = secretary_client.get(url("monthly-ratings", november.pk)).content.decode()
+    page = secretary_client.get(
+        evaluation_url("monthly-ratings", november.pk)
+    ).content.decode()
     assert tree.member.full_name in page
     data = {
         f"level-{m.pk}": "good" for m in [tree.secretary, tree.member, *tree.others]
     }
     data[f"level-{tree.others[0].pk}"] = "not_completed"
     data[f"level-{tree.others[1].pk}"] = "completed"
-    bad = secretary_client.post(url("monthly-ratings", november.pk), data)
+    bad = secretary_client.post(evaluation_url("monthly-ratings", november.pk), data)
     assert bad.status_code == 422  # member's proposal was excellent: reason needed
     data[f"reason-{tree.member.pk}"] = "Chưa chủ động"
     assert (
-        secretary_client.post(url("monthly-ratings", november.pk), data).status_code
+        secretary_client.post(
+            evaluation_url("monthly-ratings", november.pk), data
+        ).status_code
         == 302
     )
     assert MonthlyRating.objects.count() == 5
     home = member_client.get("/").content.decode()
     assert "11/2026" in home
-    mine = member_client.get(url("my-ratings")).content.decode()
+    mine = member_client.get(evaluation_url("my-ratings")).content.decode()
     assert "Chưa chủ động" in mine
     assert tree.others[0].full_name not in mine
 
@@ -121,18 +127,17 @@ def test_rating_pages_query_count_constant(
     services.confirm_monthly_ratings(
         meeting=november, levels={tree.member.pk: ("excellent", "")}
     )
-    secretary_client.get(url("monthly-ratings", november.pk))
+    secretary_client.get(evaluation_url("monthly-ratings", november.pk))
     with django_assert_num_queries(12):
-        secretary_client.get(url("monthly-ratings", november.pk))
+        secretary_client.get(evaluation_url("monthly-ratings", november.pk))
     with django_assert_num_queries(8):
-        member_client.get(url("my-ratings"))
+        member_client.get(evaluation_url("my-ratings"))
 
 
 # --- annual rating -------------------------------------------------------------------
 
 
 def test_annual_sheet_excludes_exempt_and_suspended(tree):
-    from tests.meetings.helpers import exempt, suspended
 
     gone = exempt(tree.cell, "Cụ Miễn")
     paused = suspended(tree.cell, "Ông Đình Chỉ")
@@ -196,15 +201,18 @@ def test_quota_warning_per_grassroots_organisation(tree):
 
 
 def test_annual_page(tree, secretary_client, committee_client):
-    response = secretary_client.get(url("annual-ratings", tree.cell.pk, 2026))
+    response = secretary_client.get(
+        evaluation_url("annual-ratings", tree.cell.pk, 2026)
+    )
     assert response.status_code == 200
     bad = secretary_client.post(
-        url("annual-ratings", tree.cell.pk, 2026), {f"score-{tree.member.pk}": "120"}
+        evaluation_url("annual-ratings", tree.cell.pk, 2026),
+        {f"score-{tree.member.pk}": "120"},
     )
     assert bad.status_code == 422
     assert 'value="120"' in bad.content.decode()
     ok = committee_client.post(
-        url("annual-ratings", tree.cell.pk, 2026),
+        evaluation_url("annual-ratings", tree.cell.pk, 2026),
         {f"score-{tree.member.pk}": "75", f"decided-{tree.member.pk}": "good"},
     )
     assert ok.status_code == 302
@@ -220,6 +228,6 @@ def test_annual_page_query_count_constant(
 ):
     MemberFactory.create_batch(extra, organization=tree.cell)
     reviewed_november(tree)
-    committee_client.get(url("annual-ratings", tree.cell.pk, 2026))
+    committee_client.get(evaluation_url("annual-ratings", tree.cell.pk, 2026))
     with django_assert_num_queries(16):  # + the residence cells' comments
-        committee_client.get(url("annual-ratings", tree.cell.pk, 2026))
+        committee_client.get(evaluation_url("annual-ratings", tree.cell.pk, 2026))

@@ -16,17 +16,17 @@ from meetings.domain import HELD_STATES
 from meetings.models import Meeting, MeetingState, Notification
 from members.models import Member, OrgKind, RuleKey, RuleSetting
 from tests.factories import OrganizationFactory
-from tests.meetings.notify import support
-from tests.meetings.notify.support import LONG_AGO, Kind, local, rows, upcoming_meeting
-
-people = support.people  # fixture shared with the notification tests
+from tests.factories.meetings import upcoming_meeting
+from tests.factories.members import LONG_AGO
+from tests.factories.times import on
+from tests.support.notify import Kind, rows
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(clock):
     """Deadlines and meetings here are counted from "today": fix it (a Tuesday,
     10:00) so the outcome never depends on the day or hour the suite runs."""
-    clock(local(date(2026, 10, 13), 10, 0))
+    clock(on(date(2026, 10, 13), 10, 0))
 
 
 def test_supervisor_report_deadline_and_reminder():
@@ -117,7 +117,7 @@ def test_task_reminders_due_soon_overdue_and_done(tree, people, settings, mailou
         value=5,
         valid_from=LONG_AGO,
     )
-    five_before = local(deadline - timedelta(days=5), 9)
+    five_before = on(deadline - timedelta(days=5), 9)
     assert notify.registered_works(now=five_before - timedelta(days=1)) == []
     notify.scan_notifications(now=five_before)
     due = rows(kind=Kind.TASK_DUE)
@@ -156,7 +156,7 @@ def test_task_reminders_due_soon_overdue_and_done(tree, people, settings, mailou
     assert note.url == "/evaluations/tasks/"
 
     # Overdue the day after the deadline; a task reviewed meanwhile is not nagged.
-    day_after = local(deadline + timedelta(days=1), 9)
+    day_after = on(deadline + timedelta(days=1), 9)
     notify.scan_notifications(now=day_after)
     overdue = rows(kind=Kind.TASK_OVERDUE)
     assert overdue.count() == 3
@@ -181,7 +181,7 @@ def test_task_of_a_party_group_reminds_its_members(tree, people):
     task = make_task(tree, meeting, deadline, tree.member)
     task.party_group = group
     task.save()
-    works = notify.registered_works(now=local(deadline, 9))
+    works = notify.registered_works(now=on(deadline, 9))
     assert [(w.kind, sorted(w.member_ids)) for w in works] == [
         (Kind.TASK_DUE, sorted([tree.member.pk, tree.others[2].pk]))
     ]
@@ -192,7 +192,7 @@ def test_task_reminders_follow_preferences(tree, people):
     deadline = timezone.localdate() + timedelta(days=20)
     make_task(tree, meeting, deadline, tree.member, tree.secretary)
     notify.unsubscribe(member_id=tree.member.pk, kind=Kind.TASK_DUE)
-    notify.scan_notifications(now=local(deadline - timedelta(days=1), 9))
+    notify.scan_notifications(now=on(deadline - timedelta(days=1), 9))
     assert set(rows(kind=Kind.TASK_DUE).values_list("member_id", flat=True)) == {
         tree.secretary.pk
     }
@@ -209,9 +209,9 @@ def test_report_reminders_due_overdue_and_filed(tree, people, settings, mailoutb
         meeting.pk,
         tree.supervisor.pk,
     )
-    early = local(deadline - timedelta(days=4), 9)
+    early = on(deadline - timedelta(days=4), 9)
     assert notify.registered_works(now=early) == []
-    notify.scan_notifications(now=local(deadline - timedelta(days=3), 9))
+    notify.scan_notifications(now=on(deadline - timedelta(days=3), 9))
     due = rows(kind=Kind.REPORT_DUE)
     assert sorted(due.values_list("member_id", "channel")) == [
         (tree.supervisor.pk, "email"),
@@ -223,7 +223,7 @@ def test_report_reminders_due_overdue_and_filed(tree, people, settings, mailoutb
     assert f"https://chibo.test/evaluations/meetings/{meeting.pk}/report/" in (
         message.body
     )
-    notify.scan_notifications(now=local(deadline + timedelta(days=1), 9))
+    notify.scan_notifications(now=on(deadline + timedelta(days=1), 9))
     overdue = rows(kind=Kind.REPORT_OVERDUE)
     assert overdue.count() == 2
     SupervisionReport.objects.create(
@@ -238,7 +238,7 @@ def test_report_reminders_due_overdue_and_filed(tree, people, settings, mailoutb
         delivery_ids=list(overdue.values_list("pk", flat=True))
     )
     assert (result.sent, result.skipped) == (0, 2)
-    assert notify.registered_works(now=local(deadline + timedelta(days=2), 9)) == []
+    assert notify.registered_works(now=on(deadline + timedelta(days=2), 9)) == []
 
 
 @pytest.mark.parametrize("days", [1, 6])
@@ -256,7 +256,7 @@ def test_report_reminder_days_is_inherited_from_the_province(tree, people, days)
         value=days,
         valid_from=LONG_AGO,
     )
-    first_day = local(deadline - timedelta(days=days), 9)
+    first_day = on(deadline - timedelta(days=days), 9)
     assert notify.registered_works(now=first_day - timedelta(days=1)) == []
     works = notify.registered_works(now=first_day)
     assert [(w.kind, w.subject, w.member_ids) for w in works] == [

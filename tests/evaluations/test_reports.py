@@ -5,15 +5,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from evaluations import selectors, services
 from evaluations.models import Recommendation, SupervisionReport
 from members import services as member_services
 from members.models import RuleKey
-from tests.evaluations.helpers import close, held, url
 from tests.factories import MemberFactory, OrganizationFactory, SupervisionFactory
-from tests.meetings.helpers import at
+from tests.factories.evaluations import close
+from tests.factories.meetings import held
+from tests.factories.times import at, freeze
+from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,6 @@ def november(tree):
     )
     close(meeting)
     return meeting
-
-
-def freeze(monkeypatch, day, hour=9):
-    monkeypatch.setattr(timezone, "localdate", lambda *a: day)
-    monkeypatch.setattr(timezone, "now", lambda: at(day.year, day.month, day.day, hour))
 
 
 def test_file_report_due_on_the_first_tenth_after_the_meeting(tree, monkeypatch):
@@ -225,13 +221,15 @@ def test_report_and_recommendation_pages(
     tree, supervisor_client, committee_client, secretary_client
 ):
     meeting = november(tree)
-    page = supervisor_client.get(url("report-file", meeting.pk))
+    page = supervisor_client.get(evaluation_url("report-file", meeting.pk))
     assert page.status_code == 200
-    bad = supervisor_client.post(url("report-file", meeting.pk), {"summary": "Đã gõ"})
+    bad = supervisor_client.post(
+        evaluation_url("report-file", meeting.pk), {"summary": "Đã gõ"}
+    )
     assert bad.status_code == 422
     assert "Đã gõ" in bad.content.decode()
     response = supervisor_client.post(
-        url("report-file", meeting.pk),
+        evaluation_url("report-file", meeting.pk),
         {
             "attended": "on",
             "observations": "Tốt",
@@ -243,11 +241,11 @@ def test_report_and_recommendation_pages(
     assert response.status_code == 302
     rec = Recommendation.objects.get()
     listing = committee_client.get(
-        url("recommendation-list", tree.ward.pk)
+        evaluation_url("recommendation-list", tree.ward.pk)
     ).content.decode()
     assert REC["text"] in listing
     response = committee_client.post(
-        url("recommendation-detail", rec.pk),
+        evaluation_url("recommendation-detail", rec.pk),
         {"status": "resolved", "response": "Đã xử lý"},
     )
     assert response.status_code == 302
@@ -255,7 +253,8 @@ def test_report_and_recommendation_pages(
     assert (rec.status, rec.response) == ("resolved", "Đã xử lý")
     assert (
         secretary_client.post(
-            url("recommendation-detail", rec.pk), {"status": "open", "response": ""}
+            evaluation_url("recommendation-detail", rec.pk),
+            {"status": "open", "response": ""},
         ).status_code
         == 403
     )
@@ -282,29 +281,29 @@ def test_report_pages_query_count_constant(
             observations="x",
             recommendations=[REC],
         )
-    committee_client.get(url("reports-overview", tree.ward.pk) + "?month=2026-11")
+    committee_client.get(
+        evaluation_url("reports-overview", tree.ward.pk) + "?month=2026-11"
+    )
     with django_assert_num_queries(11):
         page = committee_client.get(
-            url("reports-overview", tree.ward.pk) + "?month=2026-11"
+            evaluation_url("reports-overview", tree.ward.pk) + "?month=2026-11"
         )
     assert page.content.decode().count("table-danger") == 0
     with django_assert_num_queries(9):
-        committee_client.get(url("recommendation-list", tree.ward.pk))
+        committee_client.get(evaluation_url("recommendation-list", tree.ward.pk))
     report = SupervisionReport.objects.first()
     with django_assert_num_queries(9):
-        committee_client.get(url("report-detail", report.pk))
+        committee_client.get(evaluation_url("report-detail", report.pk))
 
 
 def test_reports_overview_month_is_typed_as_on_the_picker(tree, persona_client):
     # The month field is a text field for the Vietnamese picker: mm/yyyy (and the
     # old yyyy-mm) both choose the month; the page shows mm/yyyy back.
-    from django.urls import reverse
-
     client = persona_client("committee")
-    url = reverse("evaluations:reports-overview", args=[tree.ward.pk])
+    overview = evaluation_url("reports-overview", tree.ward.pk)
 
-    picked = client.get(url, {"month": "03/2026"})
-    typed = client.get(url, {"month": "2026-03"})
+    picked = client.get(overview, {"month": "03/2026"})
+    typed = client.get(overview, {"month": "2026-03"})
 
     for response in (picked, typed):
         html = response.content.decode()

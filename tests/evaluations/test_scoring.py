@@ -13,9 +13,16 @@ from evaluations.models import QualityScore, Rubric, RubricChoice
 from evaluations.rubrics import CHECKLIST_CODE, DEFAULT_CODE
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from tests.evaluations.helpers import close, held, october_and_november, url
 from tests.factories import MemberFactory, OrganizationFactory
-from tests.meetings.helpers import at, attendance_rows, exempt
+from tests.factories.evaluations import (
+    FULL_MANUAL_POINTS,
+    close,
+    october_and_november,
+)
+from tests.factories.meetings import attendance_rows, fill_minutes, held
+from tests.factories.members import exempt
+from tests.factories.times import at
+from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +135,7 @@ def test_combined_meeting_needs_120_minutes(tree):
     assert score.maximum == Decimal("100.00")
 
 
-def test_non_thematic_month_is_scaled_to_100(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_non_thematic_month_is_scaled_to_100(tree, meeting):
     _points, score = auto_items(meeting)
     assert "thematic_content" not in score.points
     assert score.maximum == Decimal("95.00")
@@ -249,7 +253,6 @@ def test_preparation_and_closing_items_from_data(tree):
     meeting.refresh_from_db()
     meeting_services.start_meeting(meeting=meeting, by=None)
     meeting.refresh_from_db()
-    from tests.meetings.helpers import fill_minutes
 
     fill_minutes(meeting.minutes, chair=tree.secretary, taker=tree.member)
     services.assign_task(
@@ -284,38 +287,17 @@ def test_notified_too_late_scores_zero(tree):
     assert points["committee_meeting"] == 2  # 5 official members: no committee
 
 
-def test_manual_points_and_band(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
+def test_manual_points_and_band(tree, meeting):
+    score = services.score_meeting(
+        meeting=meeting, role="self", manual=FULL_MANUAL_POINTS
     )
-    manual = {
-        "content": 3,
-        "draft": 2,
-        "steps": 5,
-        "regular_content": 10,
-        "praise": 2,
-        "ideology": 1,
-        "flexible": 2,
-        "orientation": 4,
-        "democratic": 3,
-        "synthesis": 1,
-        "centralism": 1,
-        "self_criticism": 2,
-        "fighting": 1,
-        "concerns": 1,
-        "conclusion_adopted": 2,
-    }
-    score = services.score_meeting(meeting=meeting, role="self", manual=manual)
     assert score.band in {"good", "fair", "average", "poor"}
     with pytest.raises(ValidationError):
         services.score_meeting(meeting=meeting, role="self", manual={"content": 4})
     assert QualityScore.objects.get(pk=score.pk).points["content"] == "3"
 
 
-def test_rubric_in_use_cannot_be_edited_only_superseded(tree):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_rubric_in_use_cannot_be_edited_only_superseded(tree, meeting):
     rubric = selectors.rubric_for_meeting(meeting)
     services.score_meeting(meeting=meeting, role="self", manual={})
     with pytest.raises(ValidationError):
@@ -368,24 +350,22 @@ def test_both_rubrics_are_loaded_as_data():
 
 
 def test_score_pages_side_by_side(
-    tree, secretary_client, supervisor_client, member_client
+    tree, secretary_client, supervisor_client, member_client, meeting
 ):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
-    form = secretary_client.get(url("score-edit", meeting.pk, "self"))
+    form = secretary_client.get(evaluation_url("score-edit", meeting.pk, "self"))
     assert form.status_code == 200
     assert "◆" in form.content.decode()
     response = secretary_client.post(
-        url("score-edit", meeting.pk, "self"), {"item-content": "3", "item-steps": "5"}
+        evaluation_url("score-edit", meeting.pk, "self"),
+        {"item-content": "3", "item-steps": "5"},
     )
     assert response.status_code == 302
     response = supervisor_client.post(
-        url("score-edit", meeting.pk, "supervisor"),
+        evaluation_url("score-edit", meeting.pk, "supervisor"),
         {"item-content": "2", "note": "Tốt"},
     )
     assert response.status_code == 302
-    page = member_client.get(url("quality", meeting.pk)).content.decode()
+    page = member_client.get(evaluation_url("quality", meeting.pk)).content.decode()
     self_score = QualityScore.objects.get(meeting=meeting, role="self")
     sup = QualityScore.objects.get(meeting=meeting, role="supervisor")
     shown = [str(s.percent).replace(".", ",") for s in (self_score, sup)]
@@ -411,26 +391,21 @@ def test_small_cell_gets_the_committee_meeting_points(tree):
     assert points["committee_meeting"] == 0
 
 
-def test_quality_page_shows_raw_and_rescaled_score(tree, member_client):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_quality_page_shows_raw_and_rescaled_score(tree, member_client, meeting):
     score = services.score_meeting(
         meeting=meeting, role="self", manual={"content": 3, "steps": 5}
     )
-    page = member_client.get(url("quality", meeting.pk)).content.decode()
+    page = member_client.get(evaluation_url("quality", meeting.pk)).content.decode()
     total = str(score.total.normalize()).replace(".", ",")
     percent = str(score.percent).replace(".", ",")
     assert score.maximum == 95
     assert f"{total}/95 → {percent}/100" in page
 
 
-def test_score_bad_input_rerenders(tree, secretary_client):
-    meeting, _ = held(
-        tree.cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
-    )
+def test_score_bad_input_rerenders(tree, secretary_client, meeting):
     response = secretary_client.post(
-        url("score-edit", meeting.pk, "self"), {"item-content": "7", "item-steps": "4"}
+        evaluation_url("score-edit", meeting.pk, "self"),
+        {"item-content": "7", "item-steps": "4"},
     )
     assert response.status_code == 422
     assert 'value="7"' in response.content.decode()
@@ -453,41 +428,51 @@ def test_scoring_pages_query_count_constant(
         cell, starts_at=at(2026, 11, 3), chair=tree.secretary, taker=tree.member
     )
     services.score_meeting(meeting=meeting, role="self", manual={})
-    secretary_client.get(url("score-edit", meeting.pk, "self"))
+    secretary_client.get(evaluation_url("score-edit", meeting.pk, "self"))
     with django_assert_num_queries(17):
         assert (
-            secretary_client.get(url("score-edit", meeting.pk, "self")).status_code
+            secretary_client.get(
+                evaluation_url("score-edit", meeting.pk, "self")
+            ).status_code
             == 200
         )
     with django_assert_num_queries(8):
-        assert secretary_client.get(url("quality", meeting.pk)).status_code == 200
+        assert (
+            secretary_client.get(evaluation_url("quality", meeting.pk)).status_code
+            == 200
+        )
 
 
 def test_rubric_settings_page_chooses_checklist(
     tree, committee_client, secretary_client
 ):
-    page = committee_client.get(url("rubric-settings", tree.ward.pk))
+    page = committee_client.get(evaluation_url("rubric-settings", tree.ward.pk))
     assert page.status_code == 200
     response = committee_client.post(
-        url("rubric-settings", tree.ward.pk),
+        evaluation_url("rubric-settings", tree.ward.pk),
         {"rubric_code": CHECKLIST_CODE, "valid_from": "01/01/2026"},
     )
     assert response.status_code == 302
     choice = RubricChoice.objects.get(organization=tree.ward)
     assert (choice.rubric_code, choice.valid_from) == (CHECKLIST_CODE, date(2026, 1, 1))
     bad = committee_client.post(
-        url("rubric-settings", tree.cell.pk),
+        evaluation_url("rubric-settings", tree.cell.pk),
         {"rubric_code": "nope", "valid_from": "31/02/2026"},
     )
     assert bad.status_code == 422
     # The cell's own secretary reads its rubric but does not choose it.
     refused = secretary_client.post(
-        url("rubric-settings", tree.cell.pk),
+        evaluation_url("rubric-settings", tree.cell.pk),
         {"rubric_code": CHECKLIST_CODE, "valid_from": "01/01/2026"},
     )
     assert refused.status_code == 403
     assert RubricChoice.objects.count() == 1
-    assert secretary_client.get(url("rubric-settings", tree.ward.pk)).status_code == 404
+    assert (
+        secretary_client.get(
+            evaluation_url("rubric-settings", tree.ward.pk)
+        ).status_code
+        == 404
+    )
 
 
 def test_large_cell_minimum_is_a_setting(tree):

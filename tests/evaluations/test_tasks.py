@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from evaluations import api, services
 from evaluations.models import Task
-from tests.evaluations.helpers import close, held, october_and_november, url
 from tests.factories import MemberFactory, OrganizationFactory
-from tests.meetings.helpers import at
+from tests.factories.evaluations import close, october_and_november
+from tests.factories.meetings import held
+from tests.factories.times import at
+from tests.support.pages import evaluation_url
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +142,7 @@ def test_minutes_editor_assigns_task(tree, secretary_client):
     page = secretary_client.get(reverse("meetings:minutes-edit", args=[meeting.pk]))
     assert 'id="task-form"' in page.content.decode()
     response = secretary_client.post(
-        url("task-add", meeting.pk),
+        evaluation_url("task-add", meeting.pk),
         {
             "text": "Thăm hỏi gia đình chính sách",
             "deadline": "20/10/2026",
@@ -158,7 +160,8 @@ def test_task_add_bad_input_rerenders_with_typed_text(tree, secretary_client):
         tree.cell, starts_at=at(2026, 10, 3), chair=tree.secretary, taker=tree.member
     )
     response = secretary_client.post(
-        url("task-add", meeting.pk), {"text": "Việc đã gõ", "deadline": "31/02/2026"}
+        evaluation_url("task-add", meeting.pk),
+        {"text": "Việc đã gõ", "deadline": "31/02/2026"},
     )
     assert response.status_code == 422
     body = response.content.decode()
@@ -169,12 +172,12 @@ def test_task_add_bad_input_rerenders_with_typed_text(tree, secretary_client):
 
 def test_review_page_saves_outcomes(tree, secretary_client):
     _october, november, first, second = october_and_november(tree)
-    page = secretary_client.get(url("task-review", november.pk))
+    page = secretary_client.get(evaluation_url("task-review", november.pk))
     body = page.content.decode()
     assert first.text in body
     assert second.text in body
     response = secretary_client.post(
-        url("task-review", november.pk),
+        evaluation_url("task-review", november.pk),
         {
             f"outcome-{first.pk}": "exceeded",
             f"comment-{first.pk}": "Vượt chỉ tiêu",
@@ -214,12 +217,15 @@ def test_task_pages_query_count_constant(
             deadline=date(2026, 10, 20),
         )
         task.assignees.set([member, tree.member])
-    secretary_client.get(url("task-review", november.pk))
-    member_client.get(url("my-tasks"))
+    secretary_client.get(evaluation_url("task-review", november.pk))
+    member_client.get(evaluation_url("my-tasks"))
     with django_assert_num_queries(9):
-        assert secretary_client.get(url("task-review", november.pk)).status_code == 200
+        assert (
+            secretary_client.get(evaluation_url("task-review", november.pk)).status_code
+            == 200
+        )
     with django_assert_num_queries(9):
-        assert member_client.get(url("my-tasks")).status_code == 200
+        assert member_client.get(evaluation_url("my-tasks")).status_code == 200
 
 
 def test_next_meetings_minutes_open_review_with_last_months_tasks(
@@ -233,4 +239,4 @@ def test_next_meetings_minutes_open_review_with_last_months_tasks(
     summary = body[start : body.index("</section>", start)]
     assert first.text in summary
     assert second.text in summary
-    assert url("task-review", november.pk) in summary
+    assert evaluation_url("task-review", november.pk) in summary

@@ -9,8 +9,9 @@ from django.utils import translation
 from meetings.models import MeetingKind
 from meetings.pdf.render import render_minutes
 from members.dues import services as dues
-from tests.meetings.helpers import at, make_meeting, start
-from tests.meetings.pdf.helpers import text_of
+from tests.factories.meetings import make_meeting, start
+from tests.factories.times import at
+from tests.support.pdf import text_of
 
 OCTOBER = date(2026, 10, 1)
 

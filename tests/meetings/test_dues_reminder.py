@@ -6,10 +6,9 @@ from datetime import date
 from meetings import notify
 from meetings.models import Notification
 from members.dues import services as dues
-from tests.meetings.notify import support
-from tests.meetings.notify.support import Kind, local, rows
+from tests.factories.times import on
+from tests.support.notify import Kind, rows
 
-people = support.people  # fixture shared with the notification tests
 MONTHS = [date(2026, m, 1) for m in (1, 2, 3, 4)]
 
 
@@ -26,9 +25,9 @@ def _three_unpaid(tree):
 
 
 def test_dues_arrears_reminds_the_secretary_once(tree, people, clock, mailoutbox):
-    clock(local(date(2026, 5, 6), 9))
+    clock(on(date(2026, 5, 6), 9))
     student = _three_unpaid(tree)
-    now = local(date(2026, 5, 6), 9)
+    now = on(date(2026, 5, 6), 9)
     notify.scan_notifications(now=now)
     sent = rows(kind=Kind.DUES_ARREARS)
     # Everyone without a category owes the "other" amount too: all 5 members left
@@ -47,12 +46,12 @@ def test_dues_arrears_reminds_the_secretary_once(tree, people, clock, mailoutbox
 
 
 def test_dues_arrears_reminder_stops_once_the_cell_decides(tree, people, clock):
-    clock(local(date(2026, 5, 6), 9))
+    clock(on(date(2026, 5, 6), 9))
     student = _three_unpaid(tree)
     for member in tree.cell.members.all():
         dues.record_dues_decision(
             member=member, year=2026, decision="keep", decided_on=date(2026, 5, 5)
         )
-    notify.scan_notifications(now=local(date(2026, 5, 6), 9))
+    notify.scan_notifications(now=on(date(2026, 5, 6), 9))
     assert not rows(kind=Kind.DUES_ARREARS).exists()
     assert student.dues_decisions.get().decision == "keep"

@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
@@ -18,8 +17,9 @@ from meetings import feeds, services
 from meetings.models import CalendarToken, Meeting, MeetingKind
 from members.models import Organization
 from tests.factories import OrganizationFactory
+from tests.factories.times import HANOI, at, on
+from tests.support.pages import english
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 LOGGED_IN = ("secretary", "member", "committee", "supervisor", "outsider", "admin")
 
 
@@ -28,8 +28,7 @@ LOGGED_IN = ("secretary", "member", "committee", "supervisor", "outsider", "admi
 
 def local(days, hour=19, minute=30):
     """An aware datetime `days` from today at hour:minute, Vietnam time."""
-    day = timezone.localdate() + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), tzinfo=HANOI)
+    return on(timezone.localdate() + timedelta(days=days), hour, minute)
 
 
 def make_meeting(cell, days=10, *, hour=19, minute=30, **fields):
@@ -67,11 +66,6 @@ def events(calendar):
 
 def uid(meeting):
     return f"meeting-{meeting.pk}@chibo"
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 # --- the personal feed ----------------------------------------------------------------
@@ -471,7 +465,7 @@ def test_build_calendar_is_valid_icalendar_without_a_database():
     # Assert
     calendar = Calendar.from_ical(body)
     (event,) = calendar.events
-    assert event.start == datetime(2026, 12, 5, 19, 30, tzinfo=HANOI)
+    assert event.start == at(2026, 12, 5, 19, 30)
     assert event["SEQUENCE"] == 3
     assert str(event["URL"]) == "https://chibo.example/meetings/42/"
     assert str(event["DESCRIPTION"]) == (

@@ -23,7 +23,7 @@ from meetings.models import (
     Vote,
     VoteKind,
 )
-from tests.meetings.helpers import (
+from tests.factories.meetings import (
     adopt_and_sign,
     attendance_rows,
     fill_minutes,

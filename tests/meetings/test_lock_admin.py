@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import Guest, Meeting, Vote, VoteKind
-from tests.meetings.helpers import adopt_and_sign, fill_minutes, make_meeting, start
+from tests.factories.meetings import adopt_and_sign, fill_minutes, make_meeting, start
 
 MESSAGE = "Hồ sơ này thuộc biên bản đã khóa, không thể thay đổi."
 

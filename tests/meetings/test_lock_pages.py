@@ -9,7 +9,7 @@ from django.utils import translation
 
 from meetings import services
 from meetings.models import ExcuseRequest, Guest, Meeting, MeetingDocument
-from tests.meetings.helpers import adopt_and_sign, fill_minutes, make_meeting, start
+from tests.factories.meetings import adopt_and_sign, fill_minutes, make_meeting, start
 
 REFUSED = (
     "Biên bản cuộc họp này đã được thông qua: không thể thay đổi chuẩn bị, khách "

@@ -22,7 +22,7 @@ from meetings.models import (
     Vote,
     VoteKind,
 )
-from tests.meetings.helpers import adopt_and_sign, fill_minutes, make_meeting, start
+from tests.factories.meetings import adopt_and_sign, fill_minutes, make_meeting, start
 
 
 def refused(write):

@@ -11,14 +11,9 @@ from meetings import selectors, services
 from meetings.models import Meeting, VoteKind
 from members import services as member_services
 from members.models import RuleKey
-from tests.meetings.helpers import (
-    at,
-    fill_minutes,
-    locked_meeting,
-    make_meeting,
-    official,
-    start,
-)
+from tests.factories.meetings import fill_minutes, locked_meeting, make_meeting, start
+from tests.factories.members import official
+from tests.factories.times import at
 
 EPOCH = date(2000, 1, 1)
 

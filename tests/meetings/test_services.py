@@ -30,27 +30,26 @@ from meetings.models import (
 from members import services as member_services
 from members.models import RuleKey
 from tests.factories import OrganizationFactory
-from tests.meetings.helpers import (
+from tests.factories.files import docx_bytes, pdf_bytes, png_bytes, upload
+from tests.factories.meetings import (
     adopt_and_sign,
-    at,
-    attached_in,
     attendance_rows,
-    away,
-    docx_bytes,
-    exempt,
     fill_minutes,
     locked_meeting,
     make_meeting,
-    official,
-    pdf_bytes,
-    png_bytes,
-    probationary,
     reload,
     start,
+)
+from tests.factories.members import (
+    attached_in,
+    away,
+    exempt,
+    official,
+    probationary,
     suspended,
-    upload,
     user_for,
 )
+from tests.factories.times import at
 
 EPOCH = date(2000, 1, 1)
 
@@ -1344,12 +1343,6 @@ def test_issue_resolution_refused_before_lock_and_twice(tree, locked, clock):
 
 
 # --- documents ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.mark.parametrize(

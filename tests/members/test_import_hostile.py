@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from members import imports
 from members.models import ImportBatch, Member
+from tests.factories.times import at
 
 HEADER_XML = (
     '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c>'
@@ -252,11 +253,10 @@ def test_the_raw_file_is_deleted_once_committed(tree):
 
 
 def test_abandoned_files_are_deleted_after_the_retention(tree, settings, clock):
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
+    from datetime import timedelta
 
     settings.CHIBO_IMPORT_RETENTION_HOURS = 24
-    start = datetime(2026, 10, 13, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    start = at(2026, 10, 13, 9, 0)
     clock(start)
     old = ImportBatch.objects.create(
         organization=tree.cell, filename="old.csv", content=b"x"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from members import imports, services
 from members.models import AuditEntry, ImportBatch, Position, PositionRole
 from tests.factories import PositionFactory
+from tests.factories.times import at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,8 @@ def _office(tree):
 
 
 def test_a_transfer_by_the_service_ends_the_old_cells_offices(tree, clock):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    clock(datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    clock(at(2026, 11, 20, 9, 0))
     ward_office = PositionFactory(
         member=tree.secretary,
         organization=tree.ward,

@@ -1,6 +1,6 @@
 """The dashboards' shared data: quarter 3 of 2026 on a ward of two cells."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -12,7 +12,8 @@ from evaluations.models import (
     SupervisionReport,
 )
 from meetings.models import MeetingKind
-from tests.evaluations.dashboard.helpers import HANOI, freeze, held
+from tests.factories.facts import TODAY, held_on
+from tests.factories.times import at, freeze
 
 
 def _score(meeting, role, band):
@@ -39,9 +40,9 @@ def facts(tree, monkeypatch):
     after 72 h) and a thematic meeting on Hồ Chí Minh's example on 10/09 (locked in
     24 h).
     """
-    freeze(monkeypatch)
+    freeze(monkeypatch, TODAY)
     s, m, o = tree.secretary, tree.member, tree.others
-    july = held(
+    july = held_on(
         tree.cell,
         date(2026, 7, 3),
         spoke={s, m, o[0]},
@@ -52,7 +53,7 @@ def facts(tree, monkeypatch):
             (date(2026, 9, 15), ""),
         ),
     )
-    held(
+    held_on(
         tree.cell,
         date(2026, 8, 3),
         is_combined=True,
@@ -64,9 +65,9 @@ def facts(tree, monkeypatch):
     august = tree.cell.meetings.get(planned_date=date(2026, 8, 3))
     c2_july = None
     for month in (7, 8, 9):
-        meeting = held(tree.cell2, date(2026, month, 3), locked_after_hours=72)
+        meeting = held_on(tree.cell2, date(2026, month, 3), locked_after_hours=72)
         c2_july = c2_july or meeting
-    held(
+    held_on(
         tree.cell2,
         date(2026, 9, 10),
         kind=MeetingKind.THEMATIC,
@@ -81,7 +82,7 @@ def facts(tree, monkeypatch):
         supervisor=tree.supervisor,
         observations="Nghiêm túc",
         due_on=date(2026, 8, 10),
-        submitted_at=datetime(2026, 8, 9, 10, tzinfo=HANOI),
+        submitted_at=at(2026, 8, 9, 10),
     )
     SupervisionReport.objects.create(
         meeting=august,

@@ -9,12 +9,9 @@ from django.urls import reverse
 
 from members.admission import services
 from tests.factories import OrganizationFactory
-from tests.members.admission.helpers import NOW, admit, candidate
+from tests.factories.admission import admit, candidate
 
-
-@pytest.fixture(autouse=True)
-def _now(clock):
-    clock(NOW)
+pytestmark = pytest.mark.usefixtures("admission_clock")
 
 
 def _pipeline(tree):

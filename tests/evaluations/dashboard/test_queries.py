@@ -12,7 +12,7 @@ from evaluations import dashboard as dash
 from evaluations.dashboard import rollup
 from members import services as member_services
 from members.models import RuleKey
-from tests.factories.facts import TODAY, held_on
+from tests.factories.facts import TODAY, held_on, planned
 from tests.factories.times import freeze
 
 Q3 = dash.Period("quarter", 2026, 3)
@@ -179,7 +179,6 @@ def test_no_ho_chi_minh_topic_flag_in_a_years_view(facts):
 
     from evaluations.dashboard import rollup
     from evaluations.dashboard.periods import Period
-    from tests.factories.facts import planned
 
     year = Period("year", 2026)
     cells = dash.per_cell(facts.ward, year, today=TODAY)

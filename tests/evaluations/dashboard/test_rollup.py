@@ -12,15 +12,10 @@ from evaluations.dashboard.periods import add_months, current_month
 from evaluations.models import CellMonth, RollupDirty
 from meetings import services
 from meetings.models import AttendanceStatus, MeetingKind
-from tests.evaluations.dashboard.helpers import held
-from tests.meetings.helpers import (
-    adopt_and_sign,
-    at,
-    fill_minutes,
-    make_meeting,
-    start,
-)
-from tests.meetings.notify_helpers import broker_at, celery_worker
+from tests.factories.facts import held_on
+from tests.factories.meetings import adopt_and_sign, fill_minutes, make_meeting, start
+from tests.factories.times import at
+from tests.support.workers import broker_at, celery_worker
 
 
 def rollup_worker():
@@ -143,7 +138,7 @@ def test_schedule_refresh_marks_in_the_same_transaction(
 
 
 def test_refresh_is_idempotent_and_matches_rebuild(db, tree):
-    held(tree.cell, date(2026, 3, 3), statuses={tree.member: "absent_unexcused"})
+    held_on(tree.cell, date(2026, 3, 3), statuses={tree.member: "absent_unexcused"})
     rollup.refresh_cell_month(tree.cell.pk, date(2026, 3, 1))
     first = list(CellMonth.objects.filter(cell=tree.cell).values())
     rollup.refresh_cell_month(tree.cell.pk, date(2026, 3, 1))
@@ -165,7 +160,7 @@ def test_refresh_is_idempotent_and_matches_rebuild(db, tree):
 def test_rebuild_command_prints_the_difference_count(db, tree, capsys):
     from django.core.management import call_command
 
-    held(tree.cell, date(2026, 2, 3))
+    held_on(tree.cell, date(2026, 2, 3))
     call_command("rebuild_rollups", "--year", "2026", "--check")
     assert "differences: " in capsys.readouterr().out
     call_command("rebuild_rollups", "--year", "2026", "--org", str(tree.ward.pk))
@@ -187,7 +182,7 @@ def test_recommendation_days_applies_at_once_without_a_rebuild(db, tree):
     from members import services as member_services
     from members.models import RuleKey
 
-    meeting = held(tree.cell, date(2026, 3, 3))
+    meeting = held_on(tree.cell, date(2026, 3, 3))
     for cell in (tree.cell, tree.cell2):
         Recommendation.objects.create(
             cell=cell,

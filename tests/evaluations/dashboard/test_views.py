@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from evaluations import dashboard as dash
 from evaluations.dashboard import rollup
-from tests.evaluations.dashboard.helpers import freeze, grow, held
+from tests.factories.facts import TODAY, grow, held_on
+from tests.factories.times import freeze
 
 Q3 = dash.Period("quarter", 2026, 3)
 
@@ -204,7 +205,7 @@ def _count(client, django_assert_num_queries, path):
 def test_query_counts_do_not_grow_from_3_to_30_cells(
     tree, monkeypatch, persona_client, django_assert_num_queries, name
 ):
-    freeze(monkeypatch)
+    freeze(monkeypatch, TODAY)
     grow(tree.ward, 1)  # ward: cell, cell2 and 1 more = 3 cells
     rollup.rebuild(years=[2026])
     client = persona_client("committee")
@@ -213,7 +214,7 @@ def test_query_counts_do_not_grow_from_3_to_30_cells(
     small = _count(client, django_assert_num_queries, path)
     grow(tree.ward, 27)
     for month in (1, 2):
-        held(tree.cell, date(2026, month, 3))
+        held_on(tree.cell, date(2026, month, 3))
     rollup.rebuild(years=[2026])
     large = _count(client, django_assert_num_queries, path)
     assert small == large

@@ -4,9 +4,8 @@ its real figures — locked minutes per cell, months with a regular meeting, the
 dashboard's heatmap, PDFs, scores, reports — and seeded again without change."""
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -36,8 +35,8 @@ from meetings.models import (
 )
 from meetings.pdf import services as pdf_services
 from members.models import Organization, OrgKind
+from tests.factories.times import at
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 PERSONA_CELL = "Chi bộ Khối phố 5"
 CELLS = [
     "Chi bộ Khối phố 1",
@@ -76,10 +75,6 @@ def seed(db, settings, clock):
         return out.getvalue()
 
     return run
-
-
-def local(year, month, day, hour, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=HANOI)
 
 
 def cell(name):
@@ -139,7 +134,7 @@ def assert_every_record_on_its_day():
 
 def test_seed_demo_mid_year_lives_the_year_so_far_and_a_rerun_changes_nothing(seed):
     # Arrange / Act: 15 July 2026, 10:00 — the meetings of January to July are past
-    output = seed(local(2026, 7, 15, 10))
+    output = seed(at(2026, 7, 15, 10))
 
     # Assert: minutes locked per cell (the persona cell's thematic meetings of
     # February and May apart; Khối phố 3 missed April, May Hoàng Mai February and
@@ -242,7 +237,7 @@ def test_seed_demo_mid_year_lives_the_year_so_far_and_a_rerun_changes_nothing(se
 
     # Act: a second run (make run again, the same day)
     before = snapshot()
-    again = seed(local(2026, 7, 15, 10, 5))
+    again = seed(at(2026, 7, 15, 10, 5))
 
     # Assert: nothing added, nothing changed
     assert "already present" in again
@@ -251,7 +246,7 @@ def test_seed_demo_mid_year_lives_the_year_so_far_and_a_rerun_changes_nothing(se
 
 def test_seed_demo_on_new_years_eve_has_the_whole_year(seed):
     # Act: 31 December 2026, 23:30
-    seed(local(2026, 12, 31, 23, 30))
+    seed(at(2026, 12, 31, 23, 30))
 
     # Assert
     assert locked_per_cell() == LOCKED_2026
@@ -271,12 +266,12 @@ def test_seed_demo_on_new_years_eve_has_the_whole_year(seed):
     assert kp1.minutes.pdfs.count() == 2  # the addendum is a new version
     # The upcoming meeting of `make run`: the next 08:00 at least an hour away.
     upcoming = Meeting.objects.get(kind=MeetingKind.EXTRAORDINARY)
-    assert timezone.localtime(upcoming.starts_at) == local(2027, 1, 1, 8)
+    assert timezone.localtime(upcoming.starts_at) == at(2027, 1, 1, 8)
 
 
 def test_seed_demo_in_early_january_lives_the_year_before_too(seed):
     # Act: 2 January 2027, 10:00 — this year's first meeting is still ahead
-    seed(local(2027, 1, 2, 10))
+    seed(at(2027, 1, 2, 10))
 
     # Assert: all of 2026, and January's meetings prepared and notified
     assert locked_per_cell() == LOCKED_2026

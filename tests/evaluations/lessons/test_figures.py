@@ -11,7 +11,9 @@ from evaluations.models import SessionKind
 from meetings.model_meetings import services as model_services
 from members.models import CellType, PositionRole
 from tests.factories import MemberFactory, OrganizationFactory, PositionFactory
-from tests.meetings.helpers import at, start, user_for
+from tests.factories.meetings import start
+from tests.factories.members import user_for
+from tests.factories.times import at
 
 
 def _cell(ward, name, cell_type, *, deputy=False):

@@ -11,7 +11,8 @@ from django.db import connection
 
 from evaluations.dashboard import rollup
 from evaluations.models import CellMonth, RollupDirty
-from tests.evaluations.dashboard.helpers import freeze, held
+from tests.factories.facts import held_on
+from tests.factories.times import freeze
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ migration = importlib.import_module("evaluations.migrations.0004_recompute_rollu
 
 def test_migration_recomputes_stale_rollups(tree, monkeypatch, capsys):
     freeze(monkeypatch, date(2026, 11, 23))
-    held(tree.cell, date(2026, 11, 3))
+    held_on(tree.cell, date(2026, 11, 3))
     rollup.rebuild(years=[2026])
     # Rows as the old rules stored them: members counted differently, no
     # superior attendance column yet.

@@ -8,15 +8,6 @@ from django.urls import reverse
 
 from meetings.group_meetings import services
 from meetings.models import GroupMeeting, Meeting
-from members.models import OrgKind
-from tests.factories import OrganizationFactory
-
-
-@pytest.fixture
-def group(tree):
-    return OrganizationFactory(
-        name="Tổ đảng số 1", kind=OrgKind.PARTY_GROUP, parent=tree.cell
-    )
 
 
 def _record(tree, group, day=date(2026, 11, 15)):

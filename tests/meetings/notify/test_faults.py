@@ -19,24 +19,19 @@ from meetings import notify
 from meetings.models import Delivery, Meeting, MeetingChange, NotificationKind
 from meetings.notify import scan
 from tests.factories import MemberFactory
-from tests.meetings.notify.support import (
+from tests.factories.meetings import upcoming_meeting
+from tests.factories.times import on
+from tests.support import database_url
+from tests.support.notify import (
     addressees,
     by_kind,
-    kind_of,
-    local,
-    notice_time,
-    upcoming_meeting,
-)
-from tests.meetings.notify_helpers import (
-    broker_at,
-    celery_worker,
     delivery_id,
-    free_port,
+    kind_of,
+    notice_time,
     settled,
     smtp_sink,
-    wait_until,
 )
-from tests.support import database_url
+from tests.support.workers import broker_at, celery_worker, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 Kind = NotificationKind
@@ -62,7 +57,7 @@ def test_pages_work_with_the_broker_down_and_notices_follow(
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     # The secretary works at 04:40: the scans below run at chosen times, and the
     # reschedule notice is owed for a week from the real moment of the move.
-    moved_at = clock(local(date(2026, 10, 13), 4, 40))
+    moved_at = clock(on(date(2026, 10, 13), 4, 40))
     day = moved_at.date() + timedelta(days=10)
     # 1. Redis is down: the secretary plans a meeting through the real form.
     with broker_at(unreachable):
@@ -110,7 +105,7 @@ def test_pages_work_with_the_broker_down_and_notices_follow(
         )
         assert page.status_code == 200
     meeting.refresh_from_db()
-    assert meeting.starts_at == local(moved, 18, 0)
+    assert meeting.starts_at == on(moved, 18, 0)
     assert meeting.changes.get(kind=MeetingChange.Kind.RESCHEDULED).reason == (
         "Trùng lịch họp phường"
     )

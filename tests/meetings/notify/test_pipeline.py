@@ -25,23 +25,23 @@ from meetings.models import (
 from meetings.notify import tasks as notify_tasks
 from members.models import Member
 from tests.factories import UserFactory
-from tests.meetings.notify.support import (
+from tests.factories.meetings import upcoming_meeting
+from tests.support.notify import (
     Kind,
     addressees,
     by_kind,
     calendar_of,
-    notice_time,
-    rows,
-    upcoming_meeting,
-)
-from tests.meetings.notify_helpers import (
-    broker_at,
-    celery_worker,
     decoded_subject,
     delivery_id,
+    notice_time,
+    rows,
+    settled,
+)
+from tests.support.workers import (
+    broker_at,
+    celery_worker,
     free_port,
     in_thread,
-    settled,
     wait_until,
 )
 

@@ -8,7 +8,9 @@ from meetings.models import MeetingKind
 from members import selectors as member_selectors
 from members.models import PositionRole, RuleKey, RuleSetting
 from tests.factories import PositionFactory
-from tests.meetings.notify.support import LONG_AGO, Kind, notice_time, upcoming_meeting
+from tests.factories.meetings import upcoming_meeting
+from tests.factories.members import LONG_AGO
+from tests.support.notify import Kind, notice_time
 
 
 def test_rules_for_cells_resolve_like_effective_rules(tree):

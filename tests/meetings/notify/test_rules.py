@@ -1,11 +1,12 @@
 """meetings.notify.rules: what is due when (pure: no database, no clock)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from meetings import notify
-from tests.meetings.notify.support import HANOI, Kind
+from tests.factories.times import HANOI, at
+from tests.support.notify import Kind
 
-MEETING_AT = datetime(2026, 12, 3, 19, 30, tzinfo=HANOI)
+MEETING_AT = at(2026, 12, 3, 19, 30)
 OFFSETS = notify.Offsets()  # notice 3, documents 1, preparation 7, presenter 7, nag 2
 
 
@@ -17,36 +18,32 @@ def due(now, **facts):
 
 
 def test_due_notice_from_notice_day_in_sending_hours():
-    assert Kind.MEETING_NOTICE not in due(datetime(2026, 11, 29, 20, 0, tzinfo=HANOI))
-    assert Kind.MEETING_NOTICE not in due(datetime(2026, 11, 30, 6, 59, tzinfo=HANOI))
-    assert Kind.MEETING_NOTICE in due(datetime(2026, 11, 30, 7, 0, tzinfo=HANOI))
-    assert Kind.MEETING_NOTICE in due(datetime(2026, 12, 3, 19, 29, tzinfo=HANOI))
+    assert Kind.MEETING_NOTICE not in due(at(2026, 11, 29, 20, 0))
+    assert Kind.MEETING_NOTICE not in due(at(2026, 11, 30, 6, 59))
+    assert Kind.MEETING_NOTICE in due(at(2026, 11, 30, 7, 0))
+    assert Kind.MEETING_NOTICE in due(at(2026, 12, 3, 19, 29))
     # Once the meeting has started nothing is announced any more.
-    assert Kind.MEETING_NOTICE not in due(datetime(2026, 12, 3, 19, 30, tzinfo=HANOI))
+    assert Kind.MEETING_NOTICE not in due(at(2026, 12, 3, 19, 30))
 
 
 def test_due_notice_at_night_only_when_the_meeting_is_near():
-    assert due(datetime(2026, 12, 1, 23, 0, tzinfo=HANOI)) == []
-    early = datetime(2026, 12, 3, 6, 30, tzinfo=HANOI)  # an early-morning meeting
-    assert due(datetime(2026, 12, 2, 3, 0, tzinfo=HANOI), starts_at=early) == []
-    assert due(datetime(2026, 12, 2, 18, 29, tzinfo=HANOI), starts_at=early) == [
+    assert due(at(2026, 12, 1, 23, 0)) == []
+    early = at(2026, 12, 3, 6, 30)  # an early-morning meeting
+    assert due(at(2026, 12, 2, 3, 0), starts_at=early) == []
+    assert due(at(2026, 12, 2, 18, 29), starts_at=early) == [
         Kind.MEETING_NOTICE,
         Kind.PREPARATION,
         Kind.DOCUMENTS_MISSING,
     ]
     # Within 12 hours of the meeting the notice goes even at night, nothing else.
-    assert due(datetime(2026, 12, 2, 21, 0, tzinfo=HANOI), starts_at=early) == [
-        Kind.MEETING_NOTICE
-    ]
-    assert due(datetime(2026, 12, 3, 5, 0, tzinfo=HANOI), starts_at=early) == [
-        Kind.MEETING_NOTICE
-    ]
+    assert due(at(2026, 12, 2, 21, 0), starts_at=early) == [Kind.MEETING_NOTICE]
+    assert due(at(2026, 12, 3, 5, 0), starts_at=early) == [Kind.MEETING_NOTICE]
 
 
 def test_due_notice_follows_the_notice_days_offset():
     offsets = notify.Offsets(notice_days=5)
     facts = notify.MeetingFacts("planned", "regular", MEETING_AT)
-    at_8 = datetime(2026, 11, 28, 8, 0, tzinfo=HANOI)
+    at_8 = at(2026, 11, 28, 8, 0)
     assert Kind.MEETING_NOTICE in notify.due_meeting_kinds(facts, offsets, now=at_8)
     day_before = at_8 - timedelta(days=1)
     assert Kind.MEETING_NOTICE not in notify.due_meeting_kinds(
@@ -55,7 +52,7 @@ def test_due_notice_follows_the_notice_days_offset():
 
 
 def test_due_preparation_presenter_and_documents():
-    week_before = datetime(2026, 11, 26, 9, 0, tzinfo=HANOI)
+    week_before = at(2026, 11, 26, 9, 0)
     assert due(week_before) == [Kind.PREPARATION]
     assert due(week_before - timedelta(days=1)) == []
     assert due(week_before, kind="thematic", has_presenter=True) == [
@@ -64,18 +61,18 @@ def test_due_preparation_presenter_and_documents():
     ]
     assert Kind.PRESENTER not in due(week_before, kind="thematic")  # nobody assigned
     assert Kind.PRESENTER in due(week_before, is_combined=True, has_presenter=True)
-    day_before = datetime(2026, 12, 2, 9, 0, tzinfo=HANOI)
+    day_before = at(2026, 12, 2, 9, 0)
     assert Kind.DOCUMENTS_MISSING in due(day_before)
     assert Kind.DOCUMENTS_MISSING not in due(day_before, documents_sent=True)
     assert Kind.DOCUMENTS_MISSING not in due(day_before - timedelta(days=1))
 
 
 def test_due_after_the_meeting_minutes_nag_and_missed_meeting():
-    two_days_after = datetime(2026, 12, 5, 9, 0, tzinfo=HANOI)
+    two_days_after = at(2026, 12, 5, 9, 0)
     assert due(two_days_after, state="held") == [Kind.MINUTES_NAG]
     assert due(two_days_after - timedelta(days=1), state="held") == []
     assert due(two_days_after, state="locked") == []
-    next_day = datetime(2026, 12, 4, 9, 0, tzinfo=HANOI)
+    next_day = at(2026, 12, 4, 9, 0)
     assert due(next_day) == [Kind.MISSED_MEETING]
     assert due(next_day, state="notified") == [Kind.MISSED_MEETING]
     assert due(next_day, state="cancelled") == []

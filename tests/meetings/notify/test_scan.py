@@ -13,7 +13,8 @@ from meetings import notify
 from meetings.models import Delivery, Dispatch, NotificationPreference
 from meetings.notify import scan
 from meetings.notify import tasks as notify_tasks
-from tests.meetings.notify.support import Kind, notice_time, rows, upcoming_meeting
+from tests.factories.meetings import upcoming_meeting
+from tests.support.notify import Kind, notice_time, rows
 
 
 def test_scan_writes_each_delivery_once(tree, people, users):

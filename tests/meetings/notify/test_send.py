@@ -10,7 +10,8 @@ from meetings import notify, services
 from meetings.models import Delivery, Meeting
 from meetings.notify import send
 from meetings.notify.render import Renderer
-from tests.meetings.notify.support import Kind, notice_time, rows, upcoming_meeting
+from tests.factories.meetings import upcoming_meeting
+from tests.support.notify import Kind, notice_time, rows
 
 
 def test_cancelled_meeting_skips_its_waiting_notices(tree, people, settings):

@@ -8,7 +8,8 @@ from django.utils import timezone
 from meetings import notify
 from meetings.models import Delivery, Notification
 from tests.factories import MemberFactory
-from tests.meetings.notify.support import Kind, notice_time, rows, upcoming_meeting
+from tests.factories.meetings import upcoming_meeting
+from tests.support.notify import Kind, notice_time, rows
 
 
 def notify_user(user, n, **fields):

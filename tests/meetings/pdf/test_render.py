@@ -14,12 +14,15 @@ from pypdf import PdfReader
 
 from meetings import pdf, services
 from meetings.models import Meeting, Minutes
-from tests.meetings.pdf.helpers import A4, ARTIFACTS, at, hold_meeting, nfc, text_of
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
+from tests.support import ARTIFACTS
+from tests.support.pdf import A4, nfc, text_of
 
 
 def test_minutes_pdf_reads_back_every_part(tree, users, place):
     # Arrange
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
     excused, unexcused, _present = tree.others
 
     # Act
@@ -78,7 +81,7 @@ def test_minutes_pdf_reads_back_every_part(tree, users, place):
 
 
 def test_minutes_pdf_is_a4_with_every_font_embedded(tree, users, place):
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
 
     reader = PdfReader(io.BytesIO(pdf.render_minutes(meeting).content))
 
@@ -106,7 +109,7 @@ def test_minutes_pdf_is_a4_with_every_font_embedded(tree, users, place):
 
 
 def test_locked_minutes_are_pdf_a_3b_with_metadata_and_json(tree, users, place):
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
 
     reader = PdfReader(io.BytesIO(pdf.render_minutes(meeting).content))
 
@@ -148,7 +151,7 @@ def test_locked_minutes_are_pdf_a_3b_with_metadata_and_json(tree, users, place):
 
 
 def test_draft_minutes_carry_the_watermark_and_are_not_archival(tree, users, place):
-    meeting = hold_meeting(tree, users, lock=False)
+    meeting = full_meeting(tree, users, lock=False)
 
     content = pdf.render_minutes(meeting).content
 
@@ -163,7 +166,7 @@ def test_draft_minutes_carry_the_watermark_and_are_not_archival(tree, users, pla
 
 
 def test_resolution_pdf_is_signed_for_the_cell_by_the_secretary(tree, users, place):
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
     services.issue_resolution(
         meeting=meeting,
         title="Về nhiệm vụ trọng tâm tháng 12 năm 2026",
@@ -193,7 +196,7 @@ def test_resolution_pdf_is_signed_for_the_cell_by_the_secretary(tree, users, pla
 
 
 def test_draft_resolution_carries_the_watermark(tree, users, place):
-    meeting = hold_meeting(tree, users, lock=False)
+    meeting = full_meeting(tree, users, lock=False)
     Meeting.objects.filter(pk=meeting.pk).update(
         draft_resolution="Dự kiến: hoàn thành thu đảng phí."
     )
@@ -209,7 +212,7 @@ def test_topic_cover_of_a_thematic_meeting(tree, users, place):
     meeting = services.create_meeting(
         cell=tree.cell,
         kind="thematic",
-        starts_at=at(2026, 5, 19),
+        starts_at=at(2026, 5, 19, 19, 30),
         by=users.secretary,
         topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
     )
@@ -245,8 +248,8 @@ def page_one_png(content, name, tmp_path):
 def test_page_one_renders_to_png_artifact(tree, users, place, tmp_path):
     from PIL import Image
 
-    meeting = hold_meeting(tree, users, lock=False)
-    locked = hold_meeting(tree, users, when=at(2026, 12, 3), tasks=False)
+    meeting = full_meeting(tree, users, lock=False)
+    locked = full_meeting(tree, users, when=at(2026, 12, 3, 19, 30), tasks=False)
     services.issue_resolution(
         meeting=locked,
         title="Về nhiệm vụ trọng tâm tháng 01 năm 2027",

@@ -21,17 +21,11 @@ from pypdf import PdfReader
 from chibo.celery import app as celery_app
 from meetings import pdf, services
 from meetings.models import MinuteBookJob, Minutes, MinutesPdf
-from tests.meetings.notify_helpers import reset_broker_pools, wait_until
-from tests.meetings.pdf.helpers import (
-    at,
-    done,
-    hold_meeting,
-    pdf_worker,
-    read_stored,
-    stored,
-    text_of,
-)
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
 from tests.support import database_url
+from tests.support.pdf import done, pdf_worker, read_stored, stored, text_of
+from tests.support.workers import reset_broker_pools, wait_until
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,9 +34,9 @@ def test_locking_renders_once_on_the_pdf_queue_and_chains_hashes(
 ):
     with pdf_worker():
         # Act: lock two meetings, then sign an addendum of the first
-        first = hold_meeting(tree, users, when=at(2026, 10, 5))
+        first = full_meeting(tree, users, when=at(2026, 10, 5, 19, 30))
         wait_until(lambda: done(first), timeout=60, message="first PDF")
-        second = hold_meeting(tree, users, when=at(2026, 11, 3))
+        second = full_meeting(tree, users, when=at(2026, 11, 3, 19, 30))
         wait_until(lambda: done(second), timeout=60, message="second PDF")
         minutes = Minutes.objects.get(meeting=first)
         addendum = services.add_addendum(
@@ -102,7 +96,7 @@ def test_render_failure_is_visible_to_the_secretary_and_retried(
     blocker.write_text("x")
     good_root = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = blocker / "media"
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
     url = reverse("meetings:minutes-pdf-status", args=[meeting.pk])
 
     # Act: every attempt fails
@@ -148,9 +142,9 @@ def test_minute_book_of_a_year_is_built_in_the_background_with_progress(
 ):
     client = persona_client("member")
     with pdf_worker():
-        last_year = hold_meeting(tree, users, when=at(2025, 12, 4), tasks=False)
-        october = hold_meeting(tree, users, when=at(2026, 10, 5), tasks=False)
-        november = hold_meeting(tree, users, when=at(2026, 11, 3), tasks=False)
+        last_year = full_meeting(tree, users, when=at(2025, 12, 4, 19, 30), tasks=False)
+        october = full_meeting(tree, users, when=at(2026, 10, 5, 19, 30), tasks=False)
+        november = full_meeting(tree, users, when=at(2026, 11, 3, 19, 30), tasks=False)
 
         # Act: ask for the book of 2026 and follow the job page
         response = client.post(
@@ -205,7 +199,7 @@ def test_minute_book_of_a_year_is_built_in_the_background_with_progress(
 def test_subtree_export_zips_the_books_of_every_cell(
     tree, users, place, persona_client
 ):
-    hold_meeting(tree, users, when=at(2026, 3, 5), tasks=False)
+    full_meeting(tree, users, when=at(2026, 3, 5, 19, 30), tasks=False)
     client = persona_client("committee")
 
     response = client.post(
@@ -270,7 +264,7 @@ def test_worker_killed_mid_render_loses_nothing_and_stores_once(
     reset_broker_pools()
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge("pdf")
-    meeting = hold_meeting(tree, users, items=40, speakers=6, votes=3)
+    meeting = full_meeting(tree, users, items=40, speakers=6, votes=3)
     record = stored(meeting)
     log = tmp_path / "worker.log"
 

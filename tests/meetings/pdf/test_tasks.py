@@ -6,8 +6,9 @@ import pytest
 from meetings import pdf
 from meetings.models import Minutes, MinutesPdf
 from meetings.pdf.tasks import sweep_pdfs
-from tests.meetings.notify_helpers import broker_at, wait_until
-from tests.meetings.pdf.helpers import done, hold_meeting, pdf_worker, stored
+from tests.factories.meetings import full_meeting
+from tests.support.pdf import done, pdf_worker, stored
+from tests.support.workers import broker_at, wait_until
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,7 +17,7 @@ def test_broker_outage_never_fails_the_lock_and_the_sweep_catches_up(
 ):
     # Arrange: the broker is unreachable while the minutes are locked
     with broker_at("redis://127.0.0.1:1/0"):
-        meeting = hold_meeting(tree, users)
+        meeting = full_meeting(tree, users)
 
     # Assert: locked, and the intent is kept
     assert Minutes.objects.get(meeting=meeting).is_locked

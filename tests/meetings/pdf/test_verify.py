@@ -10,14 +10,16 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from meetings import pdf
-from tests.meetings.pdf.helpers import at, hold_meeting, stored
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
+from tests.support.pdf import stored
 
 
 def test_verify_minutes_reports_exactly_the_altered_meeting(
     tree, users, place, persona_client
 ):
     meetings = [
-        hold_meeting(tree, users, when=at(2026, month, 3), tasks=False)
+        full_meeting(tree, users, when=at(2026, month, 3, 19, 30), tasks=False)
         for month in (9, 10, 11)
     ]
     pdf.render_pending(cell_id=tree.cell.pk)
@@ -55,7 +57,7 @@ def test_verify_minutes_reports_data_changed_behind_the_record(tree, users, plac
     """A change the locks cannot see (here a member renamed after the minutes were
     stored) makes the database differ from the data embedded in the PDF."""
     meetings = [
-        hold_meeting(tree, users, when=at(2026, month, 3), tasks=False)
+        full_meeting(tree, users, when=at(2026, month, 3, 19, 30), tasks=False)
         for month in (9, 10)
     ]
     pdf.render_pending(cell_id=tree.cell.pk)
@@ -82,7 +84,7 @@ def test_verify_minutes_reports_data_changed_behind_the_record(tree, users, plac
 def test_verify_minutes_reports_a_place_changed_with_the_locks_off(tree, users, place):
     from django.db import connection
 
-    meeting = hold_meeting(tree, users, when=at(2026, 9, 3), tasks=False)
+    meeting = full_meeting(tree, users, when=at(2026, 9, 3, 19, 30), tasks=False)
     pdf.render_pending(cell_id=tree.cell.pk)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from meetings import pdf, services
 from meetings.models import MinuteBookJob, Minutes, MinutesPdf
-from tests.meetings.pdf.helpers import hold_meeting, stored, text_of
+from tests.factories.meetings import full_meeting
+from tests.support.pdf import stored, text_of
 
 # Queries of the meeting's PDF card and of the cell's chain status (constant).
 QUERIES_STATUS = 13
@@ -24,7 +25,7 @@ def test_minute_book_form_refuses_a_bad_year(tree, users, persona_client):
 
 
 def test_draft_minutes_only_for_officers_and_committee(tree, users, persona_client):
-    meeting = hold_meeting(tree, users, lock=False, tasks=False)
+    meeting = full_meeting(tree, users, lock=False, tasks=False)
     url = reverse("meetings:minutes-pdf", args=[meeting.pk])
 
     got = {
@@ -47,7 +48,7 @@ def test_draft_minutes_only_for_officers_and_committee(tree, users, persona_clie
 def test_locked_minutes_not_stored_yet_redirect_with_a_message(
     tree, users, persona_client
 ):
-    meeting = hold_meeting(tree, users, tasks=False)
+    meeting = full_meeting(tree, users, tasks=False)
 
     response = persona_client("member").get(
         reverse("meetings:minutes-pdf", args=[meeting.pk]), follow=True
@@ -60,7 +61,7 @@ def test_locked_minutes_not_stored_yet_redirect_with_a_message(
 def test_pdf_pages_queries_do_not_grow(
     tree, users, persona_client, django_assert_num_queries
 ):
-    meeting = hold_meeting(tree, users, tasks=False)
+    meeting = full_meeting(tree, users, tasks=False)
     minutes = Minutes.objects.get(meeting=meeting)
     client = persona_client("secretary")
     status_url = reverse("meetings:minutes-pdf-status", args=[meeting.pk])
@@ -87,7 +88,7 @@ def test_pdf_pages_queries_do_not_grow(
 
 
 def test_failed_pdf_box_says_what_to_do_not_the_exception(tree, users, persona_client):
-    meeting = hold_meeting(tree, users, tasks=False)
+    meeting = full_meeting(tree, users, tasks=False)
     MinutesPdf.objects.filter(minutes__meeting=meeting).update(
         status=MinutesPdf.Status.FAILED,
         last_error="NotADirectoryError: [Errno 20] Not a directory: '/media'",

@@ -13,15 +13,16 @@ from meetings import services
 from meetings.models import Vote
 from meetings.pdf import render
 from meetings.pdf.context import minutes_context
-
-from .helpers import at, hold_meeting, text_of
+from tests.factories.meetings import full_meeting
+from tests.factories.times import at
+from tests.support.pdf import text_of
 
 TOPIC = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
 
 
 def _thematic(tree, users, clock):
     clock(at(2026, 11, 20, 10, 0))
-    return hold_meeting(tree, users, kind="thematic", topic=TOPIC, tasks=False)
+    return full_meeting(tree, users, kind="thematic", topic=TOPIC, tasks=False)
 
 
 def test_minutes_keep_the_case_of_the_topic(tree, users, place, clock):
@@ -37,7 +38,7 @@ def test_regular_minutes_sentence_starts_the_kind_in_lower_case(
     tree, users, place, clock
 ):
     clock(at(2026, 11, 20, 10, 0))
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
 
     text = text_of(render.render_minutes(meeting).content)
 
@@ -46,7 +47,7 @@ def test_regular_minutes_sentence_starts_the_kind_in_lower_case(
 
 def test_vote_subject_follows_a_dash_as_typed(tree, users, place, clock):
     clock(at(2026, 11, 20, 10, 0))
-    meeting = hold_meeting(tree, users, lock=False)
+    meeting = full_meeting(tree, users, lock=False)
     # The subject as a secretary types it: a capital, a final stop.
     Vote.objects.filter(minutes__meeting=meeting).update(
         subject="Thông qua chương trình công tác tháng 12."
@@ -62,7 +63,7 @@ def test_resolution_number_in_a_sentence_says_so_once(
     tree, users, place, clock, secretary_client
 ):
     clock(at(2026, 11, 20, 10, 0))
-    meeting = hold_meeting(tree, users)
+    meeting = full_meeting(tree, users)
 
     response = secretary_client.post(
         reverse("meetings:resolution-issue", args=[meeting.pk]),
@@ -97,7 +98,7 @@ def test_topic_cover_title_is_centred_not_justified(tree, users, place, clock):
     meeting = services.create_meeting(
         cell=tree.cell,
         kind="thematic",
-        starts_at=at(2026, 11, 25),
+        starts_at=at(2026, 11, 25, 19, 30),
         by=users.secretary,
         topic="Ngắn gọn",
     )
@@ -114,10 +115,10 @@ def test_minutes_hold_last_months_task_review_and_the_self_score(
     tree, users, place, clock
 ):
     clock(at(2026, 10, 20, 10, 0))
-    october = hold_meeting(tree, users, when=at(2026, 10, 3))
+    october = full_meeting(tree, users, when=at(2026, 10, 3, 19, 30))
     task = Task.objects.get(meeting=october)
     clock(at(2026, 11, 3, 21, 45))  # after the recorded end (21:30)
-    november = hold_meeting(tree, users, lock=False)
+    november = full_meeting(tree, users, lock=False)
     evaluation_services.review_tasks(
         meeting=november,
         outcomes={task.pk: ("done_on_time", "Đã thăm 3 gia đình")},
@@ -143,7 +144,7 @@ def test_minutes_hold_last_months_task_review_and_the_self_score(
 
 def test_minutes_say_when_nothing_was_reviewed_or_scored(tree, users, place, clock):
     clock(at(2026, 11, 20, 10, 0))
-    meeting = hold_meeting(tree, users, tasks=False)
+    meeting = full_meeting(tree, users, tasks=False)
 
     text = text_of(render.render_minutes(meeting).content)
 

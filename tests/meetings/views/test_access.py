@@ -26,25 +26,19 @@ from meetings.models import (
     Resolution,
     Vote,
 )
-from tests.meetings.helpers import (
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.meetings import (
     adopt_and_sign,
-    at,
-    pdf_bytes,
     reload,
-    upload,
-    url,
+    tree_held,
+    tree_locked,
+    tree_meeting,
+    tree_submitted,
+    tree_with_document,
 )
-from tests.meetings.views.helpers import (
-    attendance_post,
-    body,
-    held_meeting,
-    locked,
-    minutes_post,
-    state_of,
-    submitted,
-    topic_meeting,
-    with_document,
-)
+from tests.factories.times import at
+from tests.meetings.views.forms import attendance_post, minutes_post, state_of
+from tests.support.pages import body, meeting_url
 
 PERSONAS = ("secretary", "member", "committee", "supervisor", "outsider", "admin")
 
@@ -94,13 +88,13 @@ class Case:
 
 
 def my_meetings_get(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     readers = {"secretary", "member", "supervisor"}
 
     def done(response, persona):
         assert (meeting.get_absolute_url() in body(response)) is (persona in readers)
 
-    return Case(url("my-meetings"), done=done)
+    return Case(meeting_url("my-meetings"), done=done)
 
 
 def plan_get(tree, users):
@@ -111,16 +105,16 @@ def plan_get(tree, users):
         assert all(m.get_absolute_url() in body(response) for m in meetings)
         assert ('id="generate-plan"' in body(response)) is (MANAGE[persona] == OK)
 
-    return Case(url("plan", tree.cell.pk) + "?year=2026", done=done)
+    return Case(meeting_url("plan", tree.cell.pk) + "?year=2026", done=done)
 
 
 def plan_post(tree, users):
     def done(response, persona):
-        assert response.url == url("plan", tree.cell.pk) + "?year=2026"
+        assert response.url == meeting_url("plan", tree.cell.pk) + "?year=2026"
         assert Meeting.objects.filter(cell=tree.cell).count() == 17
 
     return Case(
-        url("plan", tree.cell.pk) + "?year=2026",
+        meeting_url("plan", tree.cell.pk) + "?year=2026",
         probe=lambda: Meeting.objects.count(),
         done=done,
     )
@@ -128,7 +122,7 @@ def plan_post(tree, users):
 
 def meeting_create_get(tree, users):
     return Case(
-        url("meeting-create", tree.cell.pk),
+        meeting_url("meeting-create", tree.cell.pk),
         done=lambda response, persona: 'name="starts_at"' in body(response),
     )
 
@@ -144,7 +138,7 @@ def meeting_create_post(tree, users):
         )
 
     return Case(
-        url("meeting-create", tree.cell.pk),
+        meeting_url("meeting-create", tree.cell.pk),
         data=lambda: {
             "kind": "extraordinary",
             "starts_at": "15/06/2026 14:00",
@@ -157,18 +151,18 @@ def meeting_create_post(tree, users):
 
 
 def books_get(tree, users):
-    meeting, _minutes = locked(tree)
+    meeting, _minutes = tree_locked(tree)
     services.issue_resolution(meeting=meeting, title="NQ tháng 11", text="…", by=None)
 
     def done(response, persona):
         assert "Số 01-NQ/CB" in body(response)
         assert meeting.get_absolute_url() in body(response)
 
-    return Case(url("books", tree.cell.pk), done=done)
+    return Case(meeting_url("books", tree.cell.pk), done=done)
 
 
 def meeting_detail_get(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
         assert "Họp chi bộ tháng 11" in body(response)
@@ -178,15 +172,15 @@ def meeting_detail_get(tree, users):
 
 
 def prepare_get(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     return Case(
-        url("meeting-prepare", meeting.pk),
+        meeting_url("meeting-prepare", meeting.pk),
         done=lambda response, persona: 'id="prepare-form"' in body(response),
     )
 
 
 def prepare_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
         saved = reload(meeting)
@@ -198,7 +192,7 @@ def prepare_post(tree, users):
         )
 
     return Case(
-        url("meeting-prepare", meeting.pk),
+        meeting_url("meeting-prepare", meeting.pk),
         data=lambda: {
             "place": "Hội trường",
             "topic": "Chủ đề mới",
@@ -212,22 +206,22 @@ def prepare_post(tree, users):
 
 
 def reschedule_get(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     return Case(
-        url("meeting-reschedule", meeting.pk),
+        meeting_url("meeting-reschedule", meeting.pk),
         done=lambda response, persona: 'value="03/11/2026 19:30"' in body(response),
     )
 
 
 def reschedule_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
         assert reload(meeting).starts_at == at(2026, 11, 5, 18)
         assert meeting.changes.get().reason == "Trùng lịch"
 
     return Case(
-        url("meeting-reschedule", meeting.pk),
+        meeting_url("meeting-reschedule", meeting.pk),
         data=lambda: {
             "starts_at": "05/11/2026 18:00",
             "place": "Nhà văn hóa",
@@ -239,15 +233,15 @@ def reschedule_post(tree, users):
 
 
 def cancel_get(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     return Case(
-        url("meeting-cancel", meeting.pk),
+        meeting_url("meeting-cancel", meeting.pk),
         done=lambda response, persona: 'name="reason"' in body(response),
     )
 
 
 def cancel_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
         assert (reload(meeting).state, reload(meeting).cancel_reason) == (
@@ -256,7 +250,7 @@ def cancel_post(tree, users):
         )
 
     return Case(
-        url("meeting-cancel", meeting.pk),
+        meeting_url("meeting-cancel", meeting.pk),
         data=lambda: {"reason": "Bão"},
         probe=state_of(meeting),
         done=done,
@@ -264,30 +258,32 @@ def cancel_post(tree, users):
 
 
 def notify_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     return Case(
-        url("meeting-notify", meeting.pk),
+        meeting_url("meeting-notify", meeting.pk),
         probe=state_of(meeting),
         done=lambda response, persona: reload(meeting).state == "notified",
     )
 
 
 def start_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
-        assert response.url == url("attendance", meeting.pk)
+        assert response.url == meeting_url("attendance", meeting.pk)
         assert reload(meeting).state == "held"
         assert Attendance.objects.filter(meeting=meeting).count() == 5
 
-    return Case(url("meeting-start", meeting.pk), probe=state_of(meeting), done=done)
+    return Case(
+        meeting_url("meeting-start", meeting.pk), probe=state_of(meeting), done=done
+    )
 
 
 def upload_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
-        assert response.url == url("meeting-prepare", meeting.pk)
+        assert response.url == meeting_url("meeting-prepare", meeting.pk)
         document = MeetingDocument.objects.get(meeting=meeting)
         assert (document.title, document.content_type) == (
             "Dự thảo nghị quyết",
@@ -295,7 +291,7 @@ def upload_post(tree, users):
         )
 
     return Case(
-        url("document-upload", meeting.pk),
+        meeting_url("document-upload", meeting.pk),
         data=lambda: {
             "title": "Dự thảo nghị quyết",
             "file": upload("du-thao.pdf", pdf_bytes()),
@@ -306,16 +302,16 @@ def upload_post(tree, users):
 
 
 def documents_sent_post(tree, users):
-    meeting, _document = with_document(tree)
+    meeting, _document = tree_with_document(tree)
     return Case(
-        url("documents-sent", meeting.pk),
+        meeting_url("documents-sent", meeting.pk),
         probe=lambda: reload(meeting).documents_sent_at,
         done=lambda response, persona: reload(meeting).documents_sent_at is not None,
     )
 
 
 def download_get(tree, users):
-    _meeting, document = with_document(tree)
+    _meeting, document = tree_with_document(tree)
 
     def done(response, persona):
         assert b"".join(response.streaming_content) == pdf_bytes()
@@ -323,11 +319,11 @@ def download_get(tree, users):
         assert response["Content-Disposition"] == ('attachment; filename="du-thao.pdf"')
         assert response["X-Content-Type-Options"] == "nosniff"
 
-    return Case(url("document-download", document.pk), done=done)
+    return Case(meeting_url("document-download", document.pk), done=done)
 
 
 def excuse_request_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     def done(response, persona):
         excuse = ExcuseRequest.objects.get(meeting=meeting)
@@ -337,7 +333,7 @@ def excuse_request_post(tree, users):
         )
 
     return Case(
-        url("excuse-request", meeting.pk),
+        meeting_url("excuse-request", meeting.pk),
         data=lambda: {"reason": "Đi công tác"},
         probe=lambda: ExcuseRequest.objects.count(),
         done=done,
@@ -345,12 +341,12 @@ def excuse_request_post(tree, users):
 
 
 def excuse_decide_post(tree, users):
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     excuse = services.request_excuse(
         meeting=meeting, member=tree.others[0], reason="Ốm"
     )
     return Case(
-        url("excuse-decide", excuse.pk),
+        meeting_url("excuse-decide", excuse.pk),
         data=lambda: {"decision": "accept"},
         probe=lambda: ExcuseRequest.objects.get(pk=excuse.pk).status,
         done=lambda response, persona: (
@@ -360,10 +356,10 @@ def excuse_decide_post(tree, users):
 
 
 def guest_post(tree, users):
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
 
     def done(response, persona):
-        assert response.url == url("attendance", meeting.pk)
+        assert response.url == meeting_url("attendance", meeting.pk)
         guest = meeting.guests.get()
         assert (guest.name, guest.role, guest.title) == (
             "Nguyễn Văn Cấp Trên",
@@ -372,7 +368,7 @@ def guest_post(tree, users):
         )
 
     return Case(
-        url("guest-add", meeting.pk),
+        meeting_url("guest-add", meeting.pk),
         data=lambda: {
             "name": " Nguyễn  Văn Cấp Trên ",
             "role": "superior",
@@ -384,26 +380,26 @@ def guest_post(tree, users):
 
 
 def attendance_get(tree, users):
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
 
     def done(response, persona):
         assert 'id="attendance-counts"' in body(response)
         assert escape(tree.member.full_name) in body(response)
         assert f'name="m{tree.member.pk}_status"' in body(response)
 
-    return Case(url("attendance", meeting.pk), done=done)
+    return Case(meeting_url("attendance", meeting.pk), done=done)
 
 
 def attendance_post_case(tree, users):
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     row = Attendance.objects.filter(meeting=meeting, member=tree.member)
 
     def done(response, persona):
-        assert response.url == url("attendance", meeting.pk)
+        assert response.url == meeting_url("attendance", meeting.pk)
         assert row.get().status == "absent_unexcused"
 
     return Case(
-        url("attendance", meeting.pk),
+        meeting_url("attendance", meeting.pk),
         data=lambda: attendance_post(
             meeting, {tree.member: {"status": "absent_unexcused"}}
         ),
@@ -413,22 +409,22 @@ def attendance_post_case(tree, users):
 
 
 def minutes_get(tree, users):
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     return Case(
-        url("minutes-edit", meeting.pk),
+        meeting_url("minutes-edit", meeting.pk),
         done=lambda response, persona: 'id="minutes-form"' in body(response),
     )
 
 
 def minutes_post_case(tree, users):
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
 
     def done(response, persona):
         saved = Minutes.objects.get(pk=minutes.pk)
         assert (saved.version, saved.conclusion) == (3, "Kết luận mới")
 
     return Case(
-        url("minutes-edit", meeting.pk),
+        meeting_url("minutes-edit", meeting.pk),
         data=lambda: minutes_post(minutes),
         probe=lambda: Minutes.objects.get(pk=minutes.pk).version,
         done=done,
@@ -436,14 +432,14 @@ def minutes_post_case(tree, users):
 
 
 def vote_post(tree, users):
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
 
     def done(response, persona):
         vote = Vote.objects.get(minutes=minutes)
         assert (vote.yes, vote.denominator, vote.passed) == (4, 5, True)
 
     return Case(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         data=lambda: {
             "subject": "Nghị quyết tháng",
             "kind": "resolution",
@@ -457,9 +453,9 @@ def vote_post(tree, users):
 
 
 def adopt_post(tree, users):
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     return Case(
-        url("minutes-adopt", meeting.pk),
+        meeting_url("minutes-adopt", meeting.pk),
         probe=lambda: Minutes.objects.get(pk=minutes.pk).adopted_at,
         done=lambda response, persona: (
             Minutes.objects.get(pk=minutes.pk).adopted_at is not None
@@ -473,7 +469,7 @@ def signatures(minutes_or_addendum):
 
 
 def sign_post(tree, users):
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     services.adopt_minutes(minutes=minutes, by=None)
 
     def done(response, persona):
@@ -484,17 +480,17 @@ def sign_post(tree, users):
         )
 
     return Case(
-        url("minutes-sign", meeting.pk),
+        meeting_url("minutes-sign", meeting.pk),
         probe=lambda: signatures(minutes),
         done=done,
     )
 
 
 def lock_post(tree, users):
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     adopt_and_sign(minutes, chair=tree.secretary, taker=tree.member)
     return Case(
-        url("minutes-lock", meeting.pk),
+        meeting_url("minutes-lock", meeting.pk),
         probe=state_of(meeting),
         done=lambda response, persona: (
             Minutes.objects.get(pk=minutes.pk).locked_at is not None
@@ -504,24 +500,24 @@ def lock_post(tree, users):
 
 
 def submit_post(tree, users):
-    meeting, _minutes = locked(tree)
+    meeting, _minutes = tree_locked(tree)
     return Case(
-        url("minutes-submit", meeting.pk),
+        meeting_url("minutes-submit", meeting.pk),
         probe=state_of(meeting),
         done=lambda response, persona: reload(meeting).state == "submitted",
     )
 
 
 def review_get(tree, users):
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
     return Case(
-        url("minutes-review", meeting.pk),
+        meeting_url("minutes-review", meeting.pk),
         done=lambda response, persona: 'name="decision"' in body(response),
     )
 
 
 def review_post(tree, users):
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
 
     def done(response, persona):
         reviewed = reload(meeting)
@@ -531,7 +527,7 @@ def review_post(tree, users):
         )
 
     return Case(
-        url("minutes-review", meeting.pk),
+        meeting_url("minutes-review", meeting.pk),
         data=lambda: {"decision": "acknowledge", "comment": ""},
         probe=state_of(meeting),
         done=done,
@@ -539,17 +535,17 @@ def review_post(tree, users):
 
 
 def addendum_get(tree, users):
-    meeting, _minutes = locked(tree)
+    meeting, _minutes = tree_locked(tree)
     return Case(
-        url("addendum-add", meeting.pk),
+        meeting_url("addendum-add", meeting.pk),
         done=lambda response, persona: 'name="text"' in body(response),
     )
 
 
 def addendum_post(tree, users):
-    meeting, minutes = locked(tree)
+    meeting, minutes = tree_locked(tree)
     return Case(
-        url("addendum-add", meeting.pk),
+        meeting_url("addendum-add", meeting.pk),
         data=lambda: {"text": "Bổ sung tên người phát biểu"},
         probe=lambda: Addendum.objects.count(),
         done=lambda response, persona: (
@@ -559,7 +555,7 @@ def addendum_post(tree, users):
 
 
 def addendum_sign_post(tree, users):
-    _meeting, minutes = locked(tree)
+    _meeting, minutes = tree_locked(tree)
     addendum = services.add_addendum(minutes=minutes, text="Bổ sung", by=None)
 
     def done(response, persona):
@@ -570,24 +566,24 @@ def addendum_sign_post(tree, users):
         )
 
     return Case(
-        url("addendum-sign", addendum.pk),
+        meeting_url("addendum-sign", addendum.pk),
         probe=lambda: signatures(addendum),
         done=done,
     )
 
 
 def resolution_get(tree, users):
-    meeting, _minutes = locked(tree, conclusion="Kết luận để làm nghị quyết")
+    meeting, _minutes = tree_locked(tree, conclusion="Kết luận để làm nghị quyết")
     return Case(
-        url("resolution-issue", meeting.pk),
+        meeting_url("resolution-issue", meeting.pk),
         done=lambda response, persona: "Kết luận để làm nghị quyết" in body(response),
     )
 
 
 def resolution_post(tree, users):
-    meeting, _minutes = locked(tree)
+    meeting, _minutes = tree_locked(tree)
     return Case(
-        url("resolution-issue", meeting.pk),
+        meeting_url("resolution-issue", meeting.pk),
         data=lambda: {"title": "Nghị quyết tháng 11", "text": "Nội dung"},
         probe=lambda: Resolution.objects.count(),
         done=lambda response, persona: (
@@ -737,10 +733,10 @@ def test_route_access_per_persona(
 )
 def test_post_only_routes_refuse_get(secretary_client, tree, name):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     # Act
-    response = secretary_client.get(url(name, meeting.pk))
+    response = secretary_client.get(meeting_url(name, meeting.pk))
 
     # Assert
     assert response.status_code == 405

@@ -4,21 +4,14 @@ from meetings.models import (
     Attendance,
     ExcuseRequest,
 )
-from tests.meetings.helpers import (
-    english,
-    url,
-)
-from tests.meetings.views.helpers import (
-    attendance_post,
-    body,
-    held_meeting,
-    topic_meeting,
-)
+from tests.factories.meetings import tree_held, tree_meeting
+from tests.meetings.views.forms import attendance_post
+from tests.support.pages import body, english, meeting_url
 
 
 def test_attendance_htmx_returns_only_the_counts(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     data = attendance_post(
         meeting,
         {
@@ -30,7 +23,7 @@ def test_attendance_htmx_returns_only_the_counts(secretary_client, tree):
 
     # Act
     response = secretary_client.post(
-        url("attendance", meeting.pk), data, HTTP_HX_REQUEST="true"
+        meeting_url("attendance", meeting.pk), data, HTTP_HX_REQUEST="true"
     )
 
     # Assert
@@ -50,15 +43,15 @@ def test_attendance_htmx_returns_only_the_counts(secretary_client, tree):
 
 def test_attendance_htmx_invalid_keeps_data_and_says_not_saved(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     english(secretary_client)
     data = attendance_post(meeting, {tree.member: {"status": "absent_excused"}})
 
     # Act
     htmx = secretary_client.post(
-        url("attendance", meeting.pk), data, HTTP_HX_REQUEST="true"
+        meeting_url("attendance", meeting.pk), data, HTTP_HX_REQUEST="true"
     )
-    full = secretary_client.post(url("attendance", meeting.pk), data)
+    full = secretary_client.post(meeting_url("attendance", meeting.pk), data)
 
     # Assert
     assert htmx.status_code == 200
@@ -76,12 +69,12 @@ def test_attendance_htmx_invalid_keeps_data_and_says_not_saved(secretary_client,
 
 def test_excuse_without_reason_is_refused(member_client, tree):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     english(member_client)
 
     # Act
     response = member_client.post(
-        url("excuse-request", meeting.pk), {"reason": ""}, follow=True
+        meeting_url("excuse-request", meeting.pk), {"reason": ""}, follow=True
     )
 
     # Assert
@@ -92,10 +85,10 @@ def test_excuse_without_reason_is_refused(member_client, tree):
 
 def test_attendance_before_start_redirects_to_the_meeting(secretary_client, tree):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
 
     # Act
-    response = secretary_client.get(url("attendance", meeting.pk))
+    response = secretary_client.get(meeting_url("attendance", meeting.pk))
 
     # Assert
     assert response.status_code == 302

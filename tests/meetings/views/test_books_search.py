@@ -1,27 +1,20 @@
 """Searching one's meetings, and the minute and resolution books."""
 
 from meetings import services
-from tests.meetings.helpers import (
-    at,
-    make_meeting,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    held_meeting,
-    locked,
-)
+from tests.factories.meetings import make_meeting, tree_held, tree_locked
+from tests.factories.times import at
+from tests.support.pages import body, meeting_url
 
 
 def test_my_meetings_search_finds_by_conclusion(member_client, tree):
     # Arrange
-    roads, _ = locked(
+    roads, _ = tree_locked(
         tree,
         conclusion="Vận động làm đường bê tông",
         topic="Tháng 10",
         starts_at=at(2026, 10, 3),
     )
-    storm, _ = locked(
+    storm, _ = tree_locked(
         tree,
         conclusion="Phòng chống bão lụt",
         topic="Tháng 11",
@@ -30,9 +23,9 @@ def test_my_meetings_search_finds_by_conclusion(member_client, tree):
     upcoming = make_meeting(tree.cell, starts_at=at(2026, 12, 3), topic="Tháng 12")
 
     # Act
-    found = body(member_client.get(url("my-meetings") + "?q=bão lụt"))
-    everything = body(member_client.get(url("my-meetings")))
-    nothing = body(member_client.get(url("my-meetings") + "?q=không có"))
+    found = body(member_client.get(meeting_url("my-meetings") + "?q=bão lụt"))
+    everything = body(member_client.get(meeting_url("my-meetings")))
+    nothing = body(member_client.get(meeting_url("my-meetings") + "?q=không có"))
 
     # Assert
     records = found.split('id="records"')[1]
@@ -48,14 +41,14 @@ def test_my_meetings_search_finds_by_conclusion(member_client, tree):
 
 def test_books_list_locked_minutes_and_resolution_numbers(member_client, tree):
     # Arrange
-    first, _ = locked(tree, topic="Họp tháng 10", starts_at=at(2026, 10, 3))
-    second, _ = locked(tree, topic="Họp tháng 11", starts_at=at(2026, 11, 3))
-    draft, _ = held_meeting(tree)
+    first, _ = tree_locked(tree, topic="Họp tháng 10", starts_at=at(2026, 10, 3))
+    second, _ = tree_locked(tree, topic="Họp tháng 11", starts_at=at(2026, 11, 3))
+    draft, _ = tree_held(tree)
     services.issue_resolution(meeting=first, title="NQ tháng 10", text="…", by=None)
     services.issue_resolution(meeting=second, title="NQ tháng 11", text="…", by=None)
 
     # Act
-    html = body(member_client.get(url("books", tree.cell.pk)))
+    html = body(member_client.get(meeting_url("books", tree.cell.pk)))
 
     # Assert
     minute_book = html.split('id="minute-book"')[1].split("</table>")[0]
@@ -70,7 +63,7 @@ def test_books_list_locked_minutes_and_resolution_numbers(member_client, tree):
 
 def test_books_with_an_impossible_year_does_not_fail(member_client, tree):
     # Act
-    response = member_client.get(url("books", tree.cell.pk) + "?year=10000")
+    response = member_client.get(meeting_url("books", tree.cell.pk) + "?year=10000")
 
     # Assert
     assert response.status_code == 200
@@ -79,11 +72,11 @@ def test_books_with_an_impossible_year_does_not_fail(member_client, tree):
 
 def test_books_filter_by_year(member_client, tree):
     # Arrange
-    old, _ = locked(tree, starts_at=at(2025, 12, 3))
-    new, _ = locked(tree, starts_at=at(2026, 1, 5))
+    old, _ = tree_locked(tree, starts_at=at(2025, 12, 3))
+    new, _ = tree_locked(tree, starts_at=at(2026, 1, 5))
 
     # Act
-    html = body(member_client.get(url("books", tree.cell.pk) + "?year=2026"))
+    html = body(member_client.get(meeting_url("books", tree.cell.pk) + "?year=2026"))
 
     # Assert
     minute_book = html.split('id="minute-book"')[1].split("</table>")[0]

@@ -14,8 +14,9 @@ from meetings import services
 from meetings.models import Meeting, Minutes
 from members import services as member_services
 from members.models import RuleKey
-from tests.meetings.helpers import at, english, locked_meeting, make_meeting, start, url
-from tests.meetings.views.helpers import body
+from tests.factories.meetings import locked_meeting, make_meeting, start
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
 
 def test_new_minutes_name_the_secretary_chair_and_the_last_minute_taker(
@@ -27,7 +28,7 @@ def test_new_minutes_name_the_secretary_chair_and_the_last_minute_taker(
 
     # Act
     start(meeting)
-    page = body(secretary_client.get(url("minutes-edit", meeting.pk)))
+    page = body(secretary_client.get(meeting_url("minutes-edit", meeting.pk)))
 
     # Assert
     minutes = Minutes.objects.get(meeting=meeting)
@@ -63,7 +64,7 @@ def test_plan_and_new_meeting_start_at_the_cells_meeting_time(
 
     # Act
     services.generate_year_plan(cell=tree.cell, year=2027, by=None)
-    page = body(secretary_client.get(url("meeting-create", tree.cell.pk)))
+    page = body(secretary_client.get(meeting_url("meeting-create", tree.cell.pk)))
 
     # Assert
     times = {
@@ -76,7 +77,7 @@ def test_plan_and_new_meeting_start_at_the_cells_meeting_time(
 
 def test_kind_list_starts_with_the_regular_meeting(secretary_client, tree):
     # Act
-    page = body(secretary_client.get(url("meeting-create", tree.cell.pk)))
+    page = body(secretary_client.get(meeting_url("meeting-create", tree.cell.pk)))
 
     # Assert
     select = page[page.index('name="kind"') :]
@@ -110,7 +111,7 @@ def test_selects_prompt_instead_of_dashes(secretary_client, tree, language, prom
     secretary_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
     # Act
-    page = body(secretary_client.get(url("meeting-prepare", meeting.pk)))
+    page = body(secretary_client.get(meeting_url("meeting-prepare", meeting.pk)))
 
     # Assert
     assert "---------" not in page

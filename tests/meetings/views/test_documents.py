@@ -4,26 +4,18 @@ from meetings import services
 from meetings.models import (
     MeetingDocument,
 )
-from tests.meetings.helpers import (
-    english,
-    pdf_bytes,
-    upload,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    topic_meeting,
-    with_document,
-)
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.meetings import tree_meeting, tree_with_document
+from tests.support.pages import body, english, meeting_url
 
 
 def test_documents_hidden_from_members_until_sent(
     member_client, supervisor_client, secretary_client, tree, media
 ):
     # Arrange
-    meeting, document = with_document(tree)
+    meeting, document = tree_with_document(tree)
     services.update_meeting(meeting=meeting, by=None, draft_resolution="Dự thảo kín")
-    link = url("document-download", document.pk)
+    link = meeting_url("document-download", document.pk)
 
     # Act / Assert: before sending
     for client in (member_client, supervisor_client):
@@ -33,7 +25,7 @@ def test_documents_hidden_from_members_until_sent(
         assert client.get(link).status_code == 403
     assert link in body(secretary_client.get(meeting.get_absolute_url()))
 
-    secretary_client.post(url("documents-sent", meeting.pk))
+    secretary_client.post(meeting_url("documents-sent", meeting.pk))
 
     # after sending
     for client in (member_client, supervisor_client):
@@ -47,12 +39,12 @@ def test_documents_hidden_from_members_until_sent(
 
 def test_upload_of_a_renamed_program_is_refused(secretary_client, tree, media):
     # Arrange
-    meeting = topic_meeting(tree)
+    meeting = tree_meeting(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("document-upload", meeting.pk),
+        meeting_url("document-upload", meeting.pk),
         {"title": "", "file": upload("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 60)},
         follow=True,
     )

@@ -9,17 +9,18 @@ import pytest
 
 from meetings import services
 from meetings.models import MeetingChange, MeetingState, Minutes
-from tests.meetings.helpers import (
+from tests.factories.meetings import (
     adopt_and_sign,
-    at,
-    english,
     fill_minutes,
     make_meeting,
     reload,
     start,
-    url,
+    tree_held,
+    tree_locked,
 )
-from tests.meetings.views.helpers import body, held_meeting, locked, minutes_post
+from tests.factories.times import at
+from tests.meetings.views.forms import minutes_post
+from tests.support.pages import body, english, meeting_url
 
 
 def test_start_refused_before_the_scheduled_day(secretary_client, tree, clock):
@@ -30,10 +31,12 @@ def test_start_refused_before_the_scheduled_day(secretary_client, tree, clock):
 
     # Act
     page = body(secretary_client.get(meeting.get_absolute_url()))
-    response = secretary_client.post(url("meeting-start", meeting.pk), follow=True)
+    response = secretary_client.post(
+        meeting_url("meeting-start", meeting.pk), follow=True
+    )
 
     # Assert: no start button, a note saying when and how to meet earlier
-    assert url("meeting-start", meeting.pk) not in page
+    assert meeting_url("meeting-start", meeting.pk) not in page
     assert "The meeting can be started on 08/12/2026. To meet earlier" in page
     assert "it cannot be started before that day" in body(response)
     assert reload(meeting).state == MeetingState.PLANNED
@@ -49,14 +52,14 @@ def test_start_allowed_after_moving_the_meeting_with_a_reason(
 
     # Act: move it to tonight, then start it
     secretary_client.post(
-        url("meeting-reschedule", meeting.pk),
+        meeting_url("meeting-reschedule", meeting.pk),
         {"starts_at": "06/12/2026 19:00", "place": "", "reason": "Bí thư đi công tác"},
     )
-    response = secretary_client.post(url("meeting-start", meeting.pk))
+    response = secretary_client.post(meeting_url("meeting-start", meeting.pk))
 
     # Assert
     assert response.status_code == 302
-    assert response["Location"] == url("attendance", meeting.pk)
+    assert response["Location"] == meeting_url("attendance", meeting.pk)
     assert reload(meeting).state == MeetingState.HELD
     change = MeetingChange.objects.get(
         meeting=meeting, kind=MeetingChange.Kind.RESCHEDULED
@@ -88,9 +91,9 @@ def test_adoption_refused_before_the_recorded_end(secretary_client, tree, clock)
     english(secretary_client)
 
     # Act
-    early = secretary_client.post(url("minutes-adopt", meeting.pk), follow=True)
+    early = secretary_client.post(meeting_url("minutes-adopt", meeting.pk), follow=True)
     clock(at(2026, 12, 8, 21, 31))
-    later = secretary_client.post(url("minutes-adopt", meeting.pk))
+    later = secretary_client.post(meeting_url("minutes-adopt", meeting.pk))
 
     # Assert
     assert "the meeting ends at 21:30 08/12/2026" in body(early)
@@ -102,11 +105,13 @@ def test_adoption_refused_before_the_recorded_end(secretary_client, tree, clock)
 
 def test_adoption_needs_a_conclusion(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree, conclusion="   ")
+    meeting, _minutes = tree_held(tree, conclusion="   ")
     english(secretary_client)
 
     # Act
-    response = secretary_client.post(url("minutes-adopt", meeting.pk), follow=True)
+    response = secretary_client.post(
+        meeting_url("minutes-adopt", meeting.pk), follow=True
+    )
 
     # Assert
     assert "Before adopting, fill in: the conclusion (section III)." in body(response)
@@ -115,7 +120,7 @@ def test_adoption_needs_a_conclusion(secretary_client, tree):
 
 def test_minutes_cannot_start_before_the_scheduled_day(secretary_client, tree):
     # Arrange: scheduled 03/11/2026 19:30
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     english(secretary_client)
     data = minutes_post(
         minutes,
@@ -126,7 +131,7 @@ def test_minutes_cannot_start_before_the_scheduled_day(secretary_client, tree):
     )
 
     # Act
-    response = secretary_client.post(url("minutes-edit", meeting.pk), data)
+    response = secretary_client.post(meeting_url("minutes-edit", meeting.pk), data)
 
     # Assert
     assert (
@@ -149,9 +154,9 @@ def test_confirmation_page_says_what_becomes_permanent(
 ):
     # Arrange: each step at the point where it is offered
     if name == "minutes-adopt":
-        meeting, _minutes = held_meeting(tree)
+        meeting, _minutes = tree_held(tree)
     else:
-        meeting, minutes = held_meeting(tree)
+        meeting, minutes = tree_held(tree)
         adopt_and_sign(minutes, chair=tree.secretary, taker=tree.member)
         if name == "minutes-submit":
             services.lock_minutes(minutes=minutes, by=None)
@@ -159,7 +164,7 @@ def test_confirmation_page_says_what_becomes_permanent(
     english(secretary_client)
 
     # Act
-    page = body(secretary_client.get(url(name, meeting.pk)))
+    page = body(secretary_client.get(meeting_url(name, meeting.pk)))
 
     # Assert: a plain form posting back to the same address, nothing done yet
     assert "This step cannot be undone" in page
@@ -175,14 +180,14 @@ def test_confirmation_page_says_what_becomes_permanent(
 
 def test_sign_confirmation_then_the_button_disappears(member_client, tree):
     # Arrange: adopted; the member is the minute-taker
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     services.adopt_minutes(minutes=minutes, by=None)
     english(member_client)
     detail = body(member_client.get(meeting.get_absolute_url()))
-    confirm = body(member_client.get(url("minutes-sign", meeting.pk)))
+    confirm = body(member_client.get(meeting_url("minutes-sign", meeting.pk)))
 
     # Act
-    member_client.post(url("minutes-sign", meeting.pk))
+    member_client.post(meeting_url("minutes-sign", meeting.pk))
     after = body(member_client.get(meeting.get_absolute_url()))
 
     # Assert
@@ -194,23 +199,26 @@ def test_sign_confirmation_then_the_button_disappears(member_client, tree):
 
 def test_lock_button_leads_to_the_confirmation_page(secretary_client, tree):
     # Arrange
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     adopt_and_sign(minutes, chair=tree.secretary, taker=tree.member)
 
     # Act
     page = body(secretary_client.get(meeting.get_absolute_url()))
 
     # Assert: a link (GET), not a form that locks at once
-    assert f'id="minutes-lock" href="{url("minutes-lock", meeting.pk)}"' in page
-    assert f'action="{url("minutes-lock", meeting.pk)}"' not in page
+    assert f'id="minutes-lock" href="{meeting_url("minutes-lock", meeting.pk)}"' in page
+    assert f'action="{meeting_url("minutes-lock", meeting.pk)}"' not in page
 
 
 def test_locked_meeting_submit_link(secretary_client, tree):
     # Arrange
-    meeting, _minutes = locked(tree)
+    meeting, _minutes = tree_locked(tree)
 
     # Act
     page = body(secretary_client.get(meeting.get_absolute_url()))
 
     # Assert
-    assert f'id="minutes-submit" href="{url("minutes-submit", meeting.pk)}"' in page
+    assert (
+        f'id="minutes-submit" href="{meeting_url("minutes-submit", meeting.pk)}"'
+        in page
+    )

@@ -14,19 +14,18 @@ from evaluations import services as evaluation_services
 from evaluations.dashboard import rollup
 from meetings import services
 from meetings.models import ExcuseRequest, Notification, NotificationKind
-from tests.meetings.helpers import (
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.meetings import (
     adopt_and_sign,
-    at,
-    english,
     fill_minutes,
     make_meeting,
-    pdf_bytes,
     start,
-    upload,
-    url,
-    user_for,
+    tree_locked,
+    tree_submitted,
 )
-from tests.meetings.views.helpers import body, locked, submitted
+from tests.factories.members import user_for
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
 HOME = reverse("home")
 
@@ -64,7 +63,7 @@ def test_member_home_shows_a_meeting_at_1530_today(member_client, tree, clock, h
     assert '<strong id="home-next-when">15:30, Tuesday 08/12/2026</strong>' in page
     assert "Nhà văn hóa khối 5" in page
     assert "Tài liệu chuyên đề" in page
-    assert f'action="{url("excuse-request", meeting.pk)}"' in page
+    assert f'action="{meeting_url("excuse-request", meeting.pk)}"' in page
 
 
 def test_member_asks_to_be_excused_from_home(member_client, tree, clock):
@@ -74,7 +73,9 @@ def test_member_asks_to_be_excused_from_home(member_client, tree, clock):
     english(member_client)
 
     # Act
-    member_client.post(url("excuse-request", meeting.pk), {"reason": "Đi công tác"})
+    member_client.post(
+        meeting_url("excuse-request", meeting.pk), {"reason": "Đi công tác"}
+    )
     page = body(member_client.get(HOME))
 
     # Assert
@@ -87,7 +88,7 @@ def test_member_home_shows_latest_minutes_resolution_and_unread_notices(
     member_client, tree, users
 ):
     # Arrange
-    meeting, _minutes = locked(tree, topic="Sinh hoạt tháng 11")
+    meeting, _minutes = tree_locked(tree, topic="Sinh hoạt tháng 11")
     resolution = services.issue_resolution(
         meeting=meeting, title="Nghị quyết tháng 11", text="Nội dung", by=None
     )
@@ -140,8 +141,8 @@ def test_secretary_home_lists_what_waits(secretary_client, tree, clock):
     services.adopt_minutes(minutes=minutes, by=None)
     services.sign_minutes(minutes=minutes, user=user_for(tree.secretary))
     # locked, not submitted; and returned with a comment
-    to_submit, _m = locked(tree, topic="Đã khóa chưa gửi")
-    returned, _m = submitted(tree)
+    to_submit, _m = tree_locked(tree, topic="Đã khóa chưa gửi")
+    returned, _m = tree_submitted(tree)
     services.review_minutes(
         meeting=returned, accept=False, comment="Thiếu tỷ lệ dự họp", by=None
     )
@@ -158,16 +159,14 @@ def test_secretary_home_lists_what_waits(secretary_client, tree, clock):
     # Assert
     assert 'id="home-officer"' in page
     assert "asks to be excused: “Ốm, đang điều trị”" in page
-    assert (
-        f'Minutes to finish and adopt: <a href="{url("minutes-edit", writing.pk)}">'
-        in page
-    )
+    edit = meeting_url("minutes-edit", writing.pk)
+    assert f'Minutes to finish and adopt: <a href="{edit}">' in page
     assert "Signatures missing (Trần Thị Đảng Viên)" in page
-    assert f'<a href="{url("minutes-submit", to_submit.pk)}">' in page
+    assert f'<a href="{meeting_url("minutes-submit", to_submit.pk)}">' in page
     assert "Thiếu tỷ lệ dự họp" in page
     assert 'id="home-prepare"' in page
     assert "20/12/2026" in page
-    assert f'href="{url("meeting-prepare", upcoming.pk)}"' in page
+    assert f'href="{meeting_url("meeting-prepare", upcoming.pk)}"' in page
     checklist = page[page.index('id="home-prepare"') :]
     assert "Notice sent to members" in checklist
     assert "Current-affairs briefer chosen" in checklist
@@ -197,7 +196,7 @@ def test_committee_home_links_minutes_to_acknowledge_and_follow_ups(
     )
     # November: submitted, no supervisor report by the 10/11 deadline
     clock(at(2026, 12, 15, 9, 0))
-    november, _m = submitted(tree)
+    november, _m = tree_submitted(tree)
     english(committee_client)
 
     # Act
@@ -205,7 +204,7 @@ def test_committee_home_links_minutes_to_acknowledge_and_follow_ups(
 
     # Assert
     assert 'id="home-to-acknowledge"' in page
-    assert f'<a href="{url("minutes-review", november.pk)}">' in page
+    assert f'<a href="{meeting_url("minutes-review", november.pk)}">' in page
     assert 'id="home-committee-watch"' in page
     assert "Overdue recommendation" in page
     assert "Sửa mái nhà văn hóa khối phố" in page
@@ -218,7 +217,7 @@ def test_supervisor_home_lists_meetings_followed_and_reports_due(
 ):
     # Arrange
     clock(at(2026, 11, 20, 9, 0))
-    held, _m = locked(tree, topic="Tháng 11 đã họp")  # 03/11/2026
+    held, _m = tree_locked(tree, topic="Tháng 11 đã họp")  # 03/11/2026
     coming = make_meeting(
         tree.cell, starts_at=at(2026, 11, 28, 19, 30), topic="Sắp họp cuối tháng"
     )
@@ -268,7 +267,7 @@ def test_secretary_home_lists_reports_and_recommendations_about_the_cell(
 ):
     # Arrange
     clock(at(2026, 11, 10, 9, 0))
-    meeting, _m = locked(tree)
+    meeting, _m = tree_locked(tree)
     report = evaluation_services.file_report(
         meeting=meeting,
         supervisor=tree.supervisor,
@@ -307,7 +306,7 @@ def _grow(tree, n):
             member=tree.others[0],
             reason="Bận",
         )
-        submitted(tree)
+        tree_submitted(tree)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from django.utils.html import escape
 
-from tests.factories.meetings import reload, tree_held, tree_meeting
+from tests.factories.meetings import attendance_rows, reload, tree_held, tree_meeting
 from tests.factories.times import at
 from tests.support.pages import body, english, meeting_url
 
@@ -70,7 +70,6 @@ def test_meeting_page_warns_below_the_minimum_attendance(secretary_client, tree)
 
     from meetings import services
     from members import services as member_services
-    from tests.factories.meetings import attendance_rows
 
     meeting, _minutes = tree_held(tree)
     warning = 'id="attendance-minimum"'

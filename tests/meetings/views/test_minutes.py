@@ -6,23 +6,16 @@ from meetings.models import (
     Minutes,
     VoteKind,
 )
-from tests.meetings.helpers import (
-    adopt_and_sign,
-    english,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    held_meeting,
-    minutes_post,
-)
+from tests.factories.meetings import adopt_and_sign, tree_held
+from tests.meetings.views.forms import minutes_post
+from tests.support.pages import body, english, meeting_url
 
 
 def test_member_sees_minutes_only_after_lock(
     member_client, secretary_client, committee_client, tree
 ):
     # Arrange
-    meeting, minutes = held_meeting(tree, conclusion="Kết luận riêng của chi bộ")
+    meeting, minutes = tree_held(tree, conclusion="Kết luận riêng của chi bộ")
     services.record_vote(
         minutes=minutes,
         subject="Biểu quyết bí mật",
@@ -54,12 +47,12 @@ def test_member_sees_minutes_only_after_lock(
 
 def test_minutes_autosave_returns_status_and_new_version(secretary_client, tree):
     # Arrange
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("minutes-edit", meeting.pk),
+        meeting_url("minutes-edit", meeting.pk),
         minutes_post(minutes, conclusion="Tự động lưu"),
         HTTP_HX_REQUEST="true",
     )
@@ -79,7 +72,7 @@ def test_minutes_autosave_returns_status_and_new_version(secretary_client, tree)
 
 def test_minutes_autosave_stale_version_is_409(secretary_client, tree):
     # Arrange: someone saved version 2 → 3 since this editor loaded version 2
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     stale = minutes_post(minutes, conclusion="Bản của tôi")
     services.save_minutes(
         minutes=minutes, version=minutes.version, by=None, conclusion="Bản khác"
@@ -88,9 +81,9 @@ def test_minutes_autosave_stale_version_is_409(secretary_client, tree):
 
     # Act
     htmx = secretary_client.post(
-        url("minutes-edit", meeting.pk), stale, HTTP_HX_REQUEST="true"
+        meeting_url("minutes-edit", meeting.pk), stale, HTTP_HX_REQUEST="true"
     )
-    full = secretary_client.post(url("minutes-edit", meeting.pk), stale)
+    full = secretary_client.post(meeting_url("minutes-edit", meeting.pk), stale)
 
     # Assert
     assert htmx.status_code == 409
@@ -104,12 +97,12 @@ def test_minutes_autosave_stale_version_is_409(secretary_client, tree):
 
 def test_minutes_autosave_invalid_is_422(secretary_client, tree):
     # Arrange
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("minutes-edit", meeting.pk),
+        meeting_url("minutes-edit", meeting.pk),
         minutes_post(minutes, ended_at="03/11/2026 18:00"),
         HTTP_HX_REQUEST="true",
     )
@@ -122,12 +115,12 @@ def test_minutes_autosave_invalid_is_422(secretary_client, tree):
 
 def test_minutes_end_before_start_keeps_typed_values(secretary_client, tree):
     # Arrange
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("minutes-edit", meeting.pk),
+        meeting_url("minutes-edit", meeting.pk),
         minutes_post(
             minutes,
             started_at="03/11/2026 21:00",
@@ -148,12 +141,13 @@ def test_minutes_end_before_start_keeps_typed_values(secretary_client, tree):
 
 def test_minutes_editor_closes_after_adoption(secretary_client, tree):
     # Arrange
-    meeting, minutes = held_meeting(tree)
+    meeting, minutes = tree_held(tree)
     services.adopt_minutes(minutes=minutes, by=None)
 
     # Act
     response = secretary_client.post(
-        url("minutes-edit", meeting.pk), minutes_post(minutes, conclusion="Muộn")
+        meeting_url("minutes-edit", meeting.pk),
+        minutes_post(minutes, conclusion="Muộn"),
     )
 
     # Assert

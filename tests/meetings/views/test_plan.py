@@ -3,20 +3,14 @@
 from meetings.models import (
     Meeting,
 )
-from tests.meetings.helpers import (
-    at,
-    english,
-    make_meeting,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-)
+from tests.factories.meetings import make_meeting
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
 
 def test_plan_of_a_committee_is_404(committee_client, tree):
     # Act
-    response = committee_client.get(url("plan", tree.ward.pk))
+    response = committee_client.get(meeting_url("plan", tree.ward.pk))
 
     # Assert
     assert response.status_code == 404
@@ -25,10 +19,10 @@ def test_plan_of_a_committee_is_404(committee_client, tree):
 def test_plan_page_lists_the_generated_meetings(secretary_client, tree):
     # Arrange
     english(secretary_client)
-    secretary_client.post(url("plan", tree.cell.pk) + "?year=2026")
+    secretary_client.post(meeting_url("plan", tree.cell.pk) + "?year=2026")
 
     # Act
-    response = secretary_client.get(url("plan", tree.cell.pk) + "?year=2026")
+    response = secretary_client.get(meeting_url("plan", tree.cell.pk) + "?year=2026")
 
     # Assert
     html = body(response)
@@ -49,7 +43,7 @@ def test_plan_page_warns_about_quarters_without_thematic(member_client, tree):
     english(member_client)
 
     # Act
-    response = member_client.get(url("plan", tree.cell.pk) + "?year=2026")
+    response = member_client.get(meeting_url("plan", tree.cell.pk) + "?year=2026")
 
     # Assert
     assert "Quarters without a thematic meeting: 1, 3, 4" in body(response)
@@ -58,7 +52,7 @@ def test_plan_page_warns_about_quarters_without_thematic(member_client, tree):
 
 def test_plan_page_bad_year_falls_back_to_this_year(member_client, tree):
     # Act
-    response = member_client.get(url("plan", tree.cell.pk) + "?year=abc")
+    response = member_client.get(meeting_url("plan", tree.cell.pk) + "?year=abc")
 
     # Assert
     assert response.status_code == 200
@@ -72,7 +66,7 @@ def test_meeting_create_with_a_bad_date_keeps_typed_values(secretary_client, tre
 
     # Act
     response = secretary_client.post(
-        url("meeting-create", tree.cell.pk),
+        meeting_url("meeting-create", tree.cell.pk),
         {"kind": "extraordinary", "starts_at": "31/02/2026 25:00", "topic": "Kết nạp"},
     )
 

@@ -10,27 +10,20 @@ from meetings.models import (
     NotificationKind,
     Resolution,
 )
-from tests.meetings.helpers import (
-    at,
-    english,
-    reload,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    held_meeting,
-    submitted,
-)
+from tests.factories.meetings import reload, tree_held, tree_submitted
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
 
 def test_review_return_without_comment_asks_why(committee_client, tree):
     # Arrange
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
     english(committee_client)
 
     # Act
     response = committee_client.post(
-        url("minutes-review", meeting.pk), {"decision": "return", "comment": " "}
+        meeting_url("minutes-review", meeting.pk),
+        {"decision": "return", "comment": " "},
     )
 
     # Assert
@@ -41,12 +34,13 @@ def test_review_return_without_comment_asks_why(committee_client, tree):
 
 def test_resolution_before_lock_shows_the_refusal(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("resolution-issue", meeting.pk), {"title": "NQ", "text": "Nội dung NQ"}
+        meeting_url("resolution-issue", meeting.pk),
+        {"title": "NQ", "text": "Nội dung NQ"},
     )
 
     # Assert
@@ -58,11 +52,11 @@ def test_resolution_before_lock_shows_the_refusal(secretary_client, tree):
 
 def test_review_page_shows_the_minutes_beside_the_form(committee_client, tree):
     # Arrange
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
     english(committee_client)
 
     # Act
-    page = body(committee_client.get(url("minutes-review", meeting.pk)))
+    page = body(committee_client.get(meeting_url("minutes-review", meeting.pk)))
 
     # Assert: the minutes' conclusion on the left, the decision form on the right
     minutes_at = page.index('id="review-minutes"')
@@ -77,11 +71,11 @@ def test_returned_minutes_notify_the_secretary_with_the_comment(
 ):
     # Arrange
     clock(at(2026, 12, 15, 9, 0))  # the scan's reminders depend on the day
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
 
     # Act
     response = committee_client.post(
-        url("minutes-review", meeting.pk),
+        meeting_url("minutes-review", meeting.pk),
         {"decision": "return", "comment": "Bổ sung tỷ lệ đảng viên dự họp"},
     )
     notify.scan_notifications(now=timezone.now())
@@ -106,11 +100,12 @@ def test_acknowledged_minutes_notify_the_secretary_once(
 ):
     # Arrange
     clock(at(2026, 12, 15, 9, 0))  # the scan's reminders depend on the day
-    meeting, _minutes = submitted(tree)
+    meeting, _minutes = tree_submitted(tree)
 
     # Act
     committee_client.post(
-        url("minutes-review", meeting.pk), {"decision": "acknowledge", "comment": ""}
+        meeting_url("minutes-review", meeting.pk),
+        {"decision": "acknowledge", "comment": ""},
     )
     first = notify.scan_notifications(now=timezone.now())
     second = notify.scan_notifications(now=timezone.now())

@@ -3,24 +3,18 @@
 from meetings.models import (
     Vote,
 )
-from tests.meetings.helpers import (
-    english,
-    url,
-)
-from tests.meetings.views.helpers import (
-    body,
-    held_meeting,
-)
+from tests.factories.meetings import tree_held
+from tests.support.pages import body, english, meeting_url
 
 
 def test_vote_with_letters_is_refused_without_error(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         {"subject": "Nghị quyết", "kind": "resolution", "yes": "bốn", "no": "x"},
         follow=True,
     )
@@ -34,11 +28,11 @@ def test_vote_with_letters_is_refused_without_error(secretary_client, tree):
 
 def test_vote_with_letters_keeps_typed_values(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
 
     # Act
     response = secretary_client.post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         {"subject": "Nghị quyết về đường", "kind": "admission", "yes": "bốn"},
     )
 
@@ -51,12 +45,12 @@ def test_vote_with_letters_keeps_typed_values(secretary_client, tree):
 
 def test_vote_over_the_present_count_shows_the_refusal(secretary_client, tree):
     # Arrange
-    meeting, _minutes = held_meeting(tree)
+    meeting, _minutes = tree_held(tree)
     english(secretary_client)
 
     # Act
     response = secretary_client.post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         {"subject": "NQ", "kind": "resolution", "yes": "5", "no": "1", "abstain": "0"},
         follow=True,
     )

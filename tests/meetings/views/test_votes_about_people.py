@@ -10,21 +10,19 @@ from django.utils import translation
 from meetings import services
 from meetings.models import Vote, VoteKind
 from members.admission import services as admission_services
-from tests.meetings.helpers import english, make_meeting, start, url
-from tests.meetings.views.helpers import body
-from tests.members.admission.helpers import NOW, at, candidate
+from tests.factories.admission import candidate
+from tests.factories.meetings import fill_minutes, make_meeting, start
+from tests.factories.times import at
+from tests.support.pages import body, english, meeting_url
 
-
-@pytest.fixture(autouse=True)
-def _now(clock):
-    clock(NOW)
+pytestmark = pytest.mark.usefixtures("admission_clock")
 
 
 def _probationer_ready(tree):
     """A member admitted by a decision, ceremony 20/03/2025 (12 months over on
     15/06/2026), mentor and recognition file complete."""
     person = candidate(tree.cell, tree, "Lý Thị Dự Bị")
-    meeting = make_meeting(tree.cell, starts_at=at(2025, 3, 3))
+    meeting = make_meeting(tree.cell, starts_at=at(2025, 3, 3, 19, 30))
     minutes = start(meeting)
     services.record_vote(
         minutes=minutes,
@@ -35,7 +33,6 @@ def _probationer_ready(tree):
         abstain=0,
         candidate=person,
     )
-    from tests.meetings.helpers import fill_minutes
 
     minutes = fill_minutes(minutes, chair=tree.secretary, taker=tree.member)
     services.adopt_minutes(minutes=minutes, by=None)
@@ -68,10 +65,10 @@ def test_editor_offers_only_people_ready_for_a_vote(secretary_client, tree):
     candidate(tree.cell, tree, "Thiếu Hồ Sơ", complete=False)
     candidate(tree.cell2, tree, "Chi Bộ Khác")
     probationer = _probationer_ready(tree)
-    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3))
+    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3, 19, 30))
     start(meeting)
 
-    html = body(english(secretary_client).get(url("minutes-edit", meeting.pk)))
+    html = body(english(secretary_client).get(meeting_url("minutes-edit", meeting.pk)))
 
     assert f'<option value="c{ready.pk}">Đủ Hồ Sơ</option>' in html
     assert f'<option value="m{probationer.pk}">Lý Thị Dự Bị</option>' in html
@@ -83,11 +80,11 @@ def test_editor_offers_only_people_ready_for_a_vote(secretary_client, tree):
 
 def test_vote_about_a_candidate_names_them_and_takes_two_thirds(secretary_client, tree):
     person = candidate(tree.cell, tree)
-    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3))
+    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3, 19, 30))
     start(meeting)
 
     response = english(secretary_client).post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         # "resolution" chosen by mistake: a vote about a person is two thirds
         {
             "about": f"c{person.pk}",
@@ -110,11 +107,11 @@ def test_vote_about_a_candidate_names_them_and_takes_two_thirds(secretary_client
 
 def test_vote_about_a_probationary_member(secretary_client, tree):
     member = _probationer_ready(tree)
-    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3))
+    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3, 19, 30))
     start(meeting)
 
     english(secretary_client).post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         {
             "about": f"m{member.pk}",
             "subject": "",
@@ -131,11 +128,11 @@ def test_vote_about_a_probationary_member(secretary_client, tree):
 
 
 def test_a_question_without_a_person_still_needs_its_subject(secretary_client, tree):
-    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3))
+    meeting = make_meeting(tree.cell, starts_at=at(2026, 6, 3, 19, 30))
     start(meeting)
 
     response = english(secretary_client).post(
-        url("vote-add", meeting.pk),
+        meeting_url("vote-add", meeting.pk),
         {
             "about": "",
             "subject": "",
@@ -154,7 +151,7 @@ def test_a_question_without_a_person_still_needs_its_subject(secretary_client, t
 def test_service_refuses_a_person_of_another_cell_or_a_simple_majority(tree):
     other = candidate(tree.cell2, tree, "Chi Bộ Khác")
     mine = candidate(tree.cell, tree)
-    minutes = start(make_meeting(tree.cell, starts_at=at(2026, 6, 3)))
+    minutes = start(make_meeting(tree.cell, starts_at=at(2026, 6, 3, 19, 30)))
 
     with translation.override("en"), pytest.raises(ValidationError) as elsewhere:
         services.record_vote(

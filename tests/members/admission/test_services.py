@@ -9,13 +9,12 @@ from django.utils import translation
 
 from members.admission import selectors, services
 from members.models import Candidate, EventKind, MemberStatus, Probation
-from tests.meetings.helpers import pdf_bytes, upload
-from tests.members.admission.helpers import NOW, admit, at, candidate, vote
+from tests.factories.admission import admit, candidate, vote
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.members import probationary
+from tests.factories.times import at
 
-
-@pytest.fixture(autouse=True)
-def _now(clock):
-    clock(NOW)
+pytestmark = pytest.mark.usefixtures("admission_clock")
 
 
 def test_whole_pipeline_from_candidate_to_official(tree):
@@ -37,7 +36,7 @@ def test_whole_pipeline_from_candidate_to_official(tree):
     )
     vote(
         tree.cell,
-        starts_at=at(2026, 3, 25),
+        starts_at=at(2026, 3, 25, 19, 30),
         yes=5,
         about_member=member,
         chair=tree.secretary,
@@ -117,7 +116,7 @@ def test_decision_refused_without_a_passed_vote_in_adopted_minutes(tree):
     # 3 of N = 5 is less than two thirds; the second vote's minutes are not adopted
     vote(
         tree.cell,
-        starts_at=at(2025, 3, 3),
+        starts_at=at(2025, 3, 3, 19, 30),
         yes=3,
         candidate=person,
         chair=tree.secretary,
@@ -125,7 +124,7 @@ def test_decision_refused_without_a_passed_vote_in_adopted_minutes(tree):
     )
     vote(
         tree.cell,
-        starts_at=at(2025, 3, 4),
+        starts_at=at(2025, 3, 4, 19, 30),
         yes=5,
         candidate=person,
         chair=tree.secretary,
@@ -154,7 +153,7 @@ def test_decision_refused_before_the_vote_and_with_an_incomplete_file(tree):
     person = candidate(tree.cell, tree)
     vote(
         tree.cell,
-        starts_at=at(2025, 3, 3),
+        starts_at=at(2025, 3, 3, 19, 30),
         yes=4,
         candidate=person,
         chair=tree.secretary,
@@ -178,7 +177,6 @@ def test_decision_refused_before_the_vote_and_with_an_incomplete_file(tree):
 
 
 def test_introducers_must_be_two_different_official_members(tree, settings):
-    from tests.meetings.helpers import probationary
 
     newcomer = probationary(tree.cell, "Dự Bị Mới")
     with translation.override("en"), pytest.raises(ValidationError) as same:
@@ -211,7 +209,7 @@ def test_recognition_refused_before_the_twelve_months(tree):
     # the 12 months end on 01/08/2026: a vote before that is too early
     vote(
         tree.cell,
-        starts_at=at(2026, 6, 10),
+        starts_at=at(2026, 6, 10, 19, 30),
         yes=5,
         about_member=member,
         chair=tree.secretary,

@@ -4,24 +4,17 @@ they show, what their forms do, and constant query counts."""
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from members.admission import services
 from members.models import Candidate, MemberStatus
-from tests.meetings.helpers import pdf_bytes, upload
-from tests.members.admission.helpers import NOW, admit, at, candidate, vote
-from tests.members.views.helpers import count_queries
+from tests.factories.admission import admit, candidate, vote
+from tests.factories.files import pdf_bytes, upload
+from tests.factories.members import probationary
+from tests.factories.times import at
+from tests.support.pages import count_queries, english
 
-
-@pytest.fixture(autouse=True)
-def _now(clock):
-    clock(NOW)
-
-
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+pytestmark = pytest.mark.usefixtures("admission_clock")
 
 
 def _admitted(tree, name="Nguyễn Thị Ưu Tú", *, ceremony=date(2025, 3, 20)):
@@ -154,7 +147,7 @@ def test_decision_form_admits_and_opens_the_probation(tree, persona_client):
     person = candidate(tree.cell, tree)
     vote(
         tree.cell,
-        starts_at=at(2025, 3, 3),
+        starts_at=at(2025, 3, 3, 19, 30),
         yes=4,
         candidate=person,
         chair=tree.secretary,
@@ -198,7 +191,7 @@ def test_member_page_shows_the_path_with_links_to_both_minutes(tree, persona_cli
     )
     recognition_meeting, _vote = vote(
         tree.cell,
-        starts_at=at(2026, 3, 25),
+        starts_at=at(2026, 3, 25, 19, 30),
         yes=5,
         about_member=member,
         chair=tree.secretary,
@@ -308,7 +301,6 @@ def test_recognition_step_for_a_member_recorded_before_the_pipeline(
     tree, persona_client
 ):
     # a probationary member entered by hand (no candidate file, no probation row)
-    from tests.meetings.helpers import probationary
 
     member = probationary(tree.cell, "Đỗ Văn Cũ")  # ceremony 10/01/2026
     client = english(persona_client("secretary"))

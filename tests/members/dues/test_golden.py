@@ -2,8 +2,7 @@
 month under both regulations, what they paid, the 3-unpaid-months alert, closing
 and the remittance."""
 
-import zoneinfo
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,8 +10,8 @@ from django.db import IntegrityError, transaction
 
 from members.dues import rules, services
 from members.models import DuesChannel, DuesMonth, DuesPayment, ReliefKind
+from tests.factories.times import at
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MONTHS = [date(2026, m, 1) for m in range(1, 13)]
 
 
@@ -34,7 +33,7 @@ def pay(cell, month, member, amount, by=None, *, excuse=""):
 
 @pytest.fixture
 def year(tree, users, clock):
-    clock(datetime(2027, 1, 15, 9, 0, tzinfo=TZ))
+    clock(at(2027, 1, 15, 9, 0))
     cell = tree.cell
     secretary, member = tree.secretary, tree.member
     student, other, worker = tree.others

@@ -2,8 +2,7 @@
 the member import's file checks, access."""
 
 import io
-import zoneinfo
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,10 +10,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from members.models import DuesBase, DuesCategoryPeriod, DuesOpeningBalance
+from tests.factories.files import XLSX
+from tests.factories.times import at
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = ["Họ và tên", "Số thẻ đảng viên", "Đối tượng", "Căn cứ tính", "Số dư đầu năm"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def workbook(*rows):
@@ -30,7 +29,7 @@ def workbook(*rows):
 
 @pytest.fixture
 def frozen(clock):
-    return clock(datetime(2026, 12, 20, 10, 0, tzinfo=TZ))
+    return clock(at(2026, 12, 20, 10, 0))
 
 
 def upload(client, cell, file, year=2027):

@@ -2,8 +2,7 @@
 403), the sheet's content and constant queries, recording, exports."""
 
 import io
-import zoneinfo
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -11,14 +10,14 @@ from django.urls import reverse
 from members.dues import services
 from members.models import DuesPayment, DuesRelief
 from tests.factories import MemberFactory
+from tests.factories.times import at
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MARCH = date(2026, 3, 1)
 
 
 @pytest.fixture
 def frozen(clock):
-    return clock(datetime(2026, 3, 20, 10, 0, tzinfo=TZ))
+    return clock(at(2026, 3, 20, 10, 0))
 
 
 def sheet_url(cell, month=MARCH):

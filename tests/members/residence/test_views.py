@@ -9,7 +9,8 @@ from django.urls import reverse
 from members.models import LinkedPerson, PositionRole, ResidenceComment
 from members.residence import services
 from tests.factories import MemberFactory, PositionFactory
-from tests.meetings.helpers import at, user_for
+from tests.factories.members import user_for
+from tests.factories.times import at
 
 
 @pytest.fixture

@@ -6,15 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from members.models import Exemption, OrgKind, Position, SupervisionAssignment
-from tests.factories import MemberFactory, OrganizationFactory
-
-
-@pytest.fixture
-def group(tree):
-    return OrganizationFactory(
-        name="Tổ đảng số 1", kind=OrgKind.PARTY_GROUP, parent=tree.cell
-    )
+from members.models import Exemption, Position, SupervisionAssignment
+from tests.factories import MemberFactory
 
 
 @pytest.fixture

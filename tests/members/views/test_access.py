@@ -17,15 +17,10 @@ from members.models import (
     RuleSetting,
     SupervisionAssignment,
 )
-from tests.members.views.helpers import (
-    DONE,
-    IMPORT_CSV,
-    LOGIN,
-    PERSONAS,
-    XLSX,
-    fmt,
-    today,
-)
+from tests.factories.files import XLSX
+from tests.factories.times import today
+from tests.members.views.expected import DONE, IMPORT_CSV, LOGIN, PERSONAS
+from tests.support.pages import fmt
 
 # Each row: view and target, method, marker (content shown only when allowed; None:
 # the .xlsx download; for POST-only views the expected redirect), and the expected

@@ -11,14 +11,9 @@ from django.urls import reverse
 from members import domain
 from members.models import Member, PositionRole
 from tests.factories import MemberFactory, PositionFactory
-from tests.members.views.helpers import (
-    due_admission_date,
-    english,
-    fmt,
-    get_html,
-    probationary,
-    today,
-)
+from tests.factories.members import due_admission_date, probationary
+from tests.factories.times import today
+from tests.support.pages import english, fmt, get_html
 
 ALERT_PAGES = [
     ("home", lambda tree: reverse("home")),

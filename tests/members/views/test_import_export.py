@@ -12,14 +12,11 @@ from django.urls import reverse
 from members.imports import COLUMNS
 from members.models import ImportBatch, Member, MemberStatus
 from tests.factories import MemberFactory
-from tests.members.views.helpers import (
-    IMPORT_CSV,
-    XLSX,
-    between,
-    get_html,
-    probationary,
-    today,
-)
+from tests.factories.files import XLSX
+from tests.factories.members import probationary
+from tests.factories.times import today
+from tests.members.views.expected import IMPORT_CSV
+from tests.support.pages import between, get_html
 
 
 def test_import_upload_preview_and_commit(tree, persona_client):

@@ -9,7 +9,7 @@ from datetime import date
 from django.urls import reverse
 
 from members.models import LinkedPerson
-from tests.members.views.helpers import get_html, section
+from tests.support.pages import get_html, section
 
 
 def test_linked_add_records_resident(tree, persona_client):

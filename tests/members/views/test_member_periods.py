@@ -20,15 +20,9 @@ from members.models import (
     Suspension,
 )
 from tests.factories import PositionFactory
-from tests.members.views.helpers import (
-    english,
-    events_of,
-    fmt,
-    get_html,
-    member_list_names,
-    section,
-    today,
-)
+from tests.factories.times import today
+from tests.members.views.expected import events_of
+from tests.support.pages import english, fmt, get_html, member_list_names, section
 
 PERIOD_DATA = {
     "exemption": (

@@ -19,16 +19,10 @@ from members.models import (
     Suspension,
 )
 from tests.factories import MemberFactory
-from tests.members.views.helpers import (
-    english,
-    events_of,
-    fmt,
-    get_html,
-    member_list_names,
-    probationary,
-    section,
-    today,
-)
+from tests.factories.members import probationary
+from tests.factories.times import today
+from tests.members.views.expected import events_of
+from tests.support.pages import english, fmt, get_html, member_list_names, section
 
 
 def test_member_detail_shows_record_standing_and_history(tree, users, persona_client):

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from members import services
 from members.models import Organization, OrgKind, RuleKey, RuleSetting
-from tests.members.views.helpers import english, fmt, today
+from tests.factories.times import today
+from tests.support.pages import english, fmt
 
 
 def test_org_create_cell_under_ward(tree, persona_client):

@@ -15,15 +15,9 @@ from django.urls import reverse
 from members import domain
 from members.models import Exemption, LinkedPerson, Suspension
 from tests.factories import MemberFactory
-from tests.members.views.helpers import (
-    between,
-    english,
-    get_html,
-    member_list_names,
-    probationary,
-    section,
-    today,
-)
+from tests.factories.members import probationary
+from tests.factories.times import today
+from tests.support.pages import between, english, get_html, member_list_names, section
 
 
 def test_cell_page_lists_active_members_of_the_cell_only(world, persona_client):

@@ -11,14 +11,9 @@ from django.urls import reverse
 
 from members.models import EventKind, Position, PositionRole, SupervisionAssignment
 from tests.factories import PositionFactory
-from tests.members.views.helpers import (
-    english,
-    events_of,
-    fmt,
-    get_html,
-    section,
-    today,
-)
+from tests.factories.times import today
+from tests.members.views.expected import events_of
+from tests.support.pages import english, fmt, get_html, section
 
 
 def test_position_add_records_office_and_event(tree, users, persona_client):

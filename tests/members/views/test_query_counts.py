@@ -20,12 +20,8 @@ from tests.factories import (
     PositionFactory,
     SupervisionFactory,
 )
-from tests.members.views.helpers import (
-    count_queries,
-    due_admission_date,
-    member_list_names,
-    probationary,
-)
+from tests.factories.members import due_admission_date, probationary
+from tests.support.pages import count_queries, member_list_names
 
 
 def grow_cell(cell, n, group=None):

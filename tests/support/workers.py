@@ -1,86 +1,24 @@
-"""Real parts for the notification tests: an SMTP sink (aiosmtpd) in this process,
-a Celery worker thread on the test Redis, and small waiting helpers."""
+"""Real parts for tests that cross a process or thread: a Celery worker thread on the
+test Redis, the broker moved elsewhere, waiting for a condition, a thread with its
+own database connection."""
 
-import asyncio
-import email
-import email.policy
 import os
 import socket
 import threading
 import time
 from contextlib import contextmanager
-from email.header import decode_header, make_header
 
-from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connection
 
 from chibo.celery import app as celery_app
-from meetings.models import Delivery
 
 
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-class SinkHandler:
-    """Keeps every message it accepts; refuses the next `refuse` ones with `code`."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received = []  # (envelope recipients, raw bytes)
-        self.refuse = 0
-        self.code = "451 4.3.0 Try again later"
-        self.mail_delay = 0.0  # seconds before answering each MAIL FROM
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
-        """A slow server: the sender waits here *before* a message, so a message
-        already accepted was marked sent while the next one is held."""
-        if self.mail_delay:
-            await asyncio.sleep(self.mail_delay)
-        envelope.mail_from = address
-        envelope.mail_options.extend(mail_options)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd API
-        with self.lock:
-            if self.refuse:
-                self.refuse -= 1
-                return self.code
-            self.received.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted"
-
-    def messages(self):
-        """The accepted messages, parsed with the modern email policy."""
-        with self.lock:
-            raw = list(self.received)
-        return [
-            email.message_from_bytes(content, policy=email.policy.default)
-            for _rcpt, content in raw
-        ]
-
-
-@contextmanager
-def smtp_sink():
-    handler = SinkHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
-
-
-def decoded_subject(message):
-    """The Subject header decoded from its RFC 2047 form, by the standard library."""
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def delivery_id(message):
-    return int(message["X-Chibo-Delivery"])
 
 
 @contextmanager
@@ -141,13 +79,6 @@ def wait_until(predicate, *, timeout=30.0, interval=0.05, message="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-
-
-def settled():
-    """No delivery is waiting or being sent."""
-    return not Delivery.objects.filter(
-        status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-    ).exists()
 
 
 def in_thread(function, *args, **kwargs):

@@ -1,33 +1,20 @@
-"""Builders for the dashboard and rollup tests: meetings written straight to the
-tables with exactly the facts a test states (dates, attendance, minutes)."""
+"""Facts for the dashboard and rollup tests: meetings written straight to the
+tables with exactly the facts a test states (dates, attendance, minutes), skipping
+the services on purpose. Other tests build through tests/factories/meetings.py."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
+from datetime import date, timedelta
 
 from evaluations.models import Task
 from meetings.models import Attendance, Meeting, MeetingKind, Minutes
-from tests.factories import MemberFactory, OrganizationFactory
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+from .members import MemberFactory, OrganizationFactory
+from .times import on
+
+# The day the dashboards are seen on (freeze(monkeypatch, TODAY)).
 TODAY = date(2026, 11, 23)
 
 
-def at(day, hour=19, minute=30):
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
-
-
-def freeze(monkeypatch, day=TODAY, hour=9):
-    monkeypatch.setattr(timezone, "localdate", lambda *a: day)
-    monkeypatch.setattr(
-        timezone,
-        "now",
-        lambda: datetime(day.year, day.month, day.day, hour, tzinfo=HANOI),
-    )
-
-
-def held(
+def held_on(
     cell,
     day,
     *,
@@ -45,7 +32,7 @@ def held(
     status (default present for every active member of the cell); `spoke` the
     members who spoke; minutes locked `locked_after_hours` after the end (None: not
     locked)."""
-    start = at(day)
+    start = on(day, 19, 30)
     end = start + timedelta(minutes=minutes)
     submitted = (
         end + timedelta(hours=submitted_after_hours)
@@ -98,7 +85,7 @@ def held(
 
 def planned(cell, day, *, kind=MeetingKind.REGULAR, state="planned"):
     return Meeting.objects.create(
-        cell=cell, kind=kind, state=state, planned_date=day, starts_at=at(day)
+        cell=cell, kind=kind, state=state, planned_date=day, starts_at=on(day, 19, 30)
     )
 
 
@@ -109,7 +96,7 @@ def grow(parent, n_cells, *, members=4):
     for i in range(n_cells):
         cell = OrganizationFactory(name=f"Chi bộ thêm {i}", parent=parent)
         MemberFactory.create_batch(members, organization=cell)
-        held(cell, date(2026, 9, 3))
-        held(cell, date(2026, 10, 3), kind=MeetingKind.THEMATIC)
+        held_on(cell, date(2026, 9, 3))
+        held_on(cell, date(2026, 10, 3), kind=MeetingKind.THEMATIC)
         cells.append(cell)
     return cells

@@ -1,18 +1,23 @@
-"""What the notification tests share: the clock helpers, the people of the
-test cell, meetings placed in the future, the SMTP sink and a real Celery worker
-(fixtures: import them, e.g. in a conftest.py)."""
+"""The notification tests' parts: an SMTP sink (aiosmtpd) in this process, its
+fixtures (`sink`, a real `worker` on the "notify" queue, the `people` of the test
+cell with addresses; registered in tests/conftest.py) and readers of deliveries."""
 
-from datetime import date, datetime, timedelta
+import asyncio
+import email
+import email.policy
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from email.header import decode_header, make_header
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
-from meetings import services
-from meetings.models import Delivery, Meeting, MeetingKind, NotificationKind
+from meetings.models import Delivery, NotificationKind
 from members.models import (
     AttachmentDirection,
     Exemption,
@@ -20,15 +25,76 @@ from members.models import (
     Member,
     TemporaryAttachment,
 )
-from tests.meetings.notify_helpers import celery_worker, delivery_id, smtp_sink
+from tests.factories.members import LONG_AGO
+from tests.factories.times import on
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+from .workers import celery_worker, free_port
+
 Kind = NotificationKind
-LONG_AGO = date(2020, 1, 1)
 
 
-def local(day, hour=8, minute=0):
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
+class SinkHandler:
+    """Keeps every message it accepts; refuses the next `refuse` ones with `code`."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.received = []  # (envelope recipients, raw bytes)
+        self.refuse = 0
+        self.code = "451 4.3.0 Try again later"
+        self.mail_delay = 0.0  # seconds before answering each MAIL FROM
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        """A slow server: the sender waits here *before* a message, so a message
+        already accepted was marked sent while the next one is held."""
+        if self.mail_delay:
+            await asyncio.sleep(self.mail_delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd API
+        with self.lock:
+            if self.refuse:
+                self.refuse -= 1
+                return self.code
+            self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+    def messages(self):
+        """The accepted messages, parsed with the modern email policy."""
+        with self.lock:
+            raw = list(self.received)
+        return [
+            email.message_from_bytes(content, policy=email.policy.default)
+            for _rcpt, content in raw
+        ]
+
+
+@contextmanager
+def smtp_sink():
+    handler = SinkHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+def decoded_subject(message):
+    """The Subject header decoded from its RFC 2047 form, by the standard library."""
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def delivery_id(message):
+    return int(message["X-Chibo-Delivery"])
+
+
+def settled():
+    """No delivery is waiting or being sent."""
+    return not Delivery.objects.filter(
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    ).exists()
 
 
 @pytest.fixture
@@ -64,31 +130,10 @@ def people(tree, users):
     )
 
 
-def upcoming_meeting(cell, *, days=10, kind=MeetingKind.REGULAR, **fields):
-    """A meeting `days` after the real today at 19:30, with a place and an agenda.
-
-    Ten days ahead nothing is due by the real clock, so the scans a worker runs on
-    its own (after a move, say) never race the frozen-clock scans of a test."""
-    day = timezone.localdate() + timedelta(days=days)
-    meeting = services.create_meeting(
-        cell=cell,
-        kind=kind,
-        starts_at=local(day, 19, 30),
-        by=None,
-        place="Nhà văn hoá khối phố 5",
-        **fields,
-    )
-    Meeting.objects.filter(pk=meeting.pk).update(
-        agenda=[{"title": "Tình hình tháng"}, {"title": "Nhiệm vụ tháng tới"}]
-    )
-    meeting.refresh_from_db()
-    return meeting
-
-
 def notice_time(meeting):
     """08:00 on the notice day (notice_days = 3) of `meeting`."""
     day = timezone.localtime(meeting.starts_at).date() - timedelta(days=3)
-    return local(day, 8, 0)
+    return on(day, 8, 0)
 
 
 def rows(**filters):

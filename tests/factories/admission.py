@@ -1,21 +1,19 @@
-"""Builders for admission-pipeline tests: every step through the real services (the
-vote through the meetings app's minutes, as a secretary records it)."""
+"""Builders of the admission pipeline (members.admission): every step through the
+real services, the cell's vote through the meetings app's minutes as a secretary
+records it."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from meetings import services as meeting_services
 from meetings.models import VoteKind
 from members.admission import services
-from tests.meetings.helpers import fill_minutes, make_meeting, start
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-# The clock of these tests: Monday 15/06/2026, 10:00 in Vietnam.
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=HANOI)
+from .meetings import fill_minutes, make_meeting, start
+from .times import at, on
 
-
-def at(year, month, day, hour=19, minute=30):
-    return datetime(year, month, day, hour, minute, tzinfo=HANOI)
+# The clock of the admission tests: Monday 15/06/2026, 10:00 in Vietnam (the fixture
+# `admission_clock` sets it).
+NOW = at(2026, 6, 15, 10, 0)
 
 
 def candidate(cell, tree, name="Nguyễn Thị Ưu Tú", *, complete=True, **fields):
@@ -73,7 +71,7 @@ def admit(tree, person, *, decided_on=date(2025, 3, 10), mentor=None):
     voted = decided_on - timedelta(days=7)
     vote(
         person.cell,
-        starts_at=at(voted.year, voted.month, voted.day),
+        starts_at=on(voted, 19, 30),
         yes=4,
         candidate=person,
         chair=tree.secretary,

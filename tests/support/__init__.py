@@ -1,6 +1,14 @@
-"""Plain helpers for tests that start processes of their own."""
+"""What tests share that is not a builder nor a fixture: readers of pages, PDFs and
+mail, real workers and SMTP sinks, the access matrix, hostile input. Builders are in
+tests/factories/, fixtures in the conftest.py files."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
+
+# Screenshots and rendered files a failing test leaves for a human to look at.
+ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 
 
 def database_url():

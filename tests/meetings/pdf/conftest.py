@@ -1,8 +1,0 @@
-import pytest
-
-
-@pytest.fixture
-def place(tree):
-    tree.province.place = "Nghệ An"
-    tree.province.save(update_fields=["place"])
-    return "Nghệ An"
