@@ -1,7 +1,6 @@
 """Reads for meetings: what a user may see, plans, attendance figures, books."""
 
 from collections import Counter
-from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
@@ -33,15 +32,6 @@ from .models import (
     Resolution,
     Vote,
 )
-
-
-@lru_cache(maxsize=16)
-def public_holidays(year):
-    """Vietnam's public holidays of `year` (lunar new year included), from the
-    maintained `holidays` package."""
-    import holidays
-
-    return frozenset(holidays.country_holidays("VN", years=year))
 
 
 def meetings_for_user(user):

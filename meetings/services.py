@@ -17,6 +17,7 @@ from members.api import (
     current_q,
     effective_rules,
     member_flags_annotations,
+    public_holidays,
 )
 from members.models import MemberStatus, Position, PositionRole, RuleKey
 
@@ -160,7 +161,7 @@ def generate_year_plan(*, cell, year, by):
             "plan_slot", flat=True
         )
     )
-    holidays = selectors.public_holidays(year) | selectors.public_holidays(year + 1)
+    holidays = public_holidays(year, year + 1)
     created = []
     agenda_regular = agenda_for(cell, MeetingKind.REGULAR)
     agenda_thematic = agenda_for(cell, MeetingKind.THEMATIC)

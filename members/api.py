@@ -45,6 +45,7 @@ from .dues.rules import (
     removal_alerts_of_year,
 )
 from .forms import date_field
+from .holidays import public_holidays
 from .models import (
     OFFICER_ROLES,
     PATH_STEP,
@@ -130,6 +131,7 @@ __all__ = [
     "member_flags_annotations",
     "org_ancestors",
     "organizations_for_user",
+    "public_holidays",
     "reach_q",
     "removal_alerts_of_year",
     "render_history",

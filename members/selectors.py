@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import domain, permissions
+from .admission.alerts import pipeline_alerts
 from .models import (
     COMMITTEE_KINDS,
     OFFICER_ROLES,
@@ -342,8 +343,6 @@ def cell_summary(cell, on=None):
     for member in due:
         member.probation_end = domain.probation_end(member.admission_date)
     # The admission pipeline's overdue steps (ceremonies, recognitions).
-    from .admission.selectors import pipeline_alerts
-
     pipeline = pipeline_alerts(probationers, today=on)
     overdue = {member.pk for member in pipeline["recognition_overdue"]}
     due = [member for member in due if member.pk not in overdue]

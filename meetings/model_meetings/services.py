@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import domain, notify, selectors
+from meetings import domain, notify
 from meetings import services as meeting_services
 from meetings.models import (
     Guest,
@@ -18,7 +18,7 @@ from meetings.models import (
     ModelMeeting,
     ModelMeetingInvitation,
 )
-from members.api import effective_rules
+from members.api import effective_rules, public_holidays
 from members.models import COMMITTEE_KINDS, OrgKind
 
 from . import selectors as model_selectors
@@ -31,7 +31,7 @@ def _regular_meeting(cell, year, month, *, topic, by):
     meeting = Meeting.objects.filter(cell=cell, plan_slot=slot).first()
     if meeting is None:
         rules = effective_rules(cell, on=date(year, month, 1))
-        holidays = selectors.public_holidays(year) | selectors.public_holidays(year + 1)
+        holidays = public_holidays(year, year + 1)
         day = domain.planned_meeting_date(
             year,
             month,

@@ -12,20 +12,10 @@ from django.utils.translation import gettext as _
 from members import hooks, permissions
 from members import selectors as member_selectors
 from members.domain import probation_end
+from members.holidays import holidays_around as _holidays_around
 from members.models import Candidate, Member, MemberStatus, Probation
 
 from . import domain
-
-
-def public_holidays(*years):
-    """Vietnam's public holidays of these years (the `holidays` package, no I/O)."""
-    import holidays
-
-    return frozenset(holidays.country_holidays("VN", years=sorted(set(years))))
-
-
-def _holidays_around(day):
-    return public_holidays(day.year - 1, day.year, day.year + 1, day.year + 2)
 
 
 def get_cell_for_pipeline(user, pk):
@@ -337,37 +327,6 @@ def _vote_step(vote, label):
         url=vote["url"],
         state="done" if vote["passed"] else "failed",
     )
-
-
-def pipeline_alerts(probationers, *, today=None):
-    """Of a cell's probationary members (already loaded, with their admission
-    decision and ceremony dates): those whose ceremony is overdue and those whose
-    recognition is overdue. No query."""
-    today = today or timezone.localdate()
-    holidays = _holidays_around(today)
-    ceremonies, recognitions = [], []
-    for member in probationers:
-        if domain.ceremony_overdue(
-            decision_date=member.admission_decision_date,
-            ceremony_date=member.admission_date,
-            today=today,
-            holidays=holidays,
-        ):
-            member.ceremony_deadline = domain.ceremony_deadline(
-                member.admission_decision_date, holidays=holidays
-            )
-            ceremonies.append(member)
-        if domain.recognition_overdue(
-            is_probationary=True,
-            admission_date=member.admission_date,
-            today=today,
-            holidays=holidays,
-        ):
-            member.recognition_deadline = domain.recognition_deadline(
-                member.admission_date, holidays=holidays
-            )
-            recognitions.append(member)
-    return {"ceremony_overdue": ceremonies, "recognition_overdue": recognitions}
 
 
 def vote_subjects(cell, *, on):

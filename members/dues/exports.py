@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from chibo.spreadsheets import append_row
 from members import hooks
+from members.selectors import org_ancestors
 
 from .rules import LineStatus
 
@@ -144,8 +145,6 @@ def year_xlsx(ledger):
 
 
 def _print_context(cell):
-    from members.selectors import org_ancestors
-
     ancestors = org_ancestors(cell)
     return {
         "cell": cell,

@@ -16,6 +16,7 @@ from django.db.models import (
     BigIntegerField,
     Exists,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -23,6 +24,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members import domain
@@ -450,8 +453,6 @@ def ledger_start(cell):
     a month writes a record for everyone on the sheet): months before it are not
     counted as unpaid, so a cell that starts mid-year is not shown in arrears for
     the months before. One query."""
-    from django.db.models import Min
-
     return DuesPayment.objects.filter(cell=cell).aggregate(first=Min("month"))["first"]
 
 
@@ -497,14 +498,11 @@ def meeting_dues_status(cell, day):
 
 def meeting_dues_text(status):
     """The status as the sentence the minutes record."""
-    from django.utils.formats import number_format
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
 
     def money(value):
         return number_format(value, decimal_pos=0, force_grouping=True)
 
-    text = _(
+    text = gettext(
         "Party dues of %(month)s: %(paid)s of %(members)s members paid; "
         "%(collected)s of %(due)s đồng collected."
     ) % {
@@ -515,16 +513,20 @@ def meeting_dues_text(status):
         "due": money(status["due"]),
     }
     if status["unpaid"]:
-        text += " " + _("Not paid: %(names)s.") % {"names": ", ".join(status["unpaid"])}
+        text += " " + gettext("Not paid: %(names)s.") % {
+            "names": ", ".join(status["unpaid"])
+        }
     if status["arrears"]:
         parts = [
             ngettext("%(name)s (%(n)s month)", "%(name)s (%(n)s months)", n)
             % {"name": name, "n": n}
             for name, n in status["arrears"]
         ]
-        text += " " + _("In arrears this year: %(list)s.") % {"list": ", ".join(parts)}
+        text += " " + gettext("In arrears this year: %(list)s.") % {
+            "list": ", ".join(parts)
+        }
     else:
-        text += " " + _("Nobody is in arrears this year.")
+        text += " " + gettext("Nobody is in arrears this year.")
     return text
 
 

@@ -132,20 +132,6 @@ def test_year_plan_keeps_december_shifted_into_next_year(tree):
     assert len(plan) == 17
 
 
-def test_public_holidays_include_tet_and_are_cached():
-    # Act
-    holidays = selectors.public_holidays(2027)
-
-    # Assert
-    assert {date(2027, 2, day) for day in range(4, 11)} <= holidays
-    assert date(2027, 9, 2) in holidays
-    assert date(2027, 2, 3) not in holidays
-    assert selectors.public_holidays(2027) is holidays
-
-
-# --- rosters, attendance rows and votes -----------------------------------------------
-
-
 def test_cell_roster_active_members_in_name_order(tree, django_assert_num_queries):
     # Arrange
     official(tree.cell, "Ân Văn Nghỉ", is_active=False)
