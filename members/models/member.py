@@ -101,7 +101,17 @@ class Member(TimeStamped):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "is_active"])]
+        indexes = [
+            models.Index(fields=["organization", "is_active"]),
+            # The admission pipeline's overdue ceremonies and recognitions over a
+            # province (dashboards): only the active probationary members, in the
+            # order their names are listed.
+            models.Index(
+                fields=["admission_decision_date", "full_name", "id"],
+                condition=Q(status=MemberStatus.PROBATIONARY, is_active=True),
+                name="member_probationer_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
