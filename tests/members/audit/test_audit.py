@@ -22,7 +22,7 @@ from tests.factories.times import at
 from tests.support.pages import english
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def entries(model, pk=None, action=None):
