@@ -74,6 +74,7 @@ from .permissions import (
 )
 from .residence.selectors import residence_comments
 from .selectors import (
+    RuleHistory,
     audit_entries_of_meeting,
     current_q,
     effective_rules,
@@ -100,6 +101,7 @@ __all__ = [
     "Organization",
     "Position",
     "PositionRole",
+    "RuleHistory",
     "RuleKey",
     "RuleSetting",
     "SupervisionAssignment",

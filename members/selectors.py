@@ -199,29 +199,48 @@ def rule_value(org, key, on=None):
     return effective_rules(org, on)[key]["value"]
 
 
-def rules_for_paths(ancestors, keys, on):
-    """{org id: {key: value}} for many organisations in one query, resolved exactly
-    like `effective_rules` (deepest node with a value valid on `on` wins, the latest
-    valid_from within a node, the default otherwise). `ancestors` maps each org id to
-    its ancestor ids, root first, itself last."""
-    keys = list(keys)
-    nodes = {pk for path in ancestors.values() for pk in path}
-    settings_by_org = defaultdict(list)
-    for org_id, key, value, valid_from in RuleSetting.objects.filter(
-        organization_id__in=nodes, key__in=keys, valid_from__lte=on
-    ).values_list("organization_id", "key", "value", "valid_from"):
-        settings_by_org[org_id].append((key, value, valid_from))
-    defaults = {key: default_value(key) for key in keys}
-    resolved = {}
-    for org_id, path in ancestors.items():
+class RuleHistory:
+    """Inherited rules of many organisations on any day up to `until`, from one
+    query: `values(org_id, day)` resolves exactly like `effective_rules` (deepest
+    node with a value valid on `day` wins, the latest valid_from within a node, the
+    default otherwise). `ancestors` maps each org id to its ancestor ids, root
+    first, itself last. A record read for a past day gets the rule of that day."""
+
+    def __init__(self, ancestors, keys, until):
+        self.ancestors = ancestors
+        keys = list(keys)
+        nodes = {pk for path in ancestors.values() for pk in path}
+        self.settings_by_org = defaultdict(list)
+        for org_id, key, value, valid_from in RuleSetting.objects.filter(
+            organization_id__in=nodes, key__in=keys, valid_from__lte=until
+        ).values_list("organization_id", "key", "value", "valid_from"):
+            self.settings_by_org[org_id].append((key, value, valid_from))
+        self.defaults = {key: default_value(key) for key in keys}
+        self._resolved = {}
+
+    def values(self, org_id, day):
+        """{key: value} of `org_id` on `day` (cached per organisation and day)."""
+        cached = self._resolved.get((org_id, day))
+        if cached is not None:
+            return cached
         best = {}
-        for depth, node in enumerate(path):
-            for key, value, valid_from in settings_by_org.get(node, ()):
+        for depth, node in enumerate(self.ancestors[org_id]):
+            for key, value, valid_from in self.settings_by_org.get(node, ()):
+                if valid_from > day:
+                    continue
                 rank = (depth, valid_from)
                 if key not in best or rank > best[key][0]:
                     best[key] = (rank, value)
-        resolved[org_id] = defaults | {key: found[1] for key, found in best.items()}
-    return resolved
+        resolved = self.defaults | {key: found[1] for key, found in best.items()}
+        self._resolved[(org_id, day)] = resolved
+        return resolved
+
+
+def rules_for_paths(ancestors, keys, on):
+    """{org id: {key: value}} on day `on` for many organisations in one query (see
+    RuleHistory)."""
+    history = RuleHistory(ancestors, keys, on)
+    return {org_id: history.values(org_id, on) for org_id in ancestors}
 
 
 # --- cells and members ---------------------------------------------------------------

@@ -42,7 +42,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
 )
-from members.api import rules_for_paths
+from members.api import RuleHistory
 from members.models import (
     AttachmentDirection,
     Member,
@@ -157,12 +157,13 @@ def sweep_dirty(limit=5000):
 # --- computing ----------------------------------------------------------------
 
 
-def _rules_for_cells(cells, key, today):
-    """{cell_id: value} of one inherited rule for many cells in one query."""
-    resolved = rules_for_paths(
-        {cell["id"]: cell["ancestors"] for cell in cells}, [key], today
-    )
-    return {cell_id: rules[key] for cell_id, rules in resolved.items()}
+# The rules the rollup counts with, read as they stood on each meeting's day.
+ROLLUP_RULES = (
+    RuleKey.MINUTES_FINAL_DAYS,
+    RuleKey.YOUNG_MEMBER_AGE,
+    RuleKey.MIN_ATTENDANCE,
+    RuleKey.LONG_MEETING_MEMBERS,
+)
 
 
 def _empty():
@@ -188,12 +189,9 @@ def compute(cell_ids, months, *, now=None):
     if not cells or not months:
         return {}
     ids = [cell["id"] for cell in cells]
-    rules = {
-        "final_days": _rules_for_cells(cells, RuleKey.MINUTES_FINAL_DAYS, today),
-        "young_age": _rules_for_cells(cells, RuleKey.YOUNG_MEMBER_AGE, today),
-        "min_attendance": _rules_for_cells(cells, RuleKey.MIN_ATTENDANCE, today),
-        "long_meeting": _rules_for_cells(cells, RuleKey.LONG_MEETING_MEMBERS, today),
-    }
+    rules = RuleHistory(
+        {cell["id"]: cell["ancestors"] for cell in cells}, ROLLUP_RULES, today
+    )
     roll = _roster_counts(ids, months, today)
     result = {}
     for cell in cells:
@@ -405,6 +403,7 @@ def _compute_year(result, ids, year, months, rules, now):
         row = result[(meeting["cell_id"], meeting["month"])]
         local_start = timezone.localtime(meeting["starts_at"])
         day = local_start.date()
+        rule = rules.values(meeting["cell_id"], day)
         if meeting["kind"] == MeetingKind.REGULAR:
             if not row["regular_held"]:
                 row["regular_held"] = 1
@@ -432,11 +431,11 @@ def _compute_year(result, ids, year, months, rules, now):
                 minutes=meetings_domain.duration_minutes(started, ended),
                 combined_with_thematic=meeting["is_combined"],
                 members=row["members"],
-                long_meeting_members=int(rules["long_meeting"][meeting["cell_id"]]),
+                long_meeting_members=int(rule[RuleKey.LONG_MEETING_MEMBERS]),
             ):
                 row["duration_ok"] += 1
         end = ended or meeting["starts_at"]
-        days = int(rules["final_days"][meeting["cell_id"]])
+        days = int(rule[RuleKey.MINUTES_FINAL_DAYS])
         row["minutes_due"] += 1
         locked = record.get("locked_at")
         if eval_domain.minutes_locked_in_time(
@@ -448,7 +447,7 @@ def _compute_year(result, ids, year, months, rules, now):
         submitted = meeting["submitted_at"]
         if submitted is not None and submitted - end <= timedelta(days=days):
             row["minutes_submitted_on_time"] += 1
-        young_age = int(rules["young_age"][meeting["cell_id"]])
+        young_age = int(rule[RuleKey.YOUNG_MEMBER_AGE])
         own_required = own_present = 0
         for _mid, member_id, status, spoke, attached, born, admitted in attendance[
             meeting["id"]
@@ -478,7 +477,7 @@ def _compute_year(result, ids, year, months, rules, now):
         if meetings_domain.below_minimum_attendance(
             present=own_present,
             required=own_required,
-            minimum_percent=int(rules["min_attendance"][meeting["cell_id"]]),
+            minimum_percent=int(rule[RuleKey.MIN_ATTENDANCE]),
         ):
             row["att_below_minimum"] += 1
         meeting_scores = scores.get(meeting["id"])

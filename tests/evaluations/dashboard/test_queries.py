@@ -171,6 +171,38 @@ def test_minimum_attendance_flag(facts):
     assert cells[facts.cell2.pk][1].flags["below_minimum"] == 0
 
 
+def test_rules_are_read_as_they_stood_on_the_meeting_day(facts):
+    """A setting counts from its day on, never back: 90 % from 01/09/2026 leaves
+    August's meeting (3 of 5 present) unflagged, and 90 % until 31/08 then 50 %
+    flags it, whatever today's rule is (the score reads the meeting day too)."""
+    from datetime import date
+
+    from evaluations.dashboard import rollup
+    from members.models import RuleSetting
+
+    later = RuleSetting.objects.create(
+        organization=facts.ward,
+        key="min_attendance_percent",
+        value=90,
+        valid_from=date(2026, 9, 1),
+    )
+    rollup.rebuild(years=[2026])
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].flags["below_minimum"] == 0
+
+    later.value = 50
+    later.save()
+    RuleSetting.objects.create(
+        organization=facts.ward,
+        key="min_attendance_percent",
+        value=90,
+        valid_from=date(2020, 1, 1),
+    )
+    rollup.rebuild(years=[2026])
+    cells = dash.per_cell(facts.ward, Q3, today=TODAY)
+    assert cells[facts.cell.pk][1].flags["below_minimum"] == 1
+
+
 def test_no_ho_chi_minh_topic_flag_in_a_years_view(facts):
     """cell2 held its Hồ Chí Minh topic on 10/09; cell has none held or planned in
     2026, so the year's view flags it (a quarter's view never does). Planning one in
