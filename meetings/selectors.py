@@ -17,7 +17,6 @@ from members.api import (
     member_flags_annotations,
     reach_q,
 )
-from members.api import member_flags_annotations as member_member_flags_annotations
 from members.models import Member, RuleKey
 
 from . import domain
@@ -126,7 +125,7 @@ def own_roll(cell_id, day):
     from elsewhere counts in the home cell only). One query."""
     rows = (
         Member.objects.filter(organization_id=cell_id)
-        .annotate(**member_member_flags_annotations(day))
+        .annotate(**member_flags_annotations(day))
         .values_list(
             "status",
             "official_date",

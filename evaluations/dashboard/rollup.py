@@ -192,19 +192,19 @@ def compute(cell_ids, months, *, now=None):
     rules = RuleHistory(
         {cell["id"]: cell["ancestors"] for cell in cells}, ROLLUP_RULES, today
     )
-    roll = _roster_counts(ids, months, today)
+    roster = Roster(ids)
     result = {}
     for cell in cells:
         for month in months:
             row = _empty()
             row["path"] = cell["path"]
-            counts = roll[(cell["id"], month)]
+            counts = roster.counts(cell["id"], _month_end(month, today))
             row["members"] = counts["official"] + counts["probationary"]
             row["official_members"] = counts["official"]
             result[(cell["id"], month)] = row
     for year in sorted({m.year for m in months}):
         in_year = [m for m in months if m.year == year]
-        _compute_year(result, ids, year, in_year, rules, now)
+        _compute_year(result, ids, year, in_year, rules, roster, now)
     return result
 
 
@@ -227,12 +227,16 @@ def _covers(spans, day):
     return any(start <= day and (end is None or day <= end) for start, end in spans)
 
 
-def _roster_counts(ids, months, today):
-    """{(cell_id, month): Counter(official=…, probationary=…)} from the cells' member
-    records as they stood on each month's last day: two queries (§8, never from
-    attendance rows; a member attached in from elsewhere is left to the home cell)."""
-    members = list(
-        Member.objects.filter(organization_id__in=ids).values(
+class Roster:
+    """The cells' own members by standing ("official", "probationary") on any day,
+    from their member records (§8: never from attendance rows; a member attached in
+    from elsewhere is left to the home cell): two queries, then `counts(cell_id,
+    day)` in memory (cached per cell and day). Month figures take the month's last
+    day; a meeting's minimum duration takes the meeting day, as the score does."""
+
+    def __init__(self, ids):
+        self.by_cell = defaultdict(list)
+        for member in Member.objects.filter(organization_id__in=ids).values(
             "id",
             "organization_id",
             "status",
@@ -240,29 +244,34 @@ def _roster_counts(ids, months, today):
             "admission_date",
             "is_active",
             "deactivated_on",
+        ):
+            self.by_cell[member["organization_id"]].append(member)
+        self.attached = _spans(
+            TemporaryAttachment.objects.filter(
+                member__organization_id__in=ids, direction=AttachmentDirection.IN
+            ).values_list("member_id", "start", "end")
         )
-    )
-    attached = _spans(
-        TemporaryAttachment.objects.filter(
-            member__organization_id__in=ids, direction=AttachmentDirection.IN
-        ).values_list("member_id", "start", "end")
-    )
-    counts = defaultdict(Counter)
-    for month in months:
-        day = _month_end(month, today)
-        for member in members:
+        self._counts = {}
+
+    def counts(self, cell_id, day):
+        cached = self._counts.get((cell_id, day))
+        if cached is not None:
+            return cached
+        counts = Counter(official=0, probationary=0)
+        for member in self.by_cell.get(cell_id, ()):
             standing = eval_domain.roll_standing(
                 status=member["status"],
                 official_date=member["official_date"],
                 admission_date=member["admission_date"],
                 active=member["is_active"],
                 deactivated_on=member["deactivated_on"],
-                attached_in=_covers(attached.get(member["id"], ()), day),
+                attached_in=_covers(self.attached.get(member["id"], ()), day),
                 day=day,
             )
             if standing:
-                counts[(member["organization_id"], month)][standing] += 1
-    return counts
+                counts[standing] += 1
+        self._counts[(cell_id, day)] = counts
+        return counts
 
 
 # A shifted meeting (previous/next working day) lies at most this far outside its
@@ -270,7 +279,7 @@ def _roster_counts(ids, months, today):
 SHIFT_MARGIN = timedelta(days=31)
 
 
-def _compute_year(result, ids, year, months, rules, now):
+def _compute_year(result, ids, year, months, rules, roster, now):
     wanted = set(months)
     last = add_months(max(months), 1)
     window = Q(
@@ -430,7 +439,7 @@ def _compute_year(result, ids, year, months, rules, now):
             if meetings_domain.meets_minimum_duration(
                 minutes=meetings_domain.duration_minutes(started, ended),
                 combined_with_thematic=meeting["is_combined"],
-                members=row["members"],
+                members=sum(roster.counts(meeting["cell_id"], day).values()),
                 long_meeting_members=int(rule[RuleKey.LONG_MEETING_MEMBERS]),
             ):
                 row["duration_ok"] += 1

@@ -294,3 +294,27 @@ def test_committee_meeting_not_held_flag(tree, users, client, monkeypatch):
         label = str(dash.FLAG_BY_KEY["committee_missed"].label)
     assert label != "Cell committee meeting not held"
     assert label in texts
+
+
+def test_minimum_duration_counts_the_roll_of_the_meeting_day(tree, monkeypatch):
+    """The large-cell minimum (here from 5 own members) counts the cell's own
+    members on the meeting day, as the score does, not on the month's last day:
+    five on 03/08 make a 100-minute meeting short although one left on 20/08."""
+    from evaluations.models import CellMonth
+    from members.models import Member
+
+    freeze(monkeypatch, TODAY)
+    member_services.set_rule(
+        org=tree.ward,
+        key=RuleKey.LONG_MEETING_MEMBERS,
+        value=5,
+        valid_from=date(2020, 1, 1),
+    )
+    held_on(tree.cell, date(2026, 8, 3), minutes=100)
+    Member.objects.filter(pk=tree.others[0].pk).update(
+        is_active=False, deactivated_on=date(2026, 8, 20)
+    )
+    rollup.rebuild(years=[2026])
+    august = CellMonth.objects.get(cell=tree.cell, month=date(2026, 8, 1))
+    assert august.members == 4  # the month's figure: its last day
+    assert (august.duration_recorded, august.duration_ok) == (1, 0)
