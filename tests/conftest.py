@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.factories.admission import NOW as ADMISSION_NOW
 from tests.factories.meetings import make_meeting, start
+from tests.factories.times import at
 from tests.support.access import world  # noqa: F401 — fixture (members/views has its own)
 from tests.support.notify import people, sink, worker  # noqa: F401 — fixtures
 
@@ -328,9 +329,11 @@ def admin_client_(persona_client):
 
 
 @pytest.fixture
-def started_meeting(tree, users):
+def started_meeting(tree, users, clock):
     """An extraordinary meeting of the cell that began two hours ago, started by its
-    secretary (attendance prefilled, minutes open)."""
+    secretary (attendance prefilled, minutes open); the clock stands at 21:30 on
+    03/11/2026, so the day and hour never depend on when the test runs."""
+    clock(at(2026, 11, 3, 21, 30))
     meeting = make_meeting(
         tree.cell,
         kind=MeetingKind.EXTRAORDINARY,

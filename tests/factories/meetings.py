@@ -119,10 +119,9 @@ def attendance_rows(meeting, overrides):
 
 
 def upcoming_meeting(cell, *, days=10, kind=MeetingKind.REGULAR, **fields):
-    """A meeting `days` after the real today at 19:30, with a place and an agenda.
-
-    Ten days ahead nothing is due by the real clock, so the scans a worker runs on
-    its own (after a move, say) never race the frozen-clock scans of a test."""
+    """A meeting `days` after today (the test's clock) at 19:30, with a place and an
+    agenda: ten days ahead nothing is due yet, so only the scans a test runs with
+    its own `now` find it."""
     day = timezone.localdate() + timedelta(days=days)
     meeting = services.create_meeting(
         cell=cell,

@@ -5,7 +5,6 @@ away or attached from elsewhere."""
 from datetime import date, timedelta
 
 import factory
-from django.utils import timezone
 
 from members import domain, services
 from members.models import (
@@ -114,9 +113,10 @@ def probationary(cell, name, admission_date=date(2026, 1, 10), **fields):
     )
 
 
-def due_admission_date():
-    """An admission 11.5 months before today: the probation ends in about two weeks."""
-    return domain.add_months(timezone.localdate(), -12) + timedelta(days=15)
+def due_admission_date(today):
+    """An admission 11.5 months before `today`: the probation ends in about two
+    weeks."""
+    return domain.add_months(today, -12) + timedelta(days=15)
 
 
 def exempt(cell, name):

@@ -14,7 +14,15 @@ from meetings.models import Delivery, Dispatch, NotificationPreference
 from meetings.notify import scan
 from meetings.notify import tasks as notify_tasks
 from tests.factories.meetings import upcoming_meeting
+from tests.factories.times import at
 from tests.support.notify import Kind, notice_time, rows
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    """Meetings are planned ten days after "today": a fixed day, whatever the
+    hour or date the test runs."""
+    clock(at(2026, 11, 2, 9))
 
 
 def test_scan_writes_each_delivery_once(tree, people, users):

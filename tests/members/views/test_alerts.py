@@ -12,7 +12,7 @@ from members import domain
 from members.models import Member, PositionRole
 from tests.factories import MemberFactory, PositionFactory
 from tests.factories.members import due_admission_date, probationary
-from tests.factories.times import today
+from tests.factories.times import at, today
 from tests.support.pages import english, fmt, get_html
 
 ALERT_PAGES = [
@@ -65,10 +65,11 @@ def test_alert_nine_official_members_without_committee(
 
 @pytest.mark.parametrize(("page", "url_of"), ALERT_PAGES)
 def test_alert_probationary_member_due_for_recognition(
-    tree, persona_client, page, url_of
+    tree, persona_client, page, url_of, clock
 ):
     # Arrange
-    due = probationary(tree.cell, "Bùi Thị Sắp Đủ", due_admission_date())
+    clock(at(2026, 11, 5, 9))
+    due = probationary(tree.cell, "Bùi Thị Sắp Đủ", due_admission_date(today()))
     probationary(tree.cell, "Cao Thị Mới Vào", domain.add_months(today(), -6))
     ends = fmt(domain.probation_end(due.admission_date))
 
